@@ -1,0 +1,347 @@
+// loadConfig(env): validates settings once, fills emulator defaults, and fails listing every problem in one message.
+import { X509Certificate, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { EMULATOR_DEFAULTS } from './emulatorDefaults';
+import type { ClientCredential, Config, StoreConfig } from './types';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        '\nSee .env.example for every setting.',
+    );
+  }
+}
+
+export interface LoadConfigOptions {
+  /** Reads certificate files; injectable for tests. */
+  readFile?: (path: string) => string;
+  /** Project root for relative paths. */
+  rootDir?: string;
+}
+
+const GRAPH_V1 = 'https://graph.microsoft.com/v1.0';
+/** Scopes that must never be handed to the browser. */
+const SERVER_ONLY_SCOPE = /^(mail\.|https:\/\/vault\.azure\.net)/i;
+
+const optional = z
+  .string()
+  .transform((s) => s.trim())
+  .optional()
+  .transform((s) => (s === '' ? undefined : s));
+const list = (sep: RegExp) =>
+  optional.transform((s) =>
+    s === undefined
+      ? undefined
+      : s
+          .split(sep)
+          .map((x) => x.trim())
+          .filter(Boolean),
+  );
+const intIn = (min: number, max: number) =>
+  optional.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+      .optional(),
+  );
+const httpUrl = optional.pipe(
+  z
+    .string()
+    .refine((s) => /^https?:\/\/[^\s/]+/.test(s) && URL.canParse(s), 'must be an absolute http(s) URL')
+    .optional(),
+);
+const httpsUrl = optional.pipe(
+  z
+    .string()
+    .refine((s) => s.startsWith('https://') && URL.canParse(s), 'must be an absolute https:// URL')
+    .optional(),
+);
+const bool = optional.pipe(z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional());
+const jsonString = optional.pipe(
+  z
+    .string()
+    .refine((s) => {
+      try {
+        JSON.parse(s);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a JSON string')
+    .optional(),
+);
+
+const envSchema = z.object({
+  NODE_ENV: optional.pipe(z.enum(['development', 'production', 'test']).optional()),
+  AUTH_MODE: optional.pipe(z.enum(['emulator', 'entra']).optional()),
+  HOST: optional,
+  PORT: intIn(1, 65535),
+  PUBLIC_URL: httpUrl,
+  TRUST_PROXY: bool,
+  CLIENT_DIST_DIR: optional,
+  ENTRA_INSTANCE: httpsUrl,
+  ENTRA_TENANT_ID: optional.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, 'must be a tenant id (GUID), a verified domain, "organizations" or "common"')
+      .optional(),
+  ),
+  ENTRA_CLIENT_ID: optional.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a GUID')
+      .optional(),
+  ),
+  ENTRA_CLIENT_SECRET: optional,
+  ENTRA_CLIENT_CERTIFICATE_PATH: optional,
+  ENTRA_CLIENT_PRIVATE_KEY_PATH: optional,
+  ENTRA_REDIRECT_URI: httpUrl,
+  ENTRA_SPA_REDIRECT_URI: httpUrl,
+  ENTRA_POST_LOGOUT_REDIRECT_URI: httpUrl,
+  ENTRA_KNOWN_AUTHORITIES: list(/[,\s]+/),
+  ENTRA_AUTHORITY_METADATA: jsonString,
+  ENTRA_CLOUD_DISCOVERY_METADATA: jsonString,
+  SERVER_SCOPES: list(/[,\s]+/),
+  SPA_SCOPES: list(/[,\s]+/),
+  GRAPH_BASE_URL: httpUrl,
+  KEY_VAULT_URL: httpUrl,
+  KEY_VAULT_SECRET_NAMES: list(/[,\s]+/),
+  MANAGED_IDENTITY_CLIENT_ID: optional,
+  SESSION_KEYS: list(/,/),
+  SESSION_COOKIE_NAME: optional.pipe(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must be a plain cookie name').optional()),
+  COOKIE_SECURE: bool,
+  SESSION_IDLE_MINUTES: intIn(1, 7 * 24 * 60),
+  SESSION_ABSOLUTE_HOURS: intIn(1, 30 * 24),
+  STORE: optional.pipe(z.enum(['memory', 'redis']).optional()),
+  REDIS_URL: optional.pipe(
+    z
+      .string()
+      .refine((s) => /^rediss?:\/\//.test(s) && URL.canParse(s), 'must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
+  REDIS_KEY_PREFIX: optional,
+  REDIS_COMMAND_TIMEOUT_MS: intIn(50, 60_000),
+  TOKEN_CACHE_KEYS: list(/,/),
+  TOKEN_CACHE_TTL_HOURS: intIn(1, 90 * 24),
+  TOKEN_CACHE_MAX_ENTRIES: intIn(1, 10_000_000),
+  HTTP_TIMEOUT_MS: intIn(100, 120_000),
+  LOG_LEVEL: optional.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
+  EMULATOR_ENTRA_PORT: intIn(1, 65535),
+  EMULATOR_MI_PORT: intIn(1, 65535),
+  EMULATOR_KEYVAULT_PORT: intIn(1, 65535),
+  EMULATOR_GRAPH_PORT: intIn(1, 65535),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+/**
+ * Validates the environment and returns a frozen Config. Throws ConfigError naming every problem.
+ * Pure apart from reading the certificate files a certificate credential names.
+ */
+export function loadConfig(env: Record<string, string | undefined>, options: LoadConfigOptions = {}): Readonly<Config> {
+  const readFile = options.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const rootDir = options.rootDir ?? process.cwd();
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const mode = e.AUTH_MODE ?? (e.ENTRA_CLIENT_ID ? 'entra' : 'emulator');
+  const emu = mode === 'emulator';
+  const production = e.NODE_ENV === 'production';
+  if (emu && production) problems.push('AUTH_MODE: the emulator is for development and tests; set AUTH_MODE=entra in production');
+
+  const port = e.PORT ?? EMULATOR_DEFAULTS.bffPort;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const secureCookies = e.COOKIE_SECURE ?? publicUrl.startsWith('https://');
+  if (production && !publicUrl.startsWith('https://')) problems.push('PUBLIC_URL: must be https:// in production');
+
+  const emulatorPorts = {
+    entra: e.EMULATOR_ENTRA_PORT ?? EMULATOR_DEFAULTS.ports.entra,
+    managedIdentity: e.EMULATOR_MI_PORT ?? EMULATOR_DEFAULTS.ports.managedIdentity,
+    keyVault: e.EMULATOR_KEYVAULT_PORT ?? EMULATOR_DEFAULTS.ports.keyVault,
+    graph: e.EMULATOR_GRAPH_PORT ?? EMULATOR_DEFAULTS.ports.graph,
+  };
+  const emuHost = EMULATOR_DEFAULTS.host;
+  const instance = (e.ENTRA_INSTANCE ?? (emu ? `https://${emuHost}:${emulatorPorts.entra}` : 'https://login.microsoftonline.com')).replace(/\/+$/, '');
+  const tenant = e.ENTRA_TENANT_ID ?? (emu ? EMULATOR_DEFAULTS.tenantId : undefined);
+  if (!tenant) problems.push('ENTRA_TENANT_ID: required (your tenant id, a verified domain, or "organizations")');
+  const clientId = e.ENTRA_CLIENT_ID ?? (emu ? EMULATOR_DEFAULTS.clientId : undefined);
+  if (!clientId) problems.push('ENTRA_CLIENT_ID: required (the application (client) id of your app registration)');
+
+  const credential = resolveCredential(e, emu, readFile, rootDir, problems);
+
+  const serverScopes = e.SERVER_SCOPES ?? ['User.Read', 'Contacts.Read', 'Mail.Read'];
+  const spaScopes = e.SPA_SCOPES ?? ['User.Read', 'Contacts.Read'];
+  const leaked = spaScopes.filter((s) => SERVER_ONLY_SCOPE.test(s));
+  if (leaked.length) problems.push(`SPA_SCOPES: ${leaked.join(', ')} must stay server-side; the browser may hold only minimal Graph scopes`);
+  const notConsented = spaScopes.filter((s) => !serverScopes.some((x) => x.toLowerCase() === s.toLowerCase()));
+  if (notConsented.length) problems.push(`SPA_SCOPES: ${notConsented.join(', ')} must also be in SERVER_SCOPES (the spa code only carries scopes granted at sign-in)`);
+
+  const knownAuthorities = e.ENTRA_KNOWN_AUTHORITIES ?? (emu ? [`${emuHost}:${emulatorPorts.entra}`] : []);
+
+  let sessionKeys = e.SESSION_KEYS ?? [];
+  let keysEphemeral = false;
+  if (sessionKeys.length === 0) {
+    if (emu && !production) {
+      sessionKeys = [randomBytes(32).toString('base64url')];
+      keysEphemeral = true;
+    } else {
+      problems.push('SESSION_KEYS: required, comma-separated, each at least 32 characters (e.g. `openssl rand -base64 48`)');
+    }
+  }
+  sessionKeys.forEach((k, i) => {
+    if (k.length < 32) problems.push(`SESSION_KEYS: key #${i + 1} is ${k.length} characters; each key needs at least 32`);
+  });
+
+  const store = resolveStore(e, problems);
+  const encryptionKeys = resolveCacheKeys(e.TOKEN_CACHE_KEYS, sessionKeys, problems);
+
+  const keyVaultUrl = e.KEY_VAULT_URL ?? (emu ? `https://${emuHost}:${emulatorPorts.keyVault}` : undefined);
+  const secretNames = e.KEY_VAULT_SECRET_NAMES ?? (emu ? [EMULATOR_DEFAULTS.keyVaultSecretName] : []);
+  for (const n of secretNames) {
+    if (!/^[0-9a-zA-Z-]{1,127}$/.test(n)) problems.push(`KEY_VAULT_SECRET_NAMES: "${n}" is not a valid Key Vault secret name`);
+  }
+  if (keyVaultUrl && secretNames.length === 0) problems.push('KEY_VAULT_SECRET_NAMES: required when KEY_VAULT_URL is set');
+
+  if (problems.length) throw new ConfigError(problems);
+
+  const idleMinutes = e.SESSION_IDLE_MINUTES ?? 60;
+  const absoluteHours = e.SESSION_ABSOLUTE_HOURS ?? 12;
+  const config: Config = {
+    mode,
+    production,
+    server: {
+      host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+      port,
+      publicUrl,
+      trustProxy: e.TRUST_PROXY ?? false,
+      clientDistDir: resolve(rootDir, e.CLIENT_DIST_DIR ?? 'dist/client'),
+    },
+    entra: {
+      instance,
+      tenant: tenant!,
+      authority: `${instance}/${tenant}`,
+      clientId: clientId!,
+      credential: credential!,
+      redirectUri: e.ENTRA_REDIRECT_URI ?? `${publicUrl}/auth/callback`,
+      spaRedirectUri: e.ENTRA_SPA_REDIRECT_URI ?? `${publicUrl}/`,
+      postLogoutRedirectUri: e.ENTRA_POST_LOGOUT_REDIRECT_URI ?? `${publicUrl}/`,
+      knownAuthorities,
+      authorityMetadata: e.ENTRA_AUTHORITY_METADATA ?? null,
+      cloudDiscoveryMetadata: e.ENTRA_CLOUD_DISCOVERY_METADATA ?? null,
+      serverScopes,
+      spaScopes,
+    },
+    graph: { baseUrl: (e.GRAPH_BASE_URL ?? (emu ? `https://${emuHost}:${emulatorPorts.graph}/v1.0` : GRAPH_V1)).replace(/\/+$/, '') },
+    keyVault: {
+      url: keyVaultUrl ? keyVaultUrl.replace(/\/+$/, '') : null,
+      secretNames,
+      managedIdentityClientId: e.MANAGED_IDENTITY_CLIENT_ID ?? null,
+    },
+    session: {
+      keys: sessionKeys,
+      keysEphemeral,
+      // The __Host- prefix pins the cookie to this exact origin (Secure, Path=/, no Domain); browsers refuse it over
+      // plain http, so on http://localhost the plain name is used.
+      cookieName: e.SESSION_COOKIE_NAME ?? (secureCookies ? '__Host-hsb' : 'hsb'),
+      transactionCookieName: secureCookies ? '__Host-hsb-tx' : 'hsb-tx',
+      secureCookies,
+      idleTimeoutMs: idleMinutes * 60_000,
+      absoluteTimeoutMs: absoluteHours * 3_600_000,
+    },
+    store,
+    tokenCache: {
+      encryptionKeys,
+      ttlMs: (e.TOKEN_CACHE_TTL_HOURS ?? Math.max(24, absoluteHours)) * 3_600_000,
+      maxEntries: e.TOKEN_CACHE_MAX_ENTRIES ?? 200_000,
+    },
+    http: { timeoutMs: e.HTTP_TIMEOUT_MS ?? 10_000 },
+    log: { level: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info') },
+    emulator: { ports: emulatorPorts },
+  };
+  return deepFreeze(config);
+}
+
+function resolveCredential(
+  e: Env,
+  emu: boolean,
+  readFile: (p: string) => string,
+  rootDir: string,
+  problems: string[],
+): ClientCredential | undefined {
+  const hasSecret = e.ENTRA_CLIENT_SECRET !== undefined;
+  const hasCert = e.ENTRA_CLIENT_CERTIFICATE_PATH !== undefined || e.ENTRA_CLIENT_PRIVATE_KEY_PATH !== undefined;
+  if (hasSecret && hasCert) {
+    problems.push('ENTRA_CLIENT_SECRET / ENTRA_CLIENT_CERTIFICATE_PATH: set one client credential, not both');
+    return undefined;
+  }
+  if (hasSecret) return { kind: 'secret', secret: e.ENTRA_CLIENT_SECRET! };
+  if (hasCert) {
+    if (!e.ENTRA_CLIENT_CERTIFICATE_PATH || !e.ENTRA_CLIENT_PRIVATE_KEY_PATH) {
+      problems.push('ENTRA_CLIENT_CERTIFICATE_PATH and ENTRA_CLIENT_PRIVATE_KEY_PATH: a certificate credential needs both PEM files');
+      return undefined;
+    }
+    try {
+      const certificatePem = readFile(resolve(rootDir, e.ENTRA_CLIENT_CERTIFICATE_PATH));
+      const privateKeyPem = readFile(resolve(rootDir, e.ENTRA_CLIENT_PRIVATE_KEY_PATH));
+      const thumbprintSha256 = new X509Certificate(certificatePem).fingerprint256.replace(/:/g, '').toLowerCase();
+      if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(privateKeyPem)) {
+        problems.push('ENTRA_CLIENT_PRIVATE_KEY_PATH: not a PEM private key');
+        return undefined;
+      }
+      return { kind: 'certificate', certificatePem, privateKeyPem, thumbprintSha256 };
+    } catch (err) {
+      problems.push(`ENTRA_CLIENT_CERTIFICATE_PATH: could not read the certificate (${(err as Error).message})`);
+      return undefined;
+    }
+  }
+  if (emu) return { kind: 'secret', secret: EMULATOR_DEFAULTS.clientSecret };
+  problems.push('ENTRA_CLIENT_SECRET or ENTRA_CLIENT_CERTIFICATE_PATH + ENTRA_CLIENT_PRIVATE_KEY_PATH: a client credential is required');
+  return undefined;
+}
+
+function resolveStore(e: Env, problems: string[]): StoreConfig {
+  if ((e.STORE ?? 'memory') === 'memory') return { kind: 'memory' };
+  if (!e.REDIS_URL) {
+    problems.push('REDIS_URL: required when STORE=redis (e.g. redis://127.0.0.1:6379)');
+    return { kind: 'memory' };
+  }
+  return {
+    kind: 'redis',
+    url: e.REDIS_URL,
+    keyPrefix: e.REDIS_KEY_PREFIX ?? 'hsb:',
+    commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS ?? 1_000,
+  };
+}
+
+function resolveCacheKeys(given: string[] | undefined, sessionKeys: string[], problems: string[]): Buffer[] {
+  if (given && given.length) {
+    return given.flatMap((k, i) => {
+      const buf = Buffer.from(k, 'base64');
+      if (buf.length !== 32) {
+        problems.push(`TOKEN_CACHE_KEYS: key #${i + 1} must be 32 bytes, base64-encoded (e.g. \`openssl rand -base64 32\`)`);
+        return [];
+      }
+      return [buf];
+    });
+  }
+  // Derived from the session keys (same rotation order), so one secret list covers both when no cache keys are set.
+  return sessionKeys.map((k) => Buffer.from(hkdfSync('sha256', k, createHash('sha256').update('hsb').digest(), 'token-cache-v1', 32)));
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Buffer.isBuffer(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}

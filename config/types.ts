@@ -1,0 +1,84 @@
+// The resolved, validated configuration every other module receives (never process.env).
+
+export type ClientCredential =
+  | { kind: 'secret'; secret: string }
+  | { kind: 'certificate'; privateKeyPem: string; certificatePem: string; thumbprintSha256: string };
+
+export type StoreConfig =
+  | { kind: 'memory' }
+  | { kind: 'redis'; url: string; keyPrefix: string; commandTimeoutMs: number };
+
+export interface Config {
+  /** `emulator`: the local stand-in for Entra ID, Graph, managed identity and Key Vault; `entra`: the real services. */
+  mode: 'emulator' | 'entra';
+  production: boolean;
+  server: {
+    host: string;
+    port: number;
+    /** Origin users reach the BFF at (no trailing slash), e.g. http://localhost:3000. */
+    publicUrl: string;
+    /** Trust X-Forwarded-* (only behind a known proxy). */
+    trustProxy: boolean;
+    /** Where the built SPA lives (index.html and assets). */
+    clientDistDir: string;
+  };
+  entra: {
+    /** Authority host base, e.g. https://login.microsoftonline.com (national clouds: their own host). */
+    instance: string;
+    /** Tenant id, verified domain, `organizations` or `common`. */
+    tenant: string;
+    /** `${instance}/${tenant}` */
+    authority: string;
+    clientId: string;
+    credential: ClientCredential;
+    /** Web-platform redirect URI (the BFF's /auth/callback). */
+    redirectUri: string;
+    /** SPA-platform redirect URI msal-browser returns to after a fallback redirect. */
+    spaRedirectUri: string;
+    postLogoutRedirectUri: string;
+    /** Hosts MSAL trusts without instance discovery (required for non-Microsoft hosts such as the emulator). */
+    knownAuthorities: string[];
+    authorityMetadata: string | null;
+    cloudDiscoveryMetadata: string | null;
+    /** Scopes the BFF asks for at sign-in (a superset of spaScopes). */
+    serverScopes: string[];
+    /** Scopes the SPA may hold itself; never Mail.* or Key Vault. */
+    spaScopes: string[];
+  };
+  graph: { baseUrl: string };
+  keyVault: {
+    /** Vault base URL, or null when the secret feature is not configured. */
+    url: string | null;
+    /** The only secret names /api/secret may read; the first is the default. */
+    secretNames: string[];
+    /** Client id of a user-assigned managed identity; null for system-assigned. */
+    managedIdentityClientId: string | null;
+  };
+  session: {
+    /** Cookie signing keys, newest first (rotation: add a new key in front, drop the oldest later). */
+    keys: string[];
+    /** True when no SESSION_KEYS were given and random keys were made for this process (emulator mode only). */
+    keysEphemeral: boolean;
+    cookieName: string;
+    transactionCookieName: string;
+    secureCookies: boolean;
+    idleTimeoutMs: number;
+    absoluteTimeoutMs: number;
+  };
+  store: StoreConfig;
+  tokenCache: {
+    /** AES-256-GCM keys (32 bytes each), first encrypts, all decrypt. */
+    encryptionKeys: Buffer[];
+    ttlMs: number;
+    /** Upper bound of partitions the in-memory cache holds (least recently used are dropped). */
+    maxEntries: number;
+  };
+  http: {
+    /** Deadline for every outbound call (Entra, Graph, Key Vault, managed identity), in milliseconds. */
+    timeoutMs: number;
+  };
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  emulator: {
+    ports: { entra: number; managedIdentity: number; keyVault: number; graph: number };
+  };
+}

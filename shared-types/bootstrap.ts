@@ -1,0 +1,55 @@
+// The bootstrap payload the BFF embeds in index.html (and serves at /api/bootstrap): the one contract between the tiers.
+
+/** The signed-in user as the BFF knows it. Never carries tokens. */
+export interface BootstrapAccount {
+  /** `<oid>.<tid>` from Entra's client_info; the key the SPA must match MSAL accounts by. */
+  homeAccountId: string;
+  tenantId: string;
+  username: string;
+  name: string;
+  /** The `login_hint` claim, for silent / redirect fallbacks. */
+  loginHint: string | null;
+}
+
+export interface BootstrapMsalConfig {
+  clientId: string;
+  authority: string;
+  knownAuthorities: string[];
+  /** The SPA-platform redirect URI registered for the app (the BFF's origin + "/"). */
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+  /** openid-configuration JSON string, so the browser makes no metadata request (optional). */
+  authorityMetadata?: string;
+  /** Cloud discovery metadata JSON string for non-Microsoft hosts (optional). */
+  cloudDiscoveryMetadata?: string;
+}
+
+export interface BootstrapRoutes {
+  /** Top-level navigation that starts a server sign-in: `${signIn}?returnTo=/path`. */
+  signIn: string;
+  /** Top-level navigation that signs out; carries a session-bound token, so it cannot be forged cross-site. Null when anonymous. */
+  signOut: string | null;
+  /** Top-level navigation that mints a fresh spa code with prompt=none: `${freshSpaCode}?returnTo=/path`. */
+  freshSpaCode: string;
+}
+
+export interface BootstrapPayload {
+  msal: BootstrapMsalConfig;
+  /** The scopes the SPA may ask for (minimal: User.Read, Contacts.Read). */
+  scopes: string[];
+  graphBaseUrl: string;
+  account: BootstrapAccount | null;
+  /** One-time Entra spa code; delivered once, null on every later load. */
+  spaCode: string | null;
+  /**
+   * Why no spa code could be minted on the last fresh-code attempt (e.g. "login_required"), delivered once.
+   * The SPA goes straight to the redirect fallback when set.
+   */
+  spaCodeError: string | null;
+  routes: BootstrapRoutes;
+}
+
+/** The id of the `<script type="application/json">` element that holds the payload. */
+export const BOOTSTRAP_ELEMENT_ID = 'bootstrap';
+/** The marker in index.html that the BFF replaces with the bootstrap element. */
+export const BOOTSTRAP_PLACEHOLDER = '<!--BFF_BOOTSTRAP-->';
