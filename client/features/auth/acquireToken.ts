@@ -1,0 +1,81 @@
+// acquireToken: an access token for the given scopes (silent first, redirect only when interaction is required).
+import { CacheLookupPolicy } from '@azure/msal-browser';
+import type { AppExtra } from '../../app/store';
+import { createAppAsyncThunk } from '../../app/withTypes';
+import { interactionStarted } from './authActions';
+import { isInteractionRequired, toAuthErrorInfo } from './authErrors';
+import type { TokenGrant, TokenOutcome } from './authClient';
+import type { AuthErrorInfo } from './authTypes';
+
+export interface AcquireTokenArgs {
+  scopes: string[];
+  /** Skip the cached access token (e.g. after the resource answered 401). */
+  forceRefresh?: boolean;
+}
+
+export interface AcquireTokenError extends AuthErrorInfo {
+  /** True when a redirect was started: the page is about to unload. */
+  interaction: boolean;
+}
+
+const requestKey = ({ scopes, forceRefresh }: AcquireTokenArgs): string =>
+  `${[...scopes].map((s) => s.toLowerCase()).sort().join(' ')}|${forceRefresh ? 'refresh' : 'cache'}`;
+
+/**
+ * Concurrent calls for the same scopes share one MSAL request (the promise map lives in `extra`, not in state).
+ * The fulfilled payload carries the token to the caller only; no reducer stores it and DevTools see it redacted.
+ */
+export const acquireToken = createAppAsyncThunk<TokenGrant, AcquireTokenArgs, { rejectValue: AcquireTokenError }>(
+  'auth/acquireToken',
+  async (args, { extra, dispatch, rejectWithValue }) => {
+    const key = requestKey(args);
+    let request = extra.tokenRequests.get(key);
+    if (!request) {
+      request = requestToken(extra, args, () => dispatch(interactionStarted('redirect')));
+      extra.tokenRequests.set(key, request);
+      const forget = () => extra.tokenRequests.delete(key);
+      void request.then(forget, forget);
+    }
+    const outcome = await request;
+    return outcome.ok ? outcome.grant : rejectWithValue({ ...outcome.error, interaction: outcome.interaction });
+  },
+);
+
+/** Never rejects, so a shared request cannot produce unhandled rejections. */
+async function requestToken(extra: AppExtra, args: AcquireTokenArgs, onRedirect: () => void): Promise<TokenOutcome> {
+  const { msal, bootstrap } = extra;
+  const homeAccountId = bootstrap.account?.homeAccountId;
+  const account = homeAccountId ? msal.getAccount({ homeAccountId }) : msal.getActiveAccount();
+  if (!account) {
+    return { ok: false, error: { code: 'no_account', message: 'You are not signed in.' }, interaction: false };
+  }
+  try {
+    const result = await msal.acquireTokenSilent({
+      account,
+      scopes: args.scopes,
+      forceRefresh: args.forceRefresh ?? false,
+      cacheLookupPolicy: args.forceRefresh ? CacheLookupPolicy.RefreshToken : CacheLookupPolicy.AccessTokenAndRefreshToken,
+    });
+    return {
+      ok: true,
+      grant: { accessToken: result.accessToken, scopes: [...result.scopes], expiresOn: result.expiresOn?.getTime() ?? null },
+    };
+  } catch (error) {
+    if (!isInteractionRequired(error)) return { ok: false, error: toAuthErrorInfo(error), interaction: false };
+    try {
+      onRedirect();
+      await msal.acquireTokenRedirect({
+        account,
+        loginHint: bootstrap.account?.loginHint ?? account.username,
+        scopes: args.scopes,
+      });
+      return {
+        ok: false,
+        error: { code: 'interaction_required', message: 'Redirecting to sign in…' },
+        interaction: true,
+      };
+    } catch (redirectError) {
+      return { ok: false, error: toAuthErrorInfo(redirectError), interaction: false };
+    }
+  }
+}

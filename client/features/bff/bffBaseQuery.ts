@@ -1,0 +1,69 @@
+// The BFF /api base query: same-origin cookies, the CSRF header on every call, typed errors (never throws).
+import type { BaseQueryFn } from '@reduxjs/toolkit/query';
+import { CSRF_HEADER, CSRF_HEADER_VALUE, type ApiErrorBody } from '../../../shared-types/api';
+import { fetchError, messageForStatus, parseRetryAfter, type ApiError } from '../../app/apiError';
+import type { AppExtra } from '../../app/store';
+import { sessionExpired } from '../auth/authActions';
+
+export interface BffRequest {
+  /** Path under /api, e.g. `/mail?top=10&skip=0`. */
+  url: string;
+  method?: 'GET' | 'POST';
+  body?: unknown;
+}
+
+const isErrorBody = (v: unknown): v is Partial<ApiErrorBody> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+async function bffErrorFrom(response: Response): Promise<ApiError> {
+  let body: Partial<ApiErrorBody> = {};
+  try {
+    const parsed: unknown = await response.json();
+    if (isErrorBody(parsed)) body = parsed;
+  } catch {
+    // Not JSON (e.g. a proxy's HTML error page): fall back to the status.
+  }
+  const retryAfter = parseRetryAfter(response.headers.get('Retry-After')) ?? (typeof body.retryAfter === 'number' ? body.retryAfter : undefined);
+  const error: ApiError = {
+    status: response.status,
+    code: typeof body.error === 'string' ? body.error : `http_${response.status}`,
+    message: typeof body.message === 'string' && body.message ? body.message : messageForStatus(response.status),
+  };
+  if (retryAfter !== undefined) error.retryAfter = retryAfter;
+  if (typeof body.consentUrl === 'string') error.consentUrl = body.consentUrl;
+  if (Array.isArray(body.scopes)) error.scopes = body.scopes.filter((s): s is string => typeof s === 'string');
+  if (typeof body.signInUrl === 'string') error.signInUrl = body.signInUrl;
+  return error;
+}
+
+export const bffBaseQuery: BaseQueryFn<BffRequest | string, unknown, ApiError> = async (args, api) => {
+  const request = typeof args === 'string' ? { url: args } : args;
+  const { apiBaseUrl } = api.extra as AppExtra;
+  const headers: Record<string, string> = { [CSRF_HEADER]: CSRF_HEADER_VALUE, Accept: 'application/json' };
+  if (request.body !== undefined) headers['Content-Type'] = 'application/json';
+
+  let response: Response;
+  try {
+    response = await fetch(`${apiBaseUrl}${request.url}`, {
+      method: request.method ?? 'GET',
+      headers,
+      credentials: 'include',
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      signal: api.signal,
+    });
+  } catch (error) {
+    return { error: fetchError(error) };
+  }
+  if (!response.ok) {
+    const error = await bffErrorFrom(response);
+    if (response.status === 401) {
+      error.code = 'login_required';
+      api.dispatch(sessionExpired(error.signInUrl ? { signInUrl: error.signInUrl } : undefined));
+    }
+    return { error };
+  }
+  try {
+    return { data: await response.json() };
+  } catch {
+    return { error: { status: 'PARSE_ERROR', code: 'parse_error', message: 'The server sent an unreadable response.' } };
+  }
+};

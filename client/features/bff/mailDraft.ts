@@ -1,0 +1,64 @@
+// Keeps the send-mail draft across the consent round trip (a top-level navigation away and back).
+import type { SendMailRequest } from '../../../shared-types/api';
+import type { AppThunk } from '../../app/withTypes';
+
+const KEY = 'hybrid-spa:mail-draft';
+
+export interface MailDraft {
+  /** As typed: comma-separated addresses. */
+  to: string;
+  subject: string;
+  body: string;
+}
+
+/** Only http(s) URLs and same-origin paths: a consent URL is never allowed to run script. */
+export function isNavigableUrl(url: string): boolean {
+  if (url.startsWith('/') && !url.startsWith('//')) return true;
+  return /^https?:\/\//i.test(url) && URL.canParse(url);
+}
+
+/** Saves the draft, then navigates to the BFF's consent route (which returns to this page). */
+export const grantConsent =
+  (consentUrl: string, draft: MailDraft): AppThunk<boolean> =>
+  (_dispatch, _getState, extra) => {
+    if (!isNavigableUrl(consentUrl)) return false;
+    extra.storage.setItem(KEY, JSON.stringify(draft));
+    let target = consentUrl;
+    if (target.startsWith('/') && !/[?&]returnTo=/.test(target)) {
+      target += `${target.includes('?') ? '&' : '?'}returnTo=${encodeURIComponent(extra.currentPath())}`;
+    }
+    extra.navigate(target);
+    return true;
+  };
+
+/** Reads and removes a saved draft (so it is restored once). */
+export const takeSavedDraft = (): AppThunk<MailDraft | null> => (_dispatch, _getState, extra) => {
+  const raw = extra.storage.getItem(KEY);
+  if (raw === null) return null;
+  extra.storage.removeItem(KEY);
+  try {
+    const v = JSON.parse(raw) as Partial<MailDraft>;
+    if (typeof v.to === 'string' && typeof v.subject === 'string' && typeof v.body === 'string') {
+      return { to: v.to, subject: v.subject, body: v.body };
+    }
+  } catch {
+    // A corrupt draft is dropped.
+  }
+  return null;
+};
+
+export const MAX_RECIPIENTS = 10;
+
+/** Validates the form into a request, or explains what is wrong. */
+export function toSendMailRequest(draft: MailDraft): { request: SendMailRequest } | { problem: string } {
+  const to = draft.to
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (to.length === 0) return { problem: 'Enter at least one recipient.' };
+  if (to.length > MAX_RECIPIENTS) return { problem: `Enter at most ${MAX_RECIPIENTS} recipients.` };
+  const bad = to.find((a) => !/^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(a));
+  if (bad) return { problem: `"${bad}" is not an email address.` };
+  if (!draft.subject.trim()) return { problem: 'Enter a subject.' };
+  return { request: { to, subject: draft.subject.trim(), body: draft.body } };
+}

@@ -1,0 +1,77 @@
+// The Graph base query: a token from the auth thunk for the endpoint's scopes, Bearer header, one retry after 401.
+import type { BaseQueryFn } from '@reduxjs/toolkit/query';
+import { fetchError, messageForStatus, parseRetryAfter, type ApiError } from '../../app/apiError';
+import type { AppDispatch, AppExtra } from '../../app/store';
+import { acquireToken } from '../auth/acquireToken';
+
+export interface GraphRequest {
+  /** Path under the Graph base URL, e.g. `/me` (query string included). */
+  url: string;
+  /** `blob` for binary content such as photos; JSON otherwise. */
+  responseType?: 'json' | 'blob';
+}
+
+export interface GraphQueryOptions {
+  /** The delegated scopes the endpoint needs; defaults to User.Read. */
+  scopes?: string[];
+}
+
+async function graphErrorFrom(response: Response): Promise<ApiError> {
+  let code = `http_${response.status}`;
+  let message = messageForStatus(response.status);
+  try {
+    // Graph: { error: { code, message } }
+    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
+    if (typeof body.error?.code === 'string') code = body.error.code;
+    if (typeof body.error?.message === 'string' && body.error.message) message = body.error.message;
+  } catch {
+    // Not JSON: keep the status-based message.
+  }
+  const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
+  return { status: response.status, code, message, ...(retryAfter !== undefined && { retryAfter }) };
+}
+
+export const graphBaseQuery: BaseQueryFn<GraphRequest | string, unknown, ApiError, GraphQueryOptions> = async (
+  args,
+  api,
+  extraOptions,
+) => {
+  const request = typeof args === 'string' ? { url: args } : args;
+  const { bootstrap } = api.extra as AppExtra;
+  const dispatch = api.dispatch as AppDispatch;
+  const scopes = extraOptions?.scopes ?? ['User.Read'];
+
+  for (let attempt = 0; ; attempt++) {
+    const tokenResult = await dispatch(acquireToken({ scopes, forceRefresh: attempt > 0 }));
+    if (acquireToken.rejected.match(tokenResult)) {
+      const info = tokenResult.payload;
+      return {
+        error: {
+          status: 'AUTH_ERROR',
+          code: info?.code ?? 'token_error',
+          message: info?.message ?? 'Could not get a token for Microsoft Graph.',
+        },
+      };
+    }
+    let response: Response;
+    try {
+      response = await fetch(`${bootstrap.graphBaseUrl}${request.url}`, {
+        headers: { Authorization: `Bearer ${tokenResult.payload.accessToken}` },
+        signal: api.signal,
+      });
+    } catch (error) {
+      return { error: fetchError(error) };
+    }
+    // One retry with a refreshed token: the cached one may have been revoked or expired early.
+    if (response.status === 401 && attempt === 0) {
+      await response.body?.cancel();
+      continue;
+    }
+    if (!response.ok) return { error: await graphErrorFrom(response) };
+    try {
+      return { data: request.responseType === 'blob' ? await response.blob() : await response.json() };
+    } catch {
+      return { error: { status: 'PARSE_ERROR', code: 'parse_error', message: 'Microsoft Graph sent an unreadable response.' } };
+    }
+  }
+};
