@@ -42,7 +42,14 @@ export interface TestHarness {
 }
 
 export function buildTestStore(
-  options: { msal?: FakeMsal; bootstrap?: BootstrapPayload; storage?: KeyValueStorage; path?: string; clock?: () => number } = {},
+  options: {
+    msal?: FakeMsal;
+    bootstrap?: BootstrapPayload;
+    storage?: KeyValueStorage;
+    path?: string;
+    clock?: () => number;
+    onNavigate?: (url: string) => void;
+  } = {},
 ): TestHarness {
   const msal = options.msal ?? new FakeMsal();
   const bootstrap = options.bootstrap ?? testBootstrap();
@@ -53,7 +60,10 @@ export function buildTestStore(
     extra: {
       msal,
       bootstrap,
-      navigate: (url) => void navigations.push(url),
+      navigate: (url) => {
+        navigations.push(url);
+        options.onNavigate?.(url);
+      },
       storage,
       currentPath: () => options.path ?? '/profile?tab=1',
       now: options.clock ?? (() => (t += 10)),

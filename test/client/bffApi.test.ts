@@ -1,0 +1,117 @@
+import { expect } from 'chai';
+import nock from 'nock';
+import { bffApi } from '../../client/features/bff/bffApi';
+import { grantConsent, takeSavedDraft, toSendMailRequest } from '../../client/features/bff/mailDraft';
+import { buildTestStore } from './helpers/testStore';
+
+const BFF = 'http://bff.test';
+
+describe('bffApi', () => {
+  it('sends X-CSRF and asks for a mail page', async () => {
+    const { store } = buildTestStore();
+    const api = nock(BFF)
+      .get('/api/mail')
+      .query({ top: '10', skip: '20' })
+      .matchHeader('x-csrf', '1')
+      .reply(200, { messages: [], top: 10, skip: 20, nextSkip: null });
+    const result = await store.dispatch(bffApi.endpoints.mail.initiate({ top: 10, skip: 20 }));
+    expect(result.data).to.deep.equal({ messages: [], top: 10, skip: 20, nextSkip: null });
+    api.done();
+  });
+
+  it('posts the mail as JSON with X-CSRF', async () => {
+    const { store } = buildTestStore();
+    const body = { to: ['a@x.test'], subject: 'Hi', body: 'Hello' };
+    const api = nock(BFF)
+      .post('/api/mail/send', body)
+      .matchHeader('x-csrf', '1')
+      .matchHeader('content-type', 'application/json')
+      .reply(202, { status: 'sent' });
+    const result = await store.dispatch(bffApi.endpoints.sendMail.initiate(body));
+    expect(result).to.deep.include({ data: { status: 'sent' } });
+    api.done();
+  });
+
+  it('maps 401 to session/expired and a login_required error', async () => {
+    const { store } = buildTestStore();
+    const api = nock(BFF)
+      .get('/api/secret')
+      .reply(401, { error: 'login_required', message: 'Sign in again.', signInUrl: '/auth/signin?returnTo=%2Fsecret' });
+    const result = await store.dispatch(bffApi.endpoints.secret.initiate());
+    expect(result.error).to.deep.equal({
+      status: 401,
+      code: 'login_required',
+      message: 'Sign in again.',
+      signInUrl: '/auth/signin?returnTo=%2Fsecret',
+    });
+    expect(store.getState().auth).to.include({ sessionExpired: true, status: 'signed_out' });
+    api.done();
+  });
+
+  it('maps 403 consent_required to an error carrying the consent URL and scopes', async () => {
+    const { store } = buildTestStore();
+    const api = nock(BFF).post('/api/mail/send').reply(403, {
+      error: 'consent_required',
+      message: 'Grant Mail.Send.',
+      scopes: ['Mail.Send'],
+      consentUrl: '/auth/consent?scopes=Mail.Send',
+    });
+    const result = await store.dispatch(bffApi.endpoints.sendMail.initiate({ to: ['a@x.test'], subject: 's', body: 'b' }));
+    expect(result).to.have.property('error').that.deep.equals({
+      status: 403,
+      code: 'consent_required',
+      message: 'Grant Mail.Send.',
+      scopes: ['Mail.Send'],
+      consentUrl: '/auth/consent?scopes=Mail.Send',
+    });
+    expect(store.getState().auth.sessionExpired).to.equal(false);
+    api.done();
+  });
+
+  it('keeps Retry-After on 503 and copes with a non-JSON body', async () => {
+    const { store } = buildTestStore();
+    const api = nock(BFF).get('/api/secret').reply(503, 'busy', { 'Retry-After': '30' });
+    const result = await store.dispatch(bffApi.endpoints.secret.initiate());
+    expect(result.error).to.deep.equal({
+      status: 503,
+      code: 'http_503',
+      message: 'The service is busy or unavailable. Try again shortly.',
+      retryAfter: 30,
+    });
+    api.done();
+  });
+});
+
+describe('mail draft and consent', () => {
+  it('stores the draft before navigating to the consent URL, and restores it once', () => {
+    let storedWhenNavigating: string | null = null;
+    const { store, navigations, storage } = buildTestStore({
+      path: '/mail/send',
+      onNavigate: () => (storedWhenNavigating = storage.getItem('hybrid-spa:mail-draft')),
+    });
+    const draft = { to: 'a@x.test, b@x.test', subject: 'Hi', body: 'Hello' };
+    const ok = store.dispatch(grantConsent('/auth/consent?scopes=Mail.Send', draft));
+    expect(ok).to.equal(true);
+    expect(storedWhenNavigating).to.not.equal(null);
+    expect(navigations).to.deep.equal(['/auth/consent?scopes=Mail.Send&returnTo=%2Fmail%2Fsend']);
+    expect(store.dispatch(takeSavedDraft())).to.deep.equal(draft);
+    expect(store.dispatch(takeSavedDraft())).to.equal(null);
+  });
+
+  it('refuses to navigate to a script URL', () => {
+    const { store, navigations } = buildTestStore();
+    expect(store.dispatch(grantConsent('javascript:alert(1)', { to: '', subject: '', body: '' }))).to.equal(false);
+    expect(navigations).to.deep.equal([]);
+  });
+
+  it('validates recipients (1 to 10, comma-separated) and the subject', () => {
+    expect(toSendMailRequest({ to: ' a@x.test , b@x.test ', subject: ' Hi ', body: 'B' })).to.deep.equal({
+      request: { to: ['a@x.test', 'b@x.test'], subject: 'Hi', body: 'B' },
+    });
+    expect(toSendMailRequest({ to: '', subject: 's', body: '' })).to.deep.equal({ problem: 'Enter at least one recipient.' });
+    const eleven = Array.from({ length: 11 }, (_, i) => `u${i}@x.test`).join(',');
+    expect(toSendMailRequest({ to: eleven, subject: 's', body: '' })).to.deep.equal({ problem: 'Enter at most 10 recipients.' });
+    expect(toSendMailRequest({ to: 'nope', subject: 's', body: '' })).to.deep.equal({ problem: '"nope" is not an email address.' });
+    expect(toSendMailRequest({ to: 'a@x.test', subject: ' ', body: '' })).to.deep.equal({ problem: 'Enter a subject.' });
+  });
+});
