@@ -110,6 +110,7 @@ const envSchema = z.object({
   ENTRA_CLOUD_DISCOVERY_METADATA: jsonString,
   SERVER_SCOPES: list(/[,\s]+/),
   SPA_SCOPES: list(/[,\s]+/),
+  CONSENT_SCOPES: list(/[,\s]+/),
   GRAPH_BASE_URL: httpUrl,
   KEY_VAULT_URL: httpUrl,
   KEY_VAULT_SECRET_NAMES: list(/[,\s]+/),
@@ -240,6 +241,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       cloudDiscoveryMetadata: e.ENTRA_CLOUD_DISCOVERY_METADATA ?? null,
       serverScopes,
       spaScopes,
+      consentScopes: e.CONSENT_SCOPES ?? ['Mail.Send'],
     },
     graph: { baseUrl: (e.GRAPH_BASE_URL ?? (emu ? `https://${emuHost}:${emulatorPorts.graph}/v1.0` : GRAPH_V1)).replace(/\/+$/, '') },
     keyVault: {

@@ -44,6 +44,8 @@ export interface Config {
     serverScopes: string[];
     /** Scopes the SPA may hold itself; never Mail.* or Key Vault. */
     spaScopes: string[];
+    /** Scopes the BFF may ask for later, when a feature needs them (incremental consent), e.g. Mail.Send. */
+    consentScopes: string[];
   };
   graph: { baseUrl: string };
   keyVault: {

@@ -1,0 +1,68 @@
+// createApp(services): the Koa app's middleware order and routers; no I/O at import time.
+import bodyParser from '@koa/bodyparser';
+import Keygrip from 'keygrip';
+import Koa, { type Middleware } from 'koa';
+import compose from 'koa-compose';
+import { createApiRouters } from './api/apiRouters';
+import { createAuthRouter } from './auth/authRouter';
+import { createBootstrapRouter } from './bootstrap/bootstrapRouter';
+import { createIndexTemplateSource, type IndexTemplateSource } from './bootstrap/indexTemplate';
+import { createCsrfGuard } from './http/csrf';
+import { createErrorHandler } from './http/errorHandler';
+import { createHealthRouter } from './http/healthRouter';
+import { createRequestContext } from './http/requestContext';
+import { createSecurityHeaders } from './http/securityHeaders';
+import { createStaticFiles } from './http/staticFiles';
+import type { Services } from './services';
+import { createSessionMiddleware } from './session/createSessionMiddleware';
+
+export interface AppOptions {
+  /** Overrides where index.html comes from (tests). */
+  indexTemplate?: IndexTemplateSource;
+}
+
+export function createApp(services: Services, options: AppOptions = {}): Koa {
+  const { config, log, stores } = services;
+  const app = new Koa({ proxy: config.server.trustProxy });
+  app.keys = new Keygrip([...config.session.keys], 'sha256') as unknown as string[];
+  app.silent = true; // errors are logged by errorHandler, with secrets redacted
+
+  const csrfGuard = createCsrfGuard({ publicOrigin: new URL(config.server.publicUrl).origin });
+  const jsonBody = bodyParser({ enableTypes: ['json'], jsonLimit: '100kb', encoding: 'utf-8' });
+
+  const routers = [
+    createAuthRouter({
+      entra: config.entra,
+      msalFactory: services.msalFactory,
+      loginTransactions: services.loginTransactions,
+      spaCodes: stores.spaCodes,
+      tokenCacheStore: stores.tokenCache,
+      authorityMetadata: services.authorityMetadata,
+      log,
+    }),
+    ...createApiRouters(services),
+    // Last: it answers every remaining HTML navigation with the SPA.
+    createBootstrapRouter({
+      entra: config.entra,
+      graphBaseUrl: config.graph.baseUrl,
+      spaCodes: stores.spaCodes,
+      authorityMetadata: services.authorityMetadata,
+      indexTemplate: options.indexTemplate ?? createIndexTemplateSource(config.server.clientDistDir),
+    }),
+  ];
+
+  app.use(createRequestContext(log));
+  app.use(createErrorHandler(log));
+  app.use(createSecurityHeaders({ hsts: config.server.publicUrl.startsWith('https://') }));
+  app.use(createStaticFiles(config.server.clientDistDir));
+  app.use(createHealthRouter(stores.readiness).routes());
+  app.use(createSessionMiddleware(app, config.session, stores.sessions));
+  app.use(onPath(/^\/api(\/|$)/, compose<Koa.ParameterizedContext>([csrfGuard, jsonBody as Middleware])));
+  for (const r of routers) app.use(r.routes()).use(r.allowedMethods());
+  return app;
+}
+
+/** Runs `middleware` only for request paths matching `pattern`. */
+function onPath(pattern: RegExp, middleware: Middleware): Middleware {
+  return (ctx, next) => (pattern.test(ctx.path) ? middleware(ctx, next) : next());
+}

@@ -1,0 +1,67 @@
+// Builds a fresh ConfidentialClientApplication per request, bound to one user's cache partition (never shared across users).
+import { ConfidentialClientApplication, DistributedCachePlugin, LogLevel, type Configuration } from '@azure/msal-node';
+import type { Config } from '../../config/types';
+import type { Logger } from '../http/logger';
+import { SessionPartitionManager, StoreCacheClient } from '../tokenCache/partition';
+import type { TokenCacheStore } from '../tokenCache/tokenCacheStore';
+import type { AuthorityMetadataSource } from './authorityMetadata';
+import type { MsalNetworkClient } from './networkClient';
+
+export interface MsalClientFactory {
+  /**
+   * A client whose cache reads and writes only `partitionKey` (the session user's homeAccountId); null before sign-in,
+   * when the cache starts empty and the partition is taken from the account MSAL creates.
+   */
+  create(partitionKey: string | null): Promise<ConfidentialClientApplication>;
+}
+
+export function createMsalClientFactory(deps: {
+  entra: Config['entra'];
+  tokenCacheStore: TokenCacheStore;
+  networkClient: MsalNetworkClient;
+  authorityMetadata: AuthorityMetadataSource;
+  log: Logger;
+}): MsalClientFactory {
+  const { entra } = deps;
+  const cacheClient = new StoreCacheClient(deps.tokenCacheStore);
+  const credential =
+    entra.credential.kind === 'secret'
+      ? { clientSecret: entra.credential.secret }
+      : {
+          clientCertificate: {
+            thumbprintSha256: entra.credential.thumbprintSha256,
+            privateKey: entra.credential.privateKeyPem,
+            x5c: entra.credential.certificatePem,
+          },
+        };
+  const msalLog = deps.log.child({ component: 'msal' });
+  const system: Configuration['system'] = {
+    networkClient: deps.networkClient,
+    loggerOptions: {
+      piiLoggingEnabled: false,
+      logLevel: LogLevel.Warning,
+      loggerCallback: (level, message) => {
+        if (level <= LogLevel.Error) msalLog.error(message);
+        else msalLog.warn(message);
+      },
+    },
+  };
+
+  return {
+    async create(partitionKey) {
+      const metadata = await deps.authorityMetadata.get();
+      return new ConfidentialClientApplication({
+        auth: {
+          clientId: entra.clientId,
+          authority: entra.authority,
+          knownAuthorities: [...entra.knownAuthorities],
+          authorityMetadata: metadata.json,
+          ...(entra.cloudDiscoveryMetadata ? { cloudDiscoveryMetadata: entra.cloudDiscoveryMetadata } : {}),
+          ...credential,
+        },
+        cache: { cachePlugin: new DistributedCachePlugin(cacheClient, new SessionPartitionManager(partitionKey)) },
+        system,
+      });
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// Translates MSAL and network failures into the BFF's typed errors (never leaking tokens or raw library errors).
+import { AuthError, InteractionRequiredAuthError } from '@azure/msal-node';
+import { DeadlineExceededError, NetworkFailureError } from '../downstream/fetchWithDeadline';
+import { AppError, LoginRequiredError, UpstreamError } from '../http/errors';
+import { PartitionMismatchError } from '../tokenCache/partition';
+
+/** True when Entra said the user must consent (AADSTS65001 / consent_required), as opposed to signing in again. */
+export function isConsentRequired(err: unknown): boolean {
+  if (!(err instanceof AuthError)) return false;
+  const e = err as AuthError & { subError?: string; errorNo?: string };
+  return e.errorCode === 'consent_required' || e.subError === 'consent_required' || /AADSTS65001/.test(e.errorMessage ?? '') || e.errorNo === '65001';
+}
+
+export function isInteractionRequired(err: unknown): boolean {
+  return err instanceof InteractionRequiredAuthError;
+}
+
+function findCause<T>(err: unknown, type: new (...a: never[]) => T): T | null {
+  let cur: unknown = err;
+  for (let i = 0; i < 5 && cur; i++) {
+    if (cur instanceof type) return cur;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/** Maps a failure from acquireTokenSilent/ByCode to an AppError. Interaction-required becomes 401 login_required. */
+export function toAuthAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (findCause(err, DeadlineExceededError)) {
+    return new UpstreamError(504, 'identity_provider_timeout', 'The sign-in service did not answer in time. Try again.', { cause: err, retryAfterSeconds: 2 });
+  }
+  if (findCause(err, NetworkFailureError) || (err instanceof AuthError && err.errorCode === 'network_error')) {
+    return new UpstreamError(503, 'identity_provider_unavailable', 'The sign-in service cannot be reached right now. Try again in a moment.', {
+      cause: err,
+      retryAfterSeconds: 5,
+    });
+  }
+  if (err instanceof PartitionMismatchError) {
+    return new AppError(400, 'account_mismatch', 'You signed in with a different account than this session belongs to. Sign out first to switch accounts.', {
+      cause: err,
+    });
+  }
+  if (err instanceof InteractionRequiredAuthError) {
+    return new LoginRequiredError('Your sign-in has expired. Sign in again to continue.', { cause: err });
+  }
+  if (err instanceof AuthError) {
+    const throttled = /throttl|429|temporarily_unavailable/i.test(`${err.errorCode} ${err.errorMessage}`);
+    if (throttled) {
+      return new UpstreamError(503, 'identity_provider_busy', 'The sign-in service is busy. Try again in a minute.', { cause: err, retryAfterSeconds: 60 });
+    }
+    return new UpstreamError(502, 'identity_provider_error', 'The sign-in service rejected the request. Try signing in again.', { cause: err });
+  }
+  return new AppError(500, 'server_error', 'Internal error', { cause: err });
+}

@@ -1,0 +1,67 @@
+// Serves index.html with the bootstrap payload for SPA navigations, and the same payload as JSON at /api/bootstrap.
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../../config/types';
+import type { AuthorityMetadataSource } from '../auth/authorityMetadata';
+import { AppError } from '../http/errors';
+import { contentSecurityPolicy } from '../http/securityHeaders';
+import { getSignOutToken, getUser, takeSpaCodeRef } from '../session/sessionAccess';
+import type { OneTimeStore } from '../store/oneTimeStore';
+import { buildBootstrap, type SpaCodeGrant } from './buildBootstrap';
+import type { IndexTemplateSource } from './indexTemplate';
+import { renderBootstrapElement } from './serializeBootstrap';
+
+export interface BootstrapDeps {
+  entra: Config['entra'];
+  graphBaseUrl: string;
+  spaCodes: OneTimeStore<SpaCodeGrant>;
+  authorityMetadata: AuthorityMetadataSource;
+  indexTemplate: IndexTemplateSource;
+}
+
+/** Builds the payload, consuming this session's pending spa code (so it is delivered exactly once). */
+async function payloadFor(ctx: Context, deps: BootstrapDeps) {
+  const user = getUser(ctx);
+  const ref = takeSpaCodeRef(ctx);
+  const grant = ref ? await deps.spaCodes.take(ref) : null;
+  const metadata = await deps.authorityMetadata.get().catch(() => null);
+  return buildBootstrap({
+    entra: deps.entra,
+    graphBaseUrl: deps.graphBaseUrl,
+    authorityMetadataJson: metadata?.json ?? null,
+    user,
+    signOutToken: getSignOutToken(ctx),
+    grant,
+  });
+}
+
+/** Paths that are SPA routes: no file extension, not the BFF's own endpoints. */
+function isSpaRoute(path: string): boolean {
+  return !/^\/(api|auth)(\/|$)/.test(path) && !/\.[A-Za-z0-9]{1,8}$/.test(path) && path.length <= 512;
+}
+
+export function createBootstrapRouter(deps: BootstrapDeps): Router {
+  const router = new Router();
+
+  router.get('/api/bootstrap', async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await payloadFor(ctx, deps);
+  });
+
+  router.get(/^\/.*/, async (ctx, next) => {
+    if (!isSpaRoute(ctx.path) || !ctx.accepts('html')) return next();
+    const template = await deps.indexTemplate.get();
+    if (!template) {
+      throw new AppError(503, 'spa_not_built', 'The web app has not been built yet. Run `npm run build` (npm start does this for you) and reload.');
+    }
+    const payload = await payloadFor(ctx, deps);
+    const nonce = randomBytes(18).toString('base64');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Content-Security-Policy', contentSecurityPolicy(nonce, [deps.entra.authority, deps.graphBaseUrl]));
+    ctx.type = 'html';
+    ctx.body = template.render(renderBootstrapElement(payload), nonce);
+  });
+
+  return router;
+}

@@ -1,0 +1,43 @@
+// Builds the bootstrap payload from config and the session (account summary and the one-time spa code; never tokens).
+import type { Config } from '../../config/types';
+import type { BootstrapAccount, BootstrapPayload } from '../../shared-types/bootstrap';
+import type { SessionUser } from '../session/sessionAccess';
+
+/** What the one-time store holds for a session: a fresh spa code, or why none could be minted. */
+export type SpaCodeGrant = { code: string } | { error: string };
+
+export function toBootstrapAccount(user: SessionUser): BootstrapAccount {
+  return { homeAccountId: user.homeAccountId, tenantId: user.tenantId, username: user.username, name: user.name, loginHint: user.loginHint };
+}
+
+export function buildBootstrap(input: {
+  entra: Config['entra'];
+  graphBaseUrl: string;
+  authorityMetadataJson: string | null;
+  user: SessionUser | null;
+  signOutToken: string | null;
+  grant: SpaCodeGrant | null;
+}): BootstrapPayload {
+  const { entra, user, grant } = input;
+  return {
+    msal: {
+      clientId: entra.clientId,
+      authority: entra.authority,
+      knownAuthorities: [...entra.knownAuthorities],
+      redirectUri: entra.spaRedirectUri,
+      postLogoutRedirectUri: entra.postLogoutRedirectUri,
+      ...(input.authorityMetadataJson ? { authorityMetadata: input.authorityMetadataJson } : {}),
+      ...(entra.cloudDiscoveryMetadata ? { cloudDiscoveryMetadata: entra.cloudDiscoveryMetadata } : {}),
+    },
+    scopes: [...entra.spaScopes],
+    graphBaseUrl: input.graphBaseUrl,
+    account: user ? toBootstrapAccount(user) : null,
+    spaCode: user && grant && 'code' in grant ? grant.code : null,
+    spaCodeError: user && grant && 'error' in grant ? grant.error : null,
+    routes: {
+      signIn: '/auth/signin',
+      signOut: user && input.signOutToken ? `/auth/signout?token=${encodeURIComponent(input.signOutToken)}` : null,
+      freshSpaCode: '/auth/spa-code',
+    },
+  };
+}

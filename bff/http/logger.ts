@@ -1,0 +1,57 @@
+// Structured logging (pino) that never writes tokens, codes, spa codes, cookies or secrets.
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+export type { Logger };
+
+/** Query parameters whose values are credentials or one-time codes. */
+const SECRET_QUERY_PARAMS = ['code', 'state', 'session_state', 'spa_code', 'id_token', 'access_token', 'refresh_token', 'client_secret', 'sid', 'code_verifier', 'nonce', 'client_info'];
+
+const REDACT_PATHS = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'res.headers["set-cookie"]',
+  '*.access_token',
+  '*.refresh_token',
+  '*.id_token',
+  '*.spa_code',
+  '*.spaCode',
+  '*.code',
+  '*.client_secret',
+  '*.clientSecret',
+  '*.secret',
+  '*.value',
+  '*.password',
+  '*.token',
+  '*.accessToken',
+  '*.cookie',
+];
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}
+
+/** The URL with credential-bearing query parameters replaced by "[redacted]" (safe to log). */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = new URLSearchParams(url.slice(q + 1));
+  for (const name of SECRET_QUERY_PARAMS) {
+    if (params.has(name)) params.set(name, '[redacted]');
+  }
+  return `${url.slice(0, q)}?${params.toString().replace(/%5Bredacted%5D/g, '[redacted]')}`;
+}
+
+/** Strips anything token-shaped from free text (e.g. an upstream error description) before it is logged. */
+export function redactText(text: string): string {
+  return text
+    .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[redacted-jwt]')
+    .replace(/\b(code|spa_code|refresh_token|access_token|client_secret|id_token)=([^&\s"]+)/gi, '$1=[redacted]');
+}

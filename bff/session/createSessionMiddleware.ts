@@ -1,0 +1,38 @@
+// koa-session over an external store (the cookie holds only a random id), plus a server-side absolute lifetime.
+import { randomBytes } from 'node:crypto';
+import type Koa from 'koa';
+import type { Context, Next } from 'koa';
+import session from 'koa-session';
+import type { Config } from '../../config/types';
+import { clearSession, getSessionCreatedAt } from './sessionAccess';
+import type { SessionStore } from './sessionStore';
+
+export function createSessionMiddleware(app: Koa, config: Config['session'], store: SessionStore, now: () => number = Date.now) {
+  const koaSession = session(
+    {
+      key: config.cookieName,
+      // Idle lifetime: each request slides the expiry (rolling); the absolute limit is enforced below.
+      maxAge: config.idleTimeoutMs,
+      rolling: true,
+      httpOnly: true,
+      signed: true,
+      secure: config.secureCookies,
+      // Lax, not Strict: the first request after sign-in arrives at the end of a redirect chain that began at the
+      // identity provider (cross-site), and a Strict cookie would not be sent on it, so the bootstrap page would look
+      // signed out. Lax still withholds the cookie from cross-site subresource requests and POSTs; /api also demands
+      // the X-CSRF header.
+      sameSite: 'lax',
+      overwrite: true,
+      store,
+      genid: () => randomBytes(32).toString('base64url'),
+    },
+    app,
+  );
+  return async function sessionWithAbsoluteLifetime(ctx: Context, next: Next): Promise<void> {
+    await koaSession(ctx, async () => {
+      const createdAt = getSessionCreatedAt(ctx);
+      if (createdAt !== null && now() - createdAt > config.absoluteTimeoutMs) clearSession(ctx);
+      await next();
+    });
+  };
+}

@@ -1,0 +1,78 @@
+// Typed access to the koa-session object: the only code that touches ctx.session (untyped in koa-session 7).
+import { randomBytes } from 'node:crypto';
+import type { Context } from 'koa';
+
+/** The signed-in user as the server keeps it: enough to address MSAL's cache without reading it first. */
+export interface SessionUser {
+  homeAccountId: string;
+  localAccountId: string;
+  environment: string;
+  tenantId: string;
+  username: string;
+  name: string;
+  loginHint: string | null;
+  /** Entra session id (the `sid` claim), used by front-channel logout. */
+  sid: string | null;
+}
+
+interface SessionData {
+  user?: SessionUser;
+  /** Epoch ms of sign-in, for the absolute lifetime. */
+  createdAt?: number;
+  /** Random value the sign-out URL must carry, so sign-out cannot be triggered cross-site. */
+  signOutToken?: string;
+  /** Key of this session's pending one-time spa code (or spa-code error) in the one-time store. */
+  spaCodeRef?: string;
+}
+
+function data(ctx: Context): SessionData | null {
+  return (ctx.session as unknown as SessionData | null) ?? null;
+}
+
+export function getUser(ctx: Context): SessionUser | null {
+  return data(ctx)?.user ?? null;
+}
+
+export function getSignOutToken(ctx: Context): string | null {
+  return data(ctx)?.signOutToken ?? null;
+}
+
+export function getSessionCreatedAt(ctx: Context): number | null {
+  return data(ctx)?.createdAt ?? null;
+}
+
+/** Returns the pending spa-code reference and forgets it (one-time delivery). */
+export function takeSpaCodeRef(ctx: Context): string | null {
+  const d = data(ctx);
+  const ref = d?.spaCodeRef ?? null;
+  if (d && ref) delete d.spaCodeRef;
+  return ref;
+}
+
+export function setSpaCodeRef(ctx: Context, ref: string): void {
+  const d = data(ctx);
+  if (d) d.spaCodeRef = ref;
+}
+
+/**
+ * Starts a fresh session for `user` under a new session id (regenerated: defeats session fixation), keeping the
+ * original sign-in time when the same user re-authenticates (consent, fresh spa code).
+ */
+export async function startUserSession(ctx: Context, user: SessionUser, options: { spaCodeRef: string | null }): Promise<void> {
+  const previous = data(ctx);
+  const sameUser = previous?.user?.homeAccountId === user.homeAccountId;
+  const createdAt = sameUser && previous?.createdAt ? previous.createdAt : Date.now();
+  const session = ctx.session as unknown as SessionData & Record<string, unknown>;
+  for (const k of Object.keys(session)) if (!k.startsWith('_')) delete session[k];
+  Object.assign(session, {
+    user,
+    createdAt,
+    signOutToken: randomBytes(24).toString('base64url'),
+    ...(options.spaCodeRef ? { spaCodeRef: options.spaCodeRef } : {}),
+  } satisfies SessionData);
+  await ctx.session!.regenerate();
+}
+
+export function clearSession(ctx: Context): void {
+  ctx.session = null;
+}

@@ -1,0 +1,47 @@
+// Binds an MSAL DistributedCachePlugin to one user's partition: the key comes only from the server session.
+import type { ICacheClient, IPartitionManager } from '@azure/msal-node';
+import type { TokenCacheStore } from './tokenCacheStore';
+
+/** Thrown when MSAL would write another account's tokens into the session user's partition. */
+type AccountEntity = Parameters<IPartitionManager['extractKey']>[0];
+
+export class PartitionMismatchError extends Error {
+  override readonly name = 'PartitionMismatchError';
+}
+
+/**
+ * The partition key is the session user's homeAccountId, or null before sign-in (the first acquireTokenByCode then
+ * starts from an empty cache and the key is taken from the account MSAL just created).
+ */
+export class SessionPartitionManager implements IPartitionManager {
+  constructor(private readonly sessionKey: string | null) {}
+
+  async getKey(): Promise<string> {
+    return this.sessionKey ?? '';
+  }
+
+  async extractKey(accountEntity: AccountEntity): Promise<string> {
+    const key = accountEntity.homeAccountId;
+    if (!key) throw new PartitionMismatchError('The token response has no account; refusing to cache it.');
+    if (this.sessionKey !== null && key !== this.sessionKey) {
+      throw new PartitionMismatchError('The token response belongs to a different account than the session.');
+    }
+    return key;
+  }
+}
+
+/** Adapts a TokenCacheStore to msal-node's ICacheClient (get/set of strings; "" means nothing cached). */
+export class StoreCacheClient implements ICacheClient {
+  constructor(private readonly store: TokenCacheStore) {}
+
+  async get(key: string): Promise<string> {
+    if (!key) return '';
+    return (await this.store.get(key)) ?? '';
+  }
+
+  async set(key: string, value: string): Promise<string> {
+    if (!key) throw new PartitionMismatchError('Refusing to write a token cache without a partition key.');
+    await this.store.set(key, value);
+    return value;
+  }
+}
