@@ -1,0 +1,78 @@
+import { expect } from 'chai';
+import { parseReturnTo } from '../../bff/auth/returnTo';
+import { buildTestApp, mockMetadata } from '../helpers/testApp';
+
+/** Open-redirect payloads (oauth2-proxy's redirect test cases plus Duende's local-URL rules). */
+export const HOSTILE_RETURN_TO = [
+  'https://evil.example',
+  'http://evil.example/path',
+  '//evil.example',
+  '//evil.example/path',
+  '///evil.example',
+  '////evil.example',
+  '/\\evil.example',
+  '\\\\evil.example',
+  '/\\/evil.example',
+  '\\/evil.example',
+  '/%5Cevil.example',
+  '/%2F%2Fevil.example',
+  '/%2fevil.example',
+  '%2F%2Fevil.example',
+  'javascript:alert(1)',
+  'JavaScript:alert(1)',
+  'data:text/html,<script>alert(1)</script>',
+  'vbscript:msgbox(1)',
+  'evil.example',
+  '.evil.example',
+  '/\t/evil.example',
+  '/\n/evil.example',
+  '/\r\n/evil.example',
+  '/%09/evil.example',
+  '/%0d%0a/evil.example',
+  '/%00/evil.example',
+  '\u0000/path',
+  ' /path',
+  ' //evil.example',
+  '/ /evil.example',
+  'https:/evil.example',
+  'https:evil.example',
+  'http:\\\\evil.example',
+  '/auth/signout',
+  '/auth/signin?returnTo=//evil.example',
+  '/api/mail/send',
+  '/API/me',
+  '',
+  '/\u2028evil',
+  '/' + 'a'.repeat(3000),
+  '%',
+  '/%E0%A4%A',
+];
+
+describe('returnTo validation', () => {
+  it(`rejects ${HOSTILE_RETURN_TO.length} hostile values`, () => {
+    const accepted = HOSTILE_RETURN_TO.filter((v) => parseReturnTo(v) !== null);
+    expect(accepted).to.deep.equal([]);
+  });
+
+  it('rejects non-strings', () => {
+    for (const v of [undefined, null, 1, ['/a', '/b'], { a: 1 }]) expect(parseReturnTo(v)).to.equal(null);
+  });
+
+  it('accepts local paths and normalizes them', () => {
+    expect(parseReturnTo('/')).to.equal('/');
+    expect(parseReturnTo('/profile')).to.equal('/profile');
+    expect(parseReturnTo('/mail?skip=10#top')).to.equal('/mail?skip=10#top');
+    expect(parseReturnTo('/a/../send')).to.equal('/send');
+    expect(parseReturnTo('/caf%C3%A9')).to.equal('/caf%C3%A9');
+  });
+
+  it('answers a hostile returnTo on /auth/signin with 400 and never redirects to the authority', async () => {
+    mockMetadata();
+    const { agent } = buildTestApp();
+    for (const value of ['//evil.example', 'https://evil.example', '/\\evil.example']) {
+      const res = await agent().get(`/auth/signin?returnTo=${encodeURIComponent(value)}`).set('Accept', 'application/json').expect(400);
+      expect(res.body.error).to.equal('invalid_return_to');
+      expect(res.headers.location).to.equal(undefined);
+    }
+  });
+});
