@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { bffApi } from '../../client/features/bff/bffApi';
-import { grantConsent, takeSavedDraft, toSendMailRequest } from '../../client/features/bff/mailDraft';
+import { grantConsent, clearSavedDraft, loadSavedDraft, toSendMailRequest } from '../../client/features/bff/mailDraft';
 import { buildTestStore } from './helpers/testStore';
 
 const BFF = 'http://bff.test';
@@ -83,7 +83,7 @@ describe('bffApi', () => {
 });
 
 describe('mail draft and consent', () => {
-  it('stores the draft before navigating to the consent URL, and restores it once', () => {
+  it('stores the draft before navigating to the consent URL, and restores it until cleared', () => {
     let storedWhenNavigating: string | null = null;
     const { store, navigations, storage } = buildTestStore({
       path: '/mail/send',
@@ -94,8 +94,9 @@ describe('mail draft and consent', () => {
     expect(ok).to.equal(true);
     expect(storedWhenNavigating).to.not.equal(null);
     expect(navigations).to.deep.equal(['/auth/consent?scopes=Mail.Send&returnTo=%2Fmail%2Fsend']);
-    expect(store.dispatch(takeSavedDraft())).to.deep.equal(draft);
-    expect(store.dispatch(takeSavedDraft())).to.equal(null);
+    expect(store.dispatch(loadSavedDraft())).to.deep.equal(draft);
+    store.dispatch(clearSavedDraft());
+    expect(store.dispatch(loadSavedDraft())).to.equal(null);
   });
 
   it('refuses to navigate to a script URL', () => {

@@ -31,11 +31,10 @@ export const grantConsent =
     return true;
   };
 
-/** Reads and removes a saved draft (so it is restored once). */
-export const takeSavedDraft = (): AppThunk<MailDraft | null> => (_dispatch, _getState, extra) => {
+/** Reads a saved draft without removing it (safe in a StrictMode double-invoked state initializer). */
+export const loadSavedDraft = (): AppThunk<MailDraft | null> => (_dispatch, _getState, extra) => {
   const raw = extra.storage.getItem(KEY);
   if (raw === null) return null;
-  extra.storage.removeItem(KEY);
   try {
     const v = JSON.parse(raw) as Partial<MailDraft>;
     if (typeof v.to === 'string' && typeof v.subject === 'string' && typeof v.body === 'string') {
@@ -45,6 +44,11 @@ export const takeSavedDraft = (): AppThunk<MailDraft | null> => (_dispatch, _get
     // A corrupt draft is dropped.
   }
   return null;
+};
+
+/** Forgets the saved draft (after it was sent or discarded). */
+export const clearSavedDraft = (): AppThunk => (_dispatch, _getState, extra) => {
+  extra.storage.removeItem(KEY);
 };
 
 export const MAX_RECIPIENTS = 10;

@@ -1,0 +1,35 @@
+// An error message with optional actions (Retry, Sign in, …); announced to screen readers.
+import type { ReactNode } from 'react';
+
+export function ErrorBanner({
+  title = 'Something went wrong',
+  message,
+  onRetry,
+  children,
+  testId = 'error-banner',
+}: {
+  title?: string;
+  message: string;
+  onRetry?: () => void;
+  children?: ReactNode;
+  testId?: string;
+}) {
+  return (
+    <div className="banner banner--error" role="alert" data-testid={testId}>
+      <div>
+        <strong>{title}</strong>
+        <p>{message}</p>
+      </div>
+      {(onRetry || children) && (
+        <div className="banner__actions">
+          {onRetry && (
+            <button type="button" onClick={onRetry} data-testid="retry-button">
+              Retry
+            </button>
+          )}
+          {children}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+// Secret: a Key Vault secret the BFF reads with its managed identity.
+import { describeApiError, type ApiError } from '../app/apiError';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { Spinner } from '../components/Spinner';
+import { RequireSession } from '../features/auth/Guards';
+import { useSecretQuery } from '../features/bff/bffApi';
+
+function Secret() {
+  const secret = useSecretQuery();
+  const error = secret.error as ApiError | undefined;
+  if (secret.isLoading) return <Spinner label="Loading secret…" />;
+  if (error) {
+    return error.status === 401 ? null : <ErrorBanner message={describeApiError(error)} onRetry={() => void secret.refetch()} />;
+  }
+  if (!secret.data) return null;
+  const { name, value, version, updated } = secret.data;
+  return (
+    <dl className="facts card">
+      <dt>Name</dt>
+      <dd data-testid="secret-name">{name}</dd>
+      <dt>Value</dt>
+      <dd>
+        <code data-testid="secret-value">{value}</code>
+      </dd>
+      <dt>Version</dt>
+      <dd data-testid="secret-version">{version}</dd>
+      <dt>Updated</dt>
+      <dd data-testid="secret-updated">{updated ? new Date(updated).toLocaleString() : 'Unknown'}</dd>
+    </dl>
+  );
+}
+
+export default function SecretPage() {
+  return (
+    <section>
+      <h1>Secret</h1>
+      <p className="muted">Read by the server from Key Vault with its managed identity; the browser never gets a vault token.</p>
+      <RequireSession what="the secret">
+        <Secret />
+      </RequireSession>
+    </section>
+  );
+}

@@ -1,0 +1,132 @@
+// Send mail through the BFF; on consent_required, keep the draft and send the user to grant Mail.Send.
+import { useState, type FormEvent } from 'react';
+import { describeApiError, type ApiError } from '../app/apiError';
+import { useAppDispatch } from '../app/hooks';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { RequireSession } from '../features/auth/Guards';
+import { useSendMailMutation } from '../features/bff/bffApi';
+import {
+  clearSavedDraft,
+  grantConsent,
+  loadSavedDraft,
+  MAX_RECIPIENTS,
+  toSendMailRequest,
+  type MailDraft,
+} from '../features/bff/mailDraft';
+
+const EMPTY: MailDraft = { to: '', subject: '', body: '' };
+
+function SendMailForm() {
+  const dispatch = useAppDispatch();
+  const [restored] = useState(() => dispatch(loadSavedDraft()));
+  const [draft, setDraft] = useState<MailDraft>(() => restored ?? EMPTY);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [sentTo, setSentTo] = useState<string[] | null>(null);
+  const [sendMail, { isLoading, error, reset }] = useSendMailMutation();
+  const apiError = error as ApiError | undefined;
+
+  const update = (field: keyof MailDraft) => (event: { target: { value: string } }) => {
+    setDraft((d) => ({ ...d, [field]: event.target.value }));
+    setSentTo(null);
+  };
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    const checked = toSendMailRequest(draft);
+    if ('problem' in checked) {
+      setProblem(checked.problem);
+      return;
+    }
+    setProblem(null);
+    const result = await sendMail(checked.request);
+    if ('data' in result) {
+      setSentTo(checked.request.to);
+      setDraft(EMPTY);
+      dispatch(clearSavedDraft());
+      reset();
+    }
+  };
+
+  return (
+    <form className="form card" onSubmit={(e) => void onSubmit(e)} noValidate>
+      {restored && !sentTo && (
+        <p className="banner banner--info" role="status" data-testid="draft-restored">
+          Your draft was restored.
+        </p>
+      )}
+      {apiError?.code === 'consent_required' && apiError.consentUrl && (
+        <div className="banner banner--warning" role="alert" data-testid="consent-banner">
+          <div>
+            <strong>Permission needed</strong>
+            <p>
+              Sending mail needs your consent{apiError.scopes?.length ? ` for ${apiError.scopes.join(', ')}` : ''}. Your draft
+              is kept while you grant it.
+            </p>
+          </div>
+          <div className="banner__actions">
+            <button
+              type="button"
+              className="button--primary"
+              data-testid="grant-consent-button"
+              onClick={() => dispatch(grantConsent(apiError.consentUrl!, draft))}
+            >
+              Grant permission
+            </button>
+          </div>
+        </div>
+      )}
+      {apiError && apiError.code !== 'consent_required' && apiError.status !== 401 && (
+        <ErrorBanner title="Not sent" message={describeApiError(apiError)} />
+      )}
+      {problem && (
+        <p className="field-error" role="alert" data-testid="send-problem">
+          {problem}
+        </p>
+      )}
+      {sentTo && (
+        <p className="banner banner--success" role="status" data-testid="send-status">
+          Sent to {sentTo.join(', ')}.
+        </p>
+      )}
+
+      <label htmlFor="mail-to">To</label>
+      <input
+        id="mail-to"
+        name="to"
+        type="text"
+        inputMode="email"
+        autoComplete="off"
+        value={draft.to}
+        onChange={update('to')}
+        aria-describedby="mail-to-hint"
+        data-testid="send-to"
+      />
+      <small id="mail-to-hint" className="muted">
+        Comma-separated, up to {MAX_RECIPIENTS} addresses.
+      </small>
+
+      <label htmlFor="mail-subject">Subject</label>
+      <input id="mail-subject" name="subject" type="text" value={draft.subject} onChange={update('subject')} data-testid="send-subject" />
+
+      <label htmlFor="mail-body">Message</label>
+      <textarea id="mail-body" name="body" rows={8} value={draft.body} onChange={update('body')} data-testid="send-body" />
+
+      <div>
+        <button type="submit" className="button--primary" disabled={isLoading} data-testid="send-button">
+          {isLoading ? 'Sending…' : 'Send'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export default function SendMailPage() {
+  return (
+    <section>
+      <h1>Send mail</h1>
+      <RequireSession what="the mail form">
+        <SendMailForm />
+      </RequireSession>
+    </section>
+  );
+}
