@@ -1,0 +1,60 @@
+// Starts the BFF's HTTP server for a config (used by main.ts and the npm start/dev scripts) and stops it gracefully.
+import { createServer, type Server } from 'node:http';
+import type { Config } from '../config/types';
+import { createApp } from './app';
+import type { Logger } from './http/logger';
+import { createServices, type Stores } from './services';
+import { createMemoryStores } from './store/memoryStores';
+
+export interface RunningBff {
+  server: Server;
+  url: string;
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes the stores. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+  constructor(readonly port: number) {
+    super(`Port ${port} is already in use. Stop the other process or set PORT to a free port.`);
+  }
+}
+
+export async function createStores(config: Readonly<Config>): Promise<Stores> {
+  if (config.store.kind === 'memory') return createMemoryStores(config);
+  const { createRedisStores } = await import('./store/redisStores');
+  return createRedisStores(config);
+}
+
+export async function startBff(config: Readonly<Config>, log: Logger): Promise<RunningBff> {
+  const stores = await createStores(config);
+  const app = createApp(createServices({ config, log, stores }));
+  const server = createServer(app.callback());
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      void stores.close();
+      reject(err.code === 'EADDRINUSE' ? new PortInUseError(config.server.port) : err);
+    });
+    server.listen(config.server.port, config.server.host, () => resolve());
+  });
+  log.info({ url: config.server.publicUrl, mode: config.mode, store: config.store.kind }, 'BFF listening');
+  let closing: Promise<void> | null = null;
+  return {
+    server,
+    url: config.server.publicUrl,
+    close(graceMs = 10_000) {
+      closing ??= new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          void stores.close().finally(resolve);
+        });
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}
