@@ -1,0 +1,156 @@
+// Test hooks: the in-process admin API and its HTTP mirror under /_emulator/* (for browser tests in other processes).
+import type { EmulatorContext } from './context';
+import { consentKey } from './entra/scopes';
+import type { ActiveFault, FaultSpec } from './faults';
+import { json, jsonBody, type EmuRequest, type EmuResponse, type Handler } from './http/types';
+import type { RequestLogEntry } from './requestLog';
+import { consentMapKey, type SentMail } from './state/store';
+
+export interface EmulatorAdmin {
+  /** Replaces (or delays) the next `times` responses of an endpoint. */
+  fail(spec: FaultSpec): { id: string };
+  faults(): ActiveFault[];
+  clearFaults(): void;
+  /** Revokes every refresh token of a user (username, key or oid); returns how many. */
+  revokeRefreshTokens(user: string): number;
+  /** Ends the emulator sign-in sessions of one user, or all; returns how many. */
+  endSessions(user?: string): number;
+  requests(filter?: { service?: RequestLogEntry['service']; pathIncludes?: string }): RequestLogEntry[];
+  clearRequests(): void;
+  outbox(): SentMail[];
+  clearOutbox(): void;
+  /** Moves the emulator clock; returns the new emulator time (epoch ms). */
+  advance(ms: number): number;
+  now(): number;
+  grantConsent(user: string, clientId: string, scopes: string[]): void;
+  /** Removes the given scopes (all when omitted) from a user's consent to an app. */
+  revokeConsent(user: string, clientId: string, scopes?: string[]): void;
+  /** Back to the seeded state: sessions, codes, tokens, consent, outbox, faults, log and clock. */
+  reset(): void;
+}
+
+export function createAdmin(ctx: EmulatorContext, resetState: () => void): EmulatorAdmin {
+  const guard = () => {
+    if (!ctx.testHooks) throw new Error('emulator test hooks are disabled; start it with testHooks: true');
+  };
+  const userKey = (user: string) => {
+    const u = ctx.directory.findUser(user);
+    if (!u) throw new Error(`unknown emulator user "${user}"`);
+    return u.key;
+  };
+  return {
+    fail(spec) {
+      guard();
+      return { id: ctx.faults.add(spec).id };
+    },
+    faults: () => (guard(), ctx.faults.list()),
+    clearFaults: () => (guard(), ctx.faults.clear()),
+    revokeRefreshTokens(user) {
+      guard();
+      const key = userKey(user);
+      let n = 0;
+      for (const rt of ctx.store.refreshTokens.values()) {
+        if (rt.userKey === key && !rt.revoked) {
+          rt.revoked = true;
+          n++;
+        }
+      }
+      return n;
+    },
+    endSessions(user) {
+      guard();
+      const key = user === undefined ? undefined : userKey(user);
+      let n = 0;
+      for (const [id, s] of ctx.store.sessions) {
+        if (key === undefined || s.userKey === key) {
+          ctx.store.sessions.delete(id);
+          n++;
+        }
+      }
+      return n;
+    },
+    requests: (filter) => (guard(), ctx.requestLog.entries(filter)),
+    clearRequests: () => (guard(), ctx.requestLog.clear()),
+    outbox: () => (guard(), structuredClone(ctx.store.outbox)),
+    clearOutbox() {
+      guard();
+      ctx.store.outbox = [];
+    },
+    advance(ms) {
+      guard();
+      ctx.clock.advance(ms);
+      return ctx.clock.now();
+    },
+    now: () => ctx.clock.now(),
+    grantConsent(user, clientId, scopes) {
+      guard();
+      const key = consentMapKey(userKey(user), clientId);
+      const granted = ctx.store.consent.get(key) ?? new Map<string, string>();
+      for (const s of scopes) granted.set(consentKey(s), s);
+      ctx.store.consent.set(key, granted);
+    },
+    revokeConsent(user, clientId, scopes) {
+      guard();
+      const key = consentMapKey(userKey(user), clientId);
+      if (!scopes) ctx.store.consent.delete(key);
+      else for (const s of scopes) ctx.store.consent.get(key)?.delete(consentKey(s));
+    },
+    reset() {
+      guard();
+      resetState();
+    },
+  };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** HTTP mirror of the admin API. Errors are 400 JSON `{error}`; successes JSON or 204. */
+export function createAdminHttpHandler(admin: EmulatorAdmin): Handler {
+  return async (req: EmuRequest): Promise<EmuResponse> => {
+    const path = req.url.pathname.slice('/_emulator'.length);
+    const body = jsonBody(req);
+    const q = req.url.searchParams;
+    try {
+      const route = `${req.method} ${path}`;
+      if (route === 'GET /requests') {
+        const service = q.get('service') as RequestLogEntry['service'] | null;
+        return json(200, { value: admin.requests({ ...(service ? { service } : {}), ...(q.get('pathIncludes') ? { pathIncludes: q.get('pathIncludes')! } : {}) }) });
+      }
+      if (route === 'DELETE /requests') return (admin.clearRequests(), { status: 204 });
+      if (route === 'GET /faults') return json(200, { value: admin.faults() });
+      if (route === 'POST /faults') {
+        if (!isObject(body)) return json(400, { error: 'body must be a JSON fault spec' });
+        return json(201, admin.fail(body as unknown as FaultSpec));
+      }
+      if (route === 'DELETE /faults') return (admin.clearFaults(), { status: 204 });
+      const revoke = /^\/users\/([^/]+)\/revoke$/.exec(path);
+      if (req.method === 'POST' && revoke) return json(200, { revoked: admin.revokeRefreshTokens(decodeURIComponent(revoke[1]!)) });
+      if (route === 'POST /sessions/end') {
+        const user = isObject(body) && typeof body.user === 'string' ? body.user : undefined;
+        return json(200, { ended: admin.endSessions(user) });
+      }
+      if (route === 'GET /outbox') return json(200, { value: admin.outbox() });
+      if (route === 'DELETE /outbox') return (admin.clearOutbox(), { status: 204 });
+      if (route === 'GET /clock') return json(200, { now: admin.now(), iso: new Date(admin.now()).toISOString() });
+      if (route === 'POST /clock/advance') {
+        const ms = isObject(body) ? Number(body.ms) : NaN;
+        if (!Number.isFinite(ms)) return json(400, { error: 'body must be {"ms": <number>}' });
+        const now = admin.advance(ms);
+        return json(200, { now, iso: new Date(now).toISOString() });
+      }
+      if (route === 'POST /consent') {
+        if (!isObject(body) || typeof body.user !== 'string' || typeof body.clientId !== 'string') {
+          return json(400, { error: 'body must be {"user", "clientId", "scopes"?, "action": "grant"|"revoke"}' });
+        }
+        const scopes = Array.isArray(body.scopes) ? body.scopes.map(String) : undefined;
+        if (body.action === 'revoke') admin.revokeConsent(body.user, body.clientId, scopes);
+        else admin.grantConsent(body.user, body.clientId, scopes ?? []);
+        return { status: 204 };
+      }
+      if (route === 'POST /reset') return (admin.reset(), { status: 204 });
+      return json(404, { error: `no admin endpoint ${route}` });
+    } catch (err) {
+      return json(400, { error: (err as Error).message });
+    }
+  };
+}

@@ -1,0 +1,157 @@
+// startEmulator(): the local Entra ID + Graph + managed identity + Key Vault, wired and listening on loopback.
+import { EMULATOR_DEFAULTS } from '../config/emulatorDefaults';
+import { createAdmin, createAdminHttpHandler, type EmulatorAdmin } from './admin';
+import { ensureCertificates, type EmulatorCertificates } from './certs';
+import { createClock } from './clock';
+import type { EmulatorContext } from './context';
+import { createEntraHandler } from './entra/router';
+import { consentKey } from './entra/scopes';
+import { createFaults } from './faults';
+import { createGraphHandler } from './graph/router';
+import { startService, type RunningService } from './http/server';
+import { createKeyVaultHandler } from './keyvault';
+import { createManagedIdentityHandler } from './managedIdentity';
+import { createRequestLog } from './requestLog';
+import { createDefaultSeed } from './seed';
+import type { Seed } from './seedTypes';
+import { createSigner } from './signing';
+import { createDirectory } from './state/directory';
+import { createStore } from './state/store';
+
+export type { EmulatorAdmin } from './admin';
+export type { FaultSpec, FaultEndpoint } from './faults';
+export type { RequestLogEntry } from './requestLog';
+export type { Seed, SeedApp, SeedUser } from './seedTypes';
+export type { SentMail } from './state/store';
+export { CONSUMERS_TENANT_ID, FABRIKAM_TENANT_ID, SEEDED_CONSENT, SYSTEM_MI_CLIENT_ID, UNAUTHORIZED_MI_CLIENT_ID } from './seed';
+
+export interface EmulatorPorts {
+  entra: number;
+  managedIdentity: number;
+  keyVault: number;
+  graph: number;
+}
+
+export interface EmulatorOptions {
+  /** Project root; the state dir resolves against it. Default: the current directory. */
+  rootDir?: string;
+  /** Certificate folder (absolute or relative to rootDir). Default EMULATOR_DEFAULTS.stateDir. */
+  stateDir?: string;
+  /** Ports; 0 picks a free one (tests). Defaults: EMULATOR_DEFAULTS.ports. */
+  ports?: Partial<EmulatorPorts>;
+  /** Enables faults and the admin API (in-process and /_emulator/* over HTTP). Default false. */
+  testHooks?: boolean;
+  /** Adjusts the default seed (extra apps, redirect URIs, users…); receives a fresh copy. */
+  seed?: (defaults: Seed) => Seed;
+  /** Receives one-line, secret-free log messages. Default: silent. */
+  logger?: (line: string) => void;
+  /** Access-token lifetime in seconds; default 3599 (values ≤ 300 make MSAL refresh at once). */
+  accessTokenLifetimeSeconds?: number;
+}
+
+export interface RunningEmulator {
+  urls: {
+    /** `https://localhost:<entra>` (MSAL's instance / knownAuthorities host). */
+    instance: string;
+    /** `https://localhost:<entra>/<tenantId>`. */
+    authority: string;
+    /** `https://localhost:<graph>/v1.0`. */
+    graph: string;
+    /** `https://localhost:<keyVault>`. */
+    keyVault: string;
+    /** `http://localhost:<mi>/msi/token` (IDENTITY_ENDPOINT). */
+    identityEndpoint: string;
+  };
+  ports: EmulatorPorts;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** IDENTITY_HEADER value. */
+  identityHeader: string;
+  /** base64 SHA-256 of the server certificate's SPKI (Chromium --ignore-certificate-errors-spki-list). */
+  spkiHash: string;
+  certificates: EmulatorCertificates;
+  seed: Seed;
+  admin: EmulatorAdmin;
+  close(): Promise<void>;
+}
+
+const PORT_ENV: Record<keyof EmulatorPorts, string> = {
+  entra: 'EMULATOR_ENTRA_PORT',
+  managedIdentity: 'EMULATOR_MI_PORT',
+  keyVault: 'EMULATOR_KEYVAULT_PORT',
+  graph: 'EMULATOR_GRAPH_PORT',
+};
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const certificates = await ensureCertificates({ rootDir: options.rootDir ?? process.cwd(), stateDir: options.stateDir });
+  const defaults = createDefaultSeed({ clientCertPem: certificates.clientCertPem });
+  const seed = options.seed ? options.seed(structuredClone(defaults)) : defaults;
+  const clock = createClock();
+  const log = options.logger ?? (() => undefined);
+  const ports: EmulatorPorts = { ...EMULATOR_DEFAULTS.ports, ...options.ports };
+  let entraPort = ports.entra;
+  const ctx: EmulatorContext = {
+    clock,
+    directory: createDirectory(seed),
+    store: createStore(seed, consentKey),
+    signer: await createSigner(clock),
+    faults: createFaults(),
+    requestLog: createRequestLog(),
+    entraBase: () => `https://localhost:${entraPort}`,
+    accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds ?? 3599,
+    identityHeader: EMULATOR_DEFAULTS.identityHeader,
+    testHooks: options.testHooks ?? false,
+    log,
+  };
+  const admin = createAdmin(ctx, () => {
+    ctx.store = createStore(seed, consentKey);
+    ctx.clock.reset();
+    ctx.faults.clear();
+    ctx.requestLog.clear();
+  });
+  const tls = { key: certificates.serverKeyPem, cert: certificates.serverCertPem };
+  const onError = (err: unknown) => log(`emulator internal error: ${(err as Error)?.stack ?? String(err)}`);
+  const started: RunningService[] = [];
+  const start = async (name: keyof EmulatorPorts, handler: Parameters<typeof startService>[0]['handler'], secure: boolean) => {
+    const service = await startService({ name, port: ports[name], portEnvVar: PORT_ENV[name], handler, onError, ...(secure ? { tls } : {}) });
+    started.push(service);
+    ports[name] = service.port;
+  };
+  try {
+    await start('entra', createEntraHandler(ctx, createAdminHttpHandler(admin)), true);
+    entraPort = ports.entra;
+    await start('graph', createGraphHandler(ctx), true);
+    await start('keyVault', createKeyVaultHandler(ctx), true);
+    await start('managedIdentity', createManagedIdentityHandler(ctx), false);
+  } catch (err) {
+    await Promise.all(started.map((s) => s.close()));
+    throw err;
+  }
+  const tenantId = seed.tenants[0]!.id;
+  const instance = `https://localhost:${ports.entra}`;
+  let closed = false;
+  return {
+    urls: {
+      instance,
+      authority: `${instance}/${tenantId}`,
+      graph: `https://localhost:${ports.graph}/v1.0`,
+      keyVault: `https://localhost:${ports.keyVault}`,
+      identityEndpoint: `http://localhost:${ports.managedIdentity}/msi/token`,
+    },
+    ports: { ...ports },
+    tenantId,
+    clientId: seed.apps[0]!.clientId,
+    clientSecret: seed.apps[0]!.secrets[0]!,
+    identityHeader: ctx.identityHeader,
+    spkiHash: certificates.spkiHash,
+    certificates,
+    seed,
+    admin,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all(started.map((s) => s.close()));
+    },
+  };
+}

@@ -1,0 +1,113 @@
+// Types of the emulator's seed: tenants, users with their mailbox data, app registrations, identities and the vault.
+
+export interface SeedTenant {
+  id: string;
+  /** Verified domains; usable in place of the id in authority paths. */
+  domains: string[];
+  displayName: string;
+}
+
+export interface SeedContact {
+  givenName: string;
+  surname: string;
+  email: string;
+  companyName?: string;
+  jobTitle?: string;
+  mobilePhone?: string;
+}
+
+export interface SeedMessage {
+  fromName: string;
+  fromAddress: string;
+  subject: string;
+  /** Plain text; the HTML body is derived from it. */
+  body: string;
+  /** Hours before the seed's reference time, so ordering is deterministic. */
+  hoursAgo: number;
+  isRead?: boolean;
+  importance?: 'low' | 'normal' | 'high';
+}
+
+export interface SeedUser {
+  /** Short stable handle used by tests and the admin API ("adele"). */
+  key: string;
+  displayName: string;
+  givenName: string;
+  surname: string;
+  /** userPrincipalName / sign-in name / preferred_username. */
+  username: string;
+  jobTitle?: string;
+  officeLocation?: string;
+  mobilePhone?: string;
+  homeTenantId: string;
+  /** Object id in the home tenant (client_info.uid). */
+  oid: string;
+  /** Guest memberships: the user's distinct object id in each resource tenant. */
+  guestOf?: { tenantId: string; oid: string }[];
+  /** Personal Microsoft account: Entra issues no spa_code for these. */
+  personal?: boolean;
+  hasPhoto?: boolean;
+  contacts: SeedContact[];
+  messages: SeedMessage[];
+}
+
+export interface SeedApp {
+  clientId: string;
+  displayName: string;
+  homeTenantId: string;
+  /** Object id of the app's service principal (the `oid` of its client-credentials tokens). */
+  servicePrincipalOid: string;
+  secrets: string[];
+  /** PEM certificates whose keys may sign client assertions. */
+  certificates: string[];
+  webRedirectUris: string[];
+  spaRedirectUris: string[];
+  postLogoutRedirectUris: string[];
+  frontChannelLogoutUrl?: string;
+}
+
+export interface SeedManagedIdentity {
+  /** Application (client) id; `client_id` on the MI endpoint selects it. */
+  clientId: string;
+  principalId: string;
+  /** Azure resource id; `mi_res_id` selects it. */
+  resourceId: string;
+  /** Exactly one identity is the system-assigned one (used when no id is given). */
+  systemAssigned: boolean;
+}
+
+export interface SeedSecret {
+  name: string;
+  value: string;
+  /** 32 hex characters, like Key Vault's. */
+  version: string;
+  /** Epoch seconds. */
+  created: number;
+  enabled: boolean;
+  tags?: Record<string, string>;
+}
+
+export interface SeedVault {
+  secrets: SeedSecret[];
+  /** Principal (object) ids holding "Key Vault Secrets User"; everyone else gets ForbiddenByRbac. */
+  secretReaders: string[];
+}
+
+export interface SeedConsent {
+  userKey: string;
+  clientId: string;
+  /** Scopes in short form for Graph (User.Read), full form for other resources. */
+  scopes: string[];
+}
+
+export interface Seed {
+  /** Reference time (epoch ms) message timestamps count back from. */
+  referenceTime: number;
+  /** The first tenant is the home tenant (the one Key Vault challenges and managed identities use). */
+  tenants: SeedTenant[];
+  users: SeedUser[];
+  apps: SeedApp[];
+  managedIdentities: SeedManagedIdentity[];
+  vault: SeedVault;
+  consents: SeedConsent[];
+}

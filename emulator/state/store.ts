@@ -1,0 +1,117 @@
+// The emulator's mutable state (sessions, pending sign-ins, codes, refresh tokens, consent, outbox), all in memory.
+import type { Seed } from '../seedTypes';
+
+export type Platform = 'web' | 'spa';
+
+export interface Session {
+  id: string;
+  /** The `sid` claim and front-channel logout parameter. */
+  sid: string;
+  userKey: string;
+  createdAt: number;
+  /** Apps signed in through this session: front-channel logout notifies each. */
+  clientIds: Set<string>;
+}
+
+/** A parked /authorize request while the user is on the sign-in or consent page. */
+export interface AuthorizeTx {
+  id: string;
+  createdAt: number;
+  tenantSegment: string;
+  clientId: string;
+  redirectUri: string;
+  platform: Platform;
+  responseMode: 'query' | 'fragment' | 'form_post';
+  scope: string;
+  state?: string;
+  nonce?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: 'S256' | 'plain';
+  prompt?: string;
+  loginHint?: string;
+  /** Whether the client asked for client_info (MSAL always does). */
+  clientInfo: boolean;
+  /** Set once the user is identified (before consent). */
+  userKey?: string;
+  sessionId?: string;
+  /** prompt=consent shows the consent page once even when everything is granted. */
+  consentShown?: boolean;
+}
+
+export interface CodeGrant {
+  clientId: string;
+  userKey: string;
+  tenantId: string;
+  oid: string;
+  sessionId: string;
+  sid: string;
+  /** Undefined for spa_code (it binds no redirect URI). */
+  redirectUri?: string;
+  platform: Platform;
+  isSpaCode: boolean;
+  scope: string;
+  nonce?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: 'S256' | 'plain';
+  issuedAt: number;
+  /** Original sign-in time: SPA refresh tokens expire 24 h after it. */
+  authTime: number;
+  used: boolean;
+}
+
+export interface RefreshGrant {
+  clientId: string;
+  userKey: string;
+  tenantId: string;
+  oid: string;
+  sessionId: string;
+  sid: string;
+  platform: Platform;
+  /** Scopes of the original grant (new ones may be requested if consented). */
+  scope: string;
+  authTime: number;
+  expiresAt: number;
+  revoked: boolean;
+}
+
+export interface SentMail {
+  id: string;
+  /** userPrincipalName of the sender. */
+  from: string;
+  userKey: string;
+  sentAt: string;
+  saveToSentItems: boolean;
+  message: {
+    subject: string;
+    body: { contentType: string; content: string };
+    toRecipients: { emailAddress: { address: string; name?: string } }[];
+    ccRecipients?: { emailAddress: { address: string; name?: string } }[];
+  };
+}
+
+export interface Store {
+  sessions: Map<string, Session>;
+  transactions: Map<string, AuthorizeTx>;
+  codes: Map<string, CodeGrant>;
+  refreshTokens: Map<string, RefreshGrant>;
+  /** `${userKey}|${clientId}` → consent key (see scopes.consentKey) → the scope as first granted (for display). */
+  consent: Map<string, Map<string, string>>;
+  outbox: SentMail[];
+}
+
+export const consentMapKey = (userKey: string, clientId: string): string => `${userKey}|${clientId.toLowerCase()}`;
+
+export function createStore(seed: Seed, consentKey: (scope: string) => string): Store {
+  const store: Store = {
+    sessions: new Map(),
+    transactions: new Map(),
+    codes: new Map(),
+    refreshTokens: new Map(),
+    consent: new Map(),
+    outbox: [],
+  };
+  for (const c of seed.consents) {
+    store.consent.set(consentMapKey(c.userKey, c.clientId), new Map(c.scopes.map((s) => [consentKey(s), s])));
+  }
+  return store;
+}

@@ -1,0 +1,105 @@
+// Test helpers: start the emulator on random ports, and drive its sign-in pages with plain HTTP like a browser would.
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index';
+
+export async function startTestEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  return startEmulator({
+    rootDir: process.cwd(),
+    ports: { entra: 0, graph: 0, keyVault: 0, managedIdentity: 0 },
+    testHooks: true,
+    ...options,
+  });
+}
+
+/** A minimal browser: a cookie jar for the emulator origin and manual redirects. */
+export class Browser {
+  private readonly jar = new Map<string, string>();
+
+  async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...init.headers };
+    if (this.jar.size) headers.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    let body: string | undefined;
+    if (init.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(init.form).toString();
+    }
+    const res = await fetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair!.indexOf('=');
+      const name = pair!.slice(0, i);
+      const value = pair!.slice(i + 1);
+      if (/max-age=0/i.test(c) || value === '') this.jar.delete(name);
+      else this.jar.set(name, value);
+    }
+    return res;
+  }
+
+  hasSession(): boolean {
+    return this.jar.has('ESTSAUTH');
+  }
+}
+
+/** The value of a named hidden/text input in a page. */
+export function inputValue(html: string, name: string): string | undefined {
+  const m = new RegExp(`<input[^>]*name="${name}"[^>]*value="([^"]*)"`).exec(html);
+  return m?.[1]?.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/** The action of the first form with the given id. */
+export function formAction(html: string, id: string): string {
+  const m = new RegExp(`<form[^>]*action="([^"]+)"[^>]*id="${id}"`).exec(html);
+  if (!m) throw new Error(`form #${id} not found`);
+  return m[1]!;
+}
+
+export interface AuthorizeOutcome {
+  /** Final redirect Location (to the client), if the flow ended in one. */
+  location?: string;
+  /** Parsed parameters of that redirect (query or fragment). */
+  params?: URLSearchParams;
+  /** The last page (HTML) when the flow stopped on one (consent, error). */
+  page?: string;
+  status: number;
+}
+
+/** Reads the code/error parameters from a client redirect. */
+export function redirectParams(location: string): URLSearchParams {
+  const url = new URL(location);
+  return url.hash ? new URLSearchParams(url.hash.slice(1)) : url.searchParams;
+}
+
+async function outcome(res: Response): Promise<AuthorizeOutcome> {
+  const location = res.headers.get('location') ?? undefined;
+  if (location) return { location, params: redirectParams(location), status: res.status };
+  return { page: await res.text(), status: res.status };
+}
+
+/**
+ * Opens /authorize; if the sign-in page appears, submits the username form (#i0116 + #idSIButton9) as a browser would;
+ * if consent is asked and `consent` is given, clicks Accept or Cancel.
+ */
+export async function authorize(
+  browser: Browser,
+  authUrl: string,
+  user?: string,
+  consent?: 'accept' | 'cancel',
+): Promise<AuthorizeOutcome> {
+  let res = await browser.request(authUrl);
+  if (res.status === 302) return outcome(res);
+  let page = await res.text();
+  const origin = new URL(authUrl).origin;
+  if (page.includes('id="i0116"')) {
+    if (!user) return { page, status: res.status };
+    res = await browser.request(origin + formAction(page, 'i0281'), { form: { ctx: inputValue(page, 'ctx')!, loginfmt: user, passwd: '' } });
+    if (res.status === 302) return outcome(res);
+    page = await res.text();
+  }
+  if (page.includes('id="consentForm"') && consent) {
+    const form: Record<string, string> = { ctx: inputValue(page, 'ctx')! };
+    if (consent === 'accept') form.accept = 'Accept';
+    else form.cancel = 'Cancel';
+    res = await browser.request(origin + formAction(page, 'consentForm'), { form });
+    return outcome(res);
+  }
+  return { page, status: res.status };
+}
