@@ -103,3 +103,20 @@ export async function authorize(
   }
   return { page, status: res.status };
 }
+
+/** Posts a form to the emulator's token endpoint exactly as given (headers included), returning status, headers, JSON. */
+export async function postToken(
+  emu: RunningEmulator,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
+  const res = await fetch(`${emu.urls.authority}/oauth2/v2.0/token?client-request-id=test`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8', ...headers },
+    body: new URLSearchParams(form).toString(),
+  });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
+}
+
+export const WEB_REDIRECT = 'http://localhost:51234/auth/callback';
+export const SPA_REDIRECT = 'http://localhost:51234/';
