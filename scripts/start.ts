@@ -1,0 +1,108 @@
+// npm start / npm run dev: builds the SPA when it is stale, starts the local emulator (unless real Entra settings are
+// configured) and the BFF, prints where to go and who to sign in as; Ctrl-C stops everything cleanly.
+//   tsx scripts/withEmulatorCa.ts tsx scripts/start.ts [--dev]
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EMULATOR_DEFAULTS } from '../config/emulatorDefaults';
+import { resolveEnv } from '../config/envFile';
+import { ConfigError, loadConfig } from '../config/loadConfig';
+import { createLogger } from '../bff/http/logger';
+import { startBff, type RunningBff } from '../bff/server';
+import { startEmulator, type RunningEmulator } from '../emulator/index';
+
+const rootDir = fileURLToPath(new URL('..', import.meta.url));
+const dev = process.argv.includes('--dev');
+
+function newestMtime(path: string): number {
+  const info = statSync(path, { throwIfNoEntry: false });
+  if (!info) return 0;
+  if (!info.isDirectory()) return info.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+}
+
+/** Rebuilds dist/client when any client source is newer than the built index.html. */
+function ensureClientBuilt(distDir: string): void {
+  const built = newestMtime(join(distDir, 'index.html'));
+  const sources = Math.max(...['client', 'shared-types', 'webpack.config.ts'].map((p) => newestMtime(join(rootDir, p))));
+  if (built >= sources) return;
+  console.log(built ? 'The SPA sources changed: rebuilding…' : 'Building the SPA (first run)…');
+  const result = spawnSync('npm', ['run', '--silent', 'build:client'], { cwd: rootDir, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error('The SPA build failed; see the output above.');
+    process.exit(1);
+  }
+}
+
+async function main(): Promise<void> {
+  const env = resolveEnv(process.env, join(rootDir, '.env'));
+  // Under `npm run dev` the browser talks to webpack-dev-server, which proxies /auth and /api to the BFF.
+  if (dev && !env.PUBLIC_URL) env.PUBLIC_URL = `http://localhost:${EMULATOR_DEFAULTS.devServerPort}`;
+  let config;
+  try {
+    config = loadConfig(env, { rootDir });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+
+  let emulator: RunningEmulator | null = null;
+  if (config.mode === 'emulator') {
+    try {
+      emulator = await startEmulator({ rootDir, ports: config.emulator.ports, logger: (line) => console.log(`[emulator] ${line}`) });
+    } catch (err) {
+      console.error((err as Error).message);
+      process.exit(1);
+    }
+    // msal-node's managed-identity source reads these from the environment (App Service protocol).
+    process.env.IDENTITY_ENDPOINT = emulator.urls.identityEndpoint;
+    process.env.IDENTITY_HEADER = emulator.identityHeader;
+  }
+  if (!dev) ensureClientBuilt(config.server.clientDistDir);
+
+  const log = createLogger(config.log.level);
+  let bff: RunningBff;
+  try {
+    // The dev server owns the public port; the BFF stays on its own port behind the proxy.
+    bff = await startBff(config, log);
+  } catch (err) {
+    console.error((err as Error).message);
+    await emulator?.close();
+    process.exit(1);
+  }
+
+  let devServer: ChildProcess | null = null;
+  if (dev) devServer = spawn('npm', ['run', '--silent', 'dev:client'], { cwd: rootDir, stdio: 'inherit' });
+
+  const users = emulator?.seed.users ?? [];
+  console.log(
+    [
+      '',
+      `Open ${config.server.publicUrl}${users.length ? ` — sign in as ${users[0]!.displayName} (${users[0]!.username}) or another demo user:` : ''}`,
+      ...users.map((u) => `    ${u.username.padEnd(28)} ${u.displayName}${u.personal ? '   (personal account: no hybrid spa code)' : ''}`),
+      emulator
+        ? `Identity provider: local emulator at ${emulator.urls.instance} (self-signed; see README "Trusting the emulator's certificate")`
+        : `Identity provider: ${config.entra.authority}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    devServer?.kill('SIGTERM');
+    await bff.close(5_000);
+    await emulator?.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+void main();
