@@ -120,3 +120,14 @@ export async function postToken(
 
 export const WEB_REDIRECT = 'http://localhost:51234/auth/callback';
 export const SPA_REDIRECT = 'http://localhost:51234/';
+
+/** Signs a user in through /authorize (web redirect URI) and redeems the code server-side; returns the token body. */
+export async function userTokens(emu: RunningEmulator, user: string, scope = 'openid profile offline_access User.Read Contacts.Read Mail.Read'): Promise<Record<string, unknown>> {
+  const q = new URLSearchParams({ client_id: emu.clientId, redirect_uri: WEB_REDIRECT, response_type: 'code', scope });
+  const out = await authorize(new Browser(), `${emu.urls.authority}/oauth2/v2.0/authorize?${q}`, user, 'accept');
+  const code = out.params?.get('code');
+  if (!code) throw new Error(`no code: ${out.page?.slice(0, 300) ?? out.location}`);
+  const res = await postToken(emu, { client_id: emu.clientId, client_secret: emu.clientSecret, grant_type: 'authorization_code', code, redirect_uri: WEB_REDIRECT, scope });
+  if (res.status !== 200) throw new Error(`token failed: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
