@@ -71,6 +71,23 @@ describe('acquireToken', () => {
     expect(store.getState().auth).to.include({ status: 'interaction_required', pendingInteraction: 'redirect' });
   });
 
+  it('starts only one redirect when several scopes need interaction at once', async () => {
+    const msal = new FakeMsal({
+      accounts: [makeAccount(HOME_ACCOUNT_ID)],
+      onSilent: () => Promise.reject(new InteractionRequiredAuthError('interaction_required', 'c')),
+    });
+    const { store } = buildTestStore({ msal });
+    const results = await Promise.all([
+      store.dispatch(acquireToken({ scopes: ['User.Read'] })),
+      store.dispatch(acquireToken({ scopes: ['Contacts.Read'] })),
+    ]);
+    expect(msal.callsTo('acquireTokenRedirect')).to.have.length(1);
+    expect(results.map((r) => acquireToken.rejected.match(r) && r.payload?.interaction)).to.deep.equal([true, true]);
+    // Later callers do not even ask MSAL while the page is navigating away.
+    await store.dispatch(acquireToken({ scopes: ['User.Read'] }));
+    expect(msal.callsTo('acquireTokenSilent')).to.have.length(2);
+  });
+
   it('rejects with a readable error and no redirect on other failures', async () => {
     const msal = new FakeMsal({
       accounts: [makeAccount(HOME_ACCOUNT_ID)],

@@ -27,11 +27,13 @@ const requestKey = ({ scopes, forceRefresh }: AcquireTokenArgs): string =>
  */
 export const acquireToken = createAppAsyncThunk<TokenGrant, AcquireTokenArgs, { rejectValue: AcquireTokenError }>(
   'auth/acquireToken',
-  async (args, { extra, dispatch, rejectWithValue }) => {
+  async (args, { extra, dispatch, getState, rejectWithValue }) => {
     const key = requestKey(args);
     let request = extra.tokenRequests.get(key);
     if (!request) {
-      request = requestToken(extra, args, () => dispatch(interactionStarted('redirect')));
+      // A top-level navigation is already under way (MSAL allows one interaction per tab): do not start another.
+      const navigating = () => getState().auth.status === 'interaction_required';
+      request = requestToken(extra, args, navigating, () => dispatch(interactionStarted('redirect')));
       extra.tokenRequests.set(key, request);
       const forget = () => extra.tokenRequests.delete(key);
       void request.then(forget, forget);
@@ -42,8 +44,19 @@ export const acquireToken = createAppAsyncThunk<TokenGrant, AcquireTokenArgs, { 
 );
 
 /** Never rejects, so a shared request cannot produce unhandled rejections. */
-async function requestToken(extra: AppExtra, args: AcquireTokenArgs, onRedirect: () => void): Promise<TokenOutcome> {
+async function requestToken(
+  extra: AppExtra,
+  args: AcquireTokenArgs,
+  navigating: () => boolean,
+  onRedirect: () => void,
+): Promise<TokenOutcome> {
   const { msal, bootstrap } = extra;
+  const redirecting: TokenOutcome = {
+    ok: false,
+    error: { code: 'interaction_required', message: 'Redirecting to sign in…' },
+    interaction: true,
+  };
+  if (navigating()) return redirecting;
   const homeAccountId = bootstrap.account?.homeAccountId;
   const account = homeAccountId ? msal.getAccount({ homeAccountId }) : msal.getActiveAccount();
   if (!account) {
@@ -62,6 +75,7 @@ async function requestToken(extra: AppExtra, args: AcquireTokenArgs, onRedirect:
     };
   } catch (error) {
     if (!isInteractionRequired(error)) return { ok: false, error: toAuthErrorInfo(error), interaction: false };
+    if (navigating()) return redirecting;
     try {
       onRedirect();
       await msal.acquireTokenRedirect({
@@ -69,11 +83,7 @@ async function requestToken(extra: AppExtra, args: AcquireTokenArgs, onRedirect:
         loginHint: bootstrap.account?.loginHint ?? account.username,
         scopes: args.scopes,
       });
-      return {
-        ok: false,
-        error: { code: 'interaction_required', message: 'Redirecting to sign in…' },
-        interaction: true,
-      };
+      return redirecting;
     } catch (redirectError) {
       return { ok: false, error: toAuthErrorInfo(redirectError), interaction: false };
     }
