@@ -68,13 +68,10 @@ export function consentKey(scope: string): string {
   return resource === GRAPH_RESOURCE ? s.slice(slash + 1) : `${resource.toLowerCase()}/${s.slice(slash + 1)}`;
 }
 
-/** Permissions (with resource) the user still has to consent to; `.default` means "whatever is granted". */
+/** Scopes (short form for Graph) the user still has to consent to; `.default` means "whatever is granted". */
 export function missingConsent(parsed: ParsedScopes, granted: ReadonlyMap<string, string>): string[] {
-  const needed = [
-    ...parsed.oidc,
-    ...parsed.permissions.filter((p) => p.name !== '.default').map((p) => consentKey(qualified(parsed.resource, p.name))),
-  ];
-  return needed.filter((k) => !granted.has(k));
+  const needed = [...parsed.oidc, ...parsed.permissions.filter((p) => p.name !== '.default').map((p) => qualified(parsed.resource, p.name))];
+  return needed.filter((s) => !granted.has(consentKey(s)));
 }
 
 /** Permission names for the token's `scp` (expands `.default` to what is granted for the resource). */
