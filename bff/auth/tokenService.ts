@@ -1,5 +1,14 @@
 // Server-side token acquisition for the session user: silent from the user's partition, one in-flight request per
 // user+scopes within this instance (concurrent API calls share a single refresh).
+//
+// Across instances (STORE=redis) there is deliberately no distributed lock: two instances may refresh the same
+// partition at the same moment, so a user sees at most one token request per instance. That race is harmless with
+// Entra ID: redeeming a refresh token does not revoke the previous one (confidential-client refresh tokens stay valid
+// until they expire or are revoked), so whichever instance writes the partition last leaves a valid refresh token and
+// access token behind, and the other instance's tokens keep working for the request that obtained them. A lock would
+// add a Redis round trip and a failure mode (lock holder dies) to every refresh to save one token request. If an
+// identity provider with strict refresh-token rotation (reuse detection) were used instead, this would need a per-
+// partition lock (SET NX PX) or versioned writes.
 import type { AccountInfo, AuthenticationResult } from '@azure/msal-node';
 import type { SessionUser } from '../session/sessionAccess';
 import type { MsalClientFactory } from './msalClientFactory';

@@ -1,0 +1,122 @@
+// Real-Redis test support: a reachability guard (fails in CI, skips locally), per-run key prefixes and cleanup,
+// and a throwaway redis-server child for outage tests. Never FLUSHALL: only keys under the run's prefix are deleted.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import type { Config } from '../../config/types';
+import { testConfig } from './testApp';
+
+export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Null when Redis answers PING at `url`, else why not. */
+export async function probeRedis(url = TEST_REDIS_URL, timeoutMs = 1_000): Promise<string | null> {
+  const probe = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    await probe.ping();
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  } finally {
+    probe.disconnect(false);
+  }
+}
+
+/**
+ * Use in a `before` hook (`await requireRedis(this)`): in CI (process.env.CI set) a missing Redis fails the run loudly;
+ * locally the suite is skipped with the reason printed.
+ */
+export async function requireRedis(ctx: Mocha.Context, url = TEST_REDIS_URL): Promise<void> {
+  const reason = await probeRedis(url);
+  if (reason === null) return;
+  const message = `Redis is not reachable at ${url} (${reason})`;
+  if (process.env.CI) throw new Error(`${message}. The Redis tests must run in CI: start redis-server (apt-get install redis-server).`);
+  console.log(`      skipping the Redis tests: ${message}. Start redis-server on 127.0.0.1:6379 to run them.`);
+  ctx.skip();
+}
+
+/** A key prefix no other run (or the app's real "hsb:") can collide with. */
+export function uniqueKeyPrefix(): string {
+  return `hsbtest:${randomBytes(6).toString('hex')}:`;
+}
+
+/** A raw client for inspecting what the BFF wrote (tests only). */
+export function openInspector(url = TEST_REDIS_URL): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 20 ? null : 100) });
+  redis.on('error', () => {});
+  return redis;
+}
+
+/** All keys under `prefix` (SCAN, never KEYS). */
+export async function keysWithPrefix(redis: Redis, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 500);
+    keys.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  return keys;
+}
+
+/** Deletes every key under `prefix`; returns how many. */
+export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<number> {
+  const keys = await keysWithPrefix(redis, prefix);
+  for (let i = 0; i < keys.length; i += 500) await redis.unlink(...keys.slice(i, i + 500));
+  return keys.length;
+}
+
+function escapeGlob(s: string): string {
+  return s.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+/** testConfig with STORE=redis under `prefix`. */
+export function redisTestConfig(prefix: string, overrides: Record<string, string> = {}): Readonly<Config> {
+  return testConfig({ STORE: 'redis', REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, ...overrides });
+}
+
+/** A loopback TCP port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface RedisServerProcess {
+  port: number;
+  url: string;
+  /** SIGKILL (a crash, not a clean shutdown) and wait for the process to exit. */
+  kill(): Promise<void>;
+}
+
+/** Starts `redis-server` on `port` without persistence and waits until it answers PING. */
+export async function startRedisServer(port: number): Promise<RedisServerProcess> {
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], {
+    stdio: 'ignore',
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
+  const url = `redis://127.0.0.1:${port}`;
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const reason = await Promise.race([probeRedis(url, 300), spawnError]);
+    if (reason === null) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`redis-server did not start on port ${port}: ${reason}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    port,
+    url,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
