@@ -7,6 +7,7 @@ import { MsalNetworkClient } from './auth/networkClient';
 import { createTokenService, type TokenService } from './auth/tokenService';
 import type { SpaCodeGrant } from './bootstrap/buildBootstrap';
 import { createFetchWithDeadline, type FetchWithDeadline } from './downstream/fetchWithDeadline';
+import type { ManagedIdentityTokenProvider } from './downstream/managedIdentity';
 import type { ReadinessCheck } from './http/healthRouter';
 import type { Logger } from './http/logger';
 import type { SessionStore } from './session/sessionStore';
@@ -33,6 +34,8 @@ export interface Services {
   msalFactory: MsalClientFactory;
   loginTransactions: LoginTransactions;
   tokenService: TokenService;
+  /** Overrides the managed-identity token provider /api/secret uses (tests); built from config when absent. */
+  managedIdentity?: ManagedIdentityTokenProvider;
 }
 
 export function createServices(input: {

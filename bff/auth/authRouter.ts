@@ -43,7 +43,8 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
   // Incremental consent: ask for a feature's extra permission (e.g. Mail.Send) only when the feature needs it.
   router.get('/consent', async (ctx) => {
     const returnTo = returnToFrom(ctx);
-    const scopes = parseConsentScopes(ctx.query.scopes, deps.entra.consentScopes);
+    // Sign-in scopes are allowed too: a claims challenge from Graph on Mail.Read comes back through here with claims=.
+    const scopes = parseConsentScopes(ctx.query.scopes, [...deps.entra.consentScopes, ...deps.entra.serverScopes]);
     const claims = parseClaims(ctx.query.claims);
     const user = getUser(ctx);
     if (!user) return redirectToSignIn(ctx, returnTo);

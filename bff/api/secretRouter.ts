@@ -1,0 +1,57 @@
+// GET /api/secret[?name=]: an allow-listed Key Vault secret, read with the app's managed identity, for a signed-in user.
+import Router from '@koa/router';
+import type { Config } from '../../config/types';
+import type { SecretResponse } from '../../shared-types/api';
+import { KEY_VAULT_RESOURCE, type KeyVaultClient } from '../downstream/keyVaultClient';
+import type { ManagedIdentityTokenProvider } from '../downstream/managedIdentity';
+import { AppError, BadRequestError } from '../http/errors';
+import type { Logger } from '../http/logger';
+import { requireUser } from './requireUser';
+
+export interface SecretRouterDeps {
+  keyVault: Config['keyVault'];
+  /** Null when keyVault.url is not configured. */
+  vault: KeyVaultClient | null;
+  managedIdentity: ManagedIdentityTokenProvider;
+  log: Logger;
+}
+
+export function createSecretRouter(deps: SecretRouterDeps): Router {
+  const router = new Router();
+
+  router.get('/api/secret', async (ctx) => {
+    requireUser(ctx);
+    ctx.set('Cache-Control', 'no-store');
+    if (!deps.vault || deps.keyVault.secretNames.length === 0) {
+      throw new FeatureNotConfiguredError(
+        'secret_not_configured',
+        'The secret feature is not configured on this server. Set KEY_VAULT_URL (https://<vault>.vault.azure.net) and KEY_VAULT_SECRET_NAMES.',
+      );
+    }
+    const name = secretNameFrom(ctx.query.name, deps.keyVault.secretNames);
+    const token = await deps.managedIdentity.getToken(KEY_VAULT_RESOURCE);
+    const secret = await deps.vault.getSecret(token, name);
+    // Name and version only: the value is never logged.
+    deps.log.info({ requestId: ctx.state.requestId as string | undefined, secret: name, version: secret.version }, 'secret read');
+    const body: SecretResponse = secret;
+    ctx.body = body;
+  });
+
+  return router;
+}
+
+/** 503 whose message is shown: it tells the operator what to set, and holds nothing secret. */
+class FeatureNotConfiguredError extends AppError {
+  constructor(code: string, message: string) {
+    super(503, code, message);
+  }
+  override readonly expose = true;
+}
+
+/** The requested name if it is on the allow-list (Key Vault names are case-insensitive), else the first; anything else is 400. */
+function secretNameFrom(raw: string | string[] | undefined, allowed: readonly string[]): string {
+  if (raw === undefined || raw === '') return allowed[0]!;
+  const match = typeof raw === 'string' ? allowed.find((n) => n.toLowerCase() === raw.toLowerCase()) : undefined;
+  if (!match) throw new BadRequestError(`name must be one of the secrets this app exposes: ${allowed.join(', ')}.`, { code: 'invalid_secret_name' });
+  return match;
+}

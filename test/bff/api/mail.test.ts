@@ -1,0 +1,184 @@
+import { expect } from 'chai';
+import nock from 'nock';
+import { ALICE, AUTHORITY, INSTANCE, TOKEN_PATH, entraError, tokenResponse } from '../../helpers/entraFixtures';
+import { buildTestApp, mockMetadata, signIn } from '../../helpers/testApp';
+import { CAE_CLAIMS, EXPIRED_TOKEN_HEADER, GRAPH_ORIGIN, GRAPH_PATH, claimsChallengeHeader, graphError, graphMessageList } from './graphFixtures';
+
+const MESSAGES = `${GRAPH_PATH}/me/messages`;
+const SELECT = 'id,subject,from,receivedDateTime,bodyPreview,isRead';
+
+async function signedIn() {
+  const app = buildTestApp();
+  const agent = app.agent();
+  await signIn(agent, ALICE);
+  return { app, agent };
+}
+
+function graphList(query: Record<string, string>) {
+  return nock(GRAPH_ORIGIN).get(MESSAGES).query({ $select: SELECT, $orderby: 'receivedDateTime desc', ...query });
+}
+
+describe('GET /api/mail', () => {
+  beforeEach(() => mockMetadata());
+
+  it('reads mail with the token cached at sign-in (no token-endpoint call, twice) and trims Graph messages', async () => {
+    const { agent } = await signedIn();
+    const graph = graphList({ $top: '10', $skip: '0' })
+      .twice()
+      .matchHeader('authorization', /^Bearer at-aaaaaaaa-/)
+      .reply(200, graphMessageList({ count: 2 }));
+
+    for (let i = 0; i < 2; i++) {
+      const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(200);
+      expect(res.headers['cache-control']).to.equal('no-store');
+      expect(res.body).to.deep.equal({
+        messages: [
+          { id: 'AAMkAGI2TG93AAA=0', subject: 'Subject 0', from: { name: 'Sender 0', address: 'sender0@contoso.example' }, receivedDateTime: '2026-11-20T10:00:00Z', bodyPreview: 'Preview 0', isRead: true },
+          { id: 'AAMkAGI2TG93AAA=1', subject: 'Subject 1', from: { name: 'Sender 1', address: 'sender1@contoso.example' }, receivedDateTime: '2026-11-19T10:00:00Z', bodyPreview: 'Preview 1', isRead: false },
+        ],
+        top: 10,
+        skip: 0,
+        nextSkip: null,
+      });
+      expect(res.text).not.to.match(/at-aaaaaaaa|rt-aaaaaaaa/);
+    }
+    graph.done();
+  });
+
+  it('pages with $top/$skip and answers nextSkip from @odata.nextLink (null on the last page)', async () => {
+    const { agent } = await signedIn();
+    const first = graphList({ $top: '5', $skip: '5' }).reply(200, graphMessageList({ count: 5, first: 5, nextSkip: 10, top: 5 }));
+    const last = graphList({ $top: '5', $skip: '10' }).reply(200, graphMessageList({ count: 3, first: 10 }));
+
+    const page2 = await agent.get('/api/mail?top=5&skip=5').set('X-CSRF', '1').expect(200);
+    expect(page2.body).to.include({ top: 5, skip: 5, nextSkip: 10 });
+    expect(page2.body.messages).to.have.length(5);
+    const page3 = await agent.get('/api/mail?top=5&skip=10').set('X-CSRF', '1').expect(200);
+    expect(page3.body).to.include({ top: 5, skip: 10, nextSkip: null });
+    first.done();
+    last.done();
+  });
+
+  for (const [query, problem] of [
+    ['top=0', 'top must be a whole number from 1 to 50'],
+    ['top=51', 'top must be a whole number from 1 to 50'],
+    ['top=abc', 'top must be a whole number from 1 to 50'],
+    ['top=1&top=2', 'top must be a whole number from 1 to 50'],
+    ['skip=-1', 'skip must be a whole number from 0 to 10000'],
+    ['skip=10001', 'skip must be a whole number from 0 to 10000'],
+  ] as const) {
+    it(`rejects ${query} with 400 invalid_query naming the problem, without calling Graph`, async () => {
+      const { agent } = await signedIn();
+      const res = await agent.get(`/api/mail?${query}`).set('X-CSRF', '1').expect(400);
+      expect(res.body.error).to.equal('invalid_query');
+      expect(res.body.message).to.contain(problem);
+    });
+  }
+
+  it('answers 401 login_required without a session (no Graph or token call)', async () => {
+    const { agent } = buildTestApp();
+    const res = await agent().get('/api/mail').set('X-CSRF', '1').expect(401);
+    expect(res.body).to.include({ error: 'login_required', signInUrl: '/auth/signin' });
+  });
+
+  it('on a Graph 401 refreshes the token once (forceRefresh) and retries with the new token', async () => {
+    const { agent } = await signedIn();
+    const rejected = graphList({ $top: '10', $skip: '0' })
+      .matchHeader('authorization', /^Bearer at-aaaaaaaa-/)
+      .reply(401, graphError('InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.'), { 'WWW-Authenticate': EXPIRED_TOKEN_HEADER });
+    let refreshBody: Record<string, string> = {};
+    const refresh = nock(INSTANCE)
+      .post(TOKEN_PATH, (b: Record<string, string>) => {
+        refreshBody = b;
+        return b.grant_type === 'refresh_token';
+      })
+      .query(true)
+      .reply(200, tokenResponse(ALICE, { nonce: null, scope: 'User.Read Contacts.Read Mail.Read openid profile email', accessToken: 'at-refreshed-1', spaCode: null }));
+    const retried = graphList({ $top: '10', $skip: '0' }).matchHeader('authorization', 'Bearer at-refreshed-1').reply(200, graphMessageList({ count: 1 }));
+
+    const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(200);
+    expect(res.body.messages).to.have.length(1);
+    expect(refreshBody.scope!.split(' ')).to.include('Mail.Read');
+    rejected.done();
+    refresh.done();
+    retried.done();
+  });
+
+  it('answers 401 login_required when Graph still rejects the refreshed token (one retry only)', async () => {
+    const { agent } = await signedIn();
+    const graph = graphList({ $top: '10', $skip: '0' })
+      .twice()
+      .reply(401, graphError('InvalidAuthenticationToken', 'Access token validation failure.'), { 'WWW-Authenticate': EXPIRED_TOKEN_HEADER });
+    const refresh = nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, tokenResponse(ALICE, { nonce: null, accessToken: 'at-refreshed-2', spaCode: null }));
+    const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(401);
+    expect(res.body).to.include({ error: 'login_required', signInUrl: '/auth/signin' });
+    graph.done();
+    refresh.done();
+  });
+
+  it('a Graph claims challenge: asks Entra with the claims, then answers 401 with a sign-in URL that carries them; /auth/consent puts them on /authorize', async () => {
+    const { agent } = await signedIn();
+    const graph = graphList({ $top: '10', $skip: '0' }).reply(401, graphError('InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge.'), {
+      'WWW-Authenticate': claimsChallengeHeader(),
+    });
+    let refreshBody: Record<string, string> = {};
+    const refresh = nock(INSTANCE)
+      .post(TOKEN_PATH, (b: Record<string, string>) => {
+        refreshBody = b;
+        return true;
+      })
+      .query(true)
+      .reply(400, { ...entraError('interaction_required', 50076, 'Due to a configuration change made by your administrator, you must use multi-factor authentication.'), suberror: 'basic_action' });
+
+    const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(401);
+    expect(res.body.error).to.equal('login_required');
+    // MSAL merges its own id_token claims into the request; the challenge's access_token claims must be there.
+    expect(JSON.parse(refreshBody.claims!).access_token).to.deep.equal(JSON.parse(CAE_CLAIMS).access_token);
+    const signInUrl = new URL(res.body.signInUrl as string, 'http://localhost:3000');
+    expect(signInUrl.pathname).to.equal('/auth/consent');
+    expect(signInUrl.searchParams.get('scopes')).to.equal('Mail.Read');
+    expect(signInUrl.searchParams.get('returnTo')).to.equal('/mail');
+    expect(JSON.parse(signInUrl.searchParams.get('claims')!)).to.deep.equal(JSON.parse(CAE_CLAIMS));
+    graph.done();
+    refresh.done();
+
+    const authorize = await agent.get(res.body.signInUrl as string).expect(302);
+    const url = new URL(authorize.headers.location as string);
+    expect(`${url.origin}${url.pathname}`).to.equal(`${AUTHORITY}/oauth2/v2.0/authorize`);
+    expect(url.searchParams.get('scope')!.split(' ')).to.include('Mail.Read');
+    expect(JSON.parse(url.searchParams.get('claims')!).access_token).to.deep.equal(JSON.parse(CAE_CLAIMS).access_token);
+  });
+
+  it('a Graph claims challenge that Entra satisfies silently is retried once with the new token', async () => {
+    const { agent } = await signedIn();
+    const graph = graphList({ $top: '10', $skip: '0' }).reply(401, graphError('InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge.'), {
+      'WWW-Authenticate': claimsChallengeHeader(),
+    });
+    const refresh = nock(INSTANCE)
+      .post(TOKEN_PATH, (b: Record<string, string>) => typeof b.claims === 'string')
+      .query(true)
+      .reply(200, tokenResponse(ALICE, { nonce: null, accessToken: 'at-with-claims', spaCode: null }));
+    const retried = graphList({ $top: '10', $skip: '0' }).matchHeader('authorization', 'Bearer at-with-claims').reply(200, graphMessageList({ count: 0 }));
+    const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(200);
+    expect(res.body).to.deep.equal({ messages: [], top: 10, skip: 0, nextSkip: null });
+    graph.done();
+    refresh.done();
+    retried.done();
+  });
+
+  it('passes a Graph 403 through as 403 graph_access_denied (no Graph message, no retry)', async () => {
+    const { agent } = await signedIn();
+    const graph = graphList({ $top: '10', $skip: '0' }).reply(403, graphError('ErrorAccessDenied', 'Access is denied. Check credentials and try again.'));
+    const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(403);
+    expect(res.body).to.include({ error: 'graph_access_denied', graphCode: 'ErrorAccessDenied' });
+    graph.done();
+  });
+
+  it('answers 502 upstream_bad_response when Graph sends something that is not JSON', async () => {
+    const { agent } = await signedIn();
+    const graph = graphList({ $top: '10', $skip: '0' }).reply(200, '<html>gateway</html>', { 'Content-Type': 'text/html' });
+    const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(502);
+    expect(res.body.error).to.equal('upstream_bad_response');
+    graph.done();
+  });
+});
