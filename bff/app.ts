@@ -36,6 +36,10 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
       msalFactory: services.msalFactory,
       loginTransactions: services.loginTransactions,
       spaCodes: stores.spaCodes,
+      ...(stores.sidIndex ? { sidIndex: stores.sidIndex } : {}),
+      absoluteSessionMs: config.session.absoluteTimeoutMs,
+      sessions: stores.sessions,
+      rateLimit: config.rateLimit,
       tokenCacheStore: stores.tokenCache,
       authorityMetadata: services.authorityMetadata,
       log,
@@ -52,8 +56,10 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
   ];
 
   app.use(createRequestContext(log));
-  app.use(createErrorHandler(log));
+  // Outside the error handler, so error pages get the headers too.
   app.use(createSecurityHeaders({ hsts: config.server.publicUrl.startsWith('https://') }));
+  app.use(createErrorHandler(log));
+  if (config.session.secureCookies) app.use(secureCookiesBehindTls);
   app.use(createStaticFiles(config.server.clientDistDir));
   app.use(createHealthRouter(stores.readiness).routes());
   app.use(createSessionMiddleware(app, config.session, stores.sessions));
@@ -61,6 +67,15 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());
   return app;
 }
+
+/**
+ * PUBLIC_URL is https: TLS ends at the user-facing proxy, so Secure cookies are right even when this hop is plain
+ * http (koa-cookies would otherwise refuse to set them unless TRUST_PROXY and X-Forwarded-Proto say https).
+ */
+const secureCookiesBehindTls: Middleware = async (ctx, next) => {
+  ctx.cookies.secure = true;
+  await next();
+};
 
 /** Runs `middleware` only for request paths matching `pattern`. */
 function onPath(pattern: RegExp, middleware: Middleware): Middleware {

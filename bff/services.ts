@@ -13,6 +13,7 @@ import type { Logger } from './http/logger';
 import type { SessionStore } from './session/sessionStore';
 import type { OneTimeStore } from './store/oneTimeStore';
 import type { TokenCacheStore } from './tokenCache/tokenCacheStore';
+import type { SidIndexEntry } from './session/sessionAccess';
 
 /** The storage backends: memory by default, Redis when several instances share state. */
 export interface Stores {
@@ -20,6 +21,11 @@ export interface Stores {
   tokenCache: TokenCacheStore;
   loginTransactions: OneTimeStore<LoginTransaction>;
   spaCodes: OneTimeStore<SpaCodeGrant>;
+  /**
+   * Entra session id (`sid`) → the BFF session and partition it signed in, for front-channel logout.
+   * Optional only while a backend has not implemented it; front-channel logout then answers 200 and does nothing.
+   */
+  sidIndex?: OneTimeStore<SidIndexEntry>;
   /** Readiness probes for /readyz (e.g. Redis PING). */
   readiness: Record<string, ReadinessCheck>;
   close(): Promise<void>;

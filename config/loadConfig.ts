@@ -133,6 +133,8 @@ const envSchema = z.object({
   TOKEN_CACHE_TTL_HOURS: intIn(1, 90 * 24),
   TOKEN_CACHE_MAX_ENTRIES: intIn(1, 10_000_000),
   HTTP_TIMEOUT_MS: intIn(100, 120_000),
+  RATE_LIMIT_SIGNIN_PER_MINUTE: intIn(1, 100_000),
+  RATE_LIMIT_CALLBACK_PER_MINUTE: intIn(1, 100_000),
   LOG_LEVEL: optional.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   EMULATOR_ENTRA_PORT: intIn(1, 65535),
   EMULATOR_MI_PORT: intIn(1, 65535),
@@ -267,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       maxEntries: e.TOKEN_CACHE_MAX_ENTRIES ?? 200_000,
     },
     http: { timeoutMs: e.HTTP_TIMEOUT_MS ?? 10_000 },
+    rateLimit: { signInPerMinute: e.RATE_LIMIT_SIGNIN_PER_MINUTE ?? 30, callbackPerMinute: e.RATE_LIMIT_CALLBACK_PER_MINUTE ?? 60 },
     log: { level: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info') },
     emulator: { ports: emulatorPorts },
   };

@@ -79,6 +79,12 @@ export interface Config {
     /** Deadline for every outbound call (Entra, Graph, Key Vault, managed identity), in milliseconds. */
     timeoutMs: number;
   };
+  rateLimit: {
+    /** Sign-in starts (/auth/signin, /auth/spa-code, /auth/consent) per client IP per minute, per instance. */
+    signInPerMinute: number;
+    /** Callbacks per client IP per minute, per instance. */
+    callbackPerMinute: number;
+  };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   emulator: {
     ports: { entra: number; managedIdentity: number; keyVault: number; graph: number };

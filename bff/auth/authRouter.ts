@@ -6,12 +6,16 @@ import type { Config } from '../../config/types';
 import { BadRequestError, CsrfError } from '../http/errors';
 import { clearSession, getSignOutToken, getUser } from '../session/sessionAccess';
 import type { TokenCacheStore } from '../tokenCache/tokenCacheStore';
+import type { SessionStore } from '../session/sessionStore';
 import type { AuthorityMetadataSource } from './authorityMetadata';
 import { completeAuthorization, redirectToAuthority, type AuthorizeDeps } from './authorize';
 import { parseReturnTo } from './returnTo';
+import { createRateLimit } from '../http/rateLimit';
 
 export interface AuthRouterDeps extends AuthorizeDeps {
+  rateLimit: Config['rateLimit'];
   tokenCacheStore: TokenCacheStore;
+  sessions: SessionStore;
   authorityMetadata: AuthorityMetadataSource;
   entra: Config['entra'];
 }
@@ -20,8 +24,10 @@ const MAX_CLAIMS_LENGTH = 4096;
 
 export function createAuthRouter(deps: AuthRouterDeps): Router {
   const router = new Router({ prefix: '/auth' });
+  const signInLimit = createRateLimit({ pointsPerMinute: deps.rateLimit.signInPerMinute, name: 'signin' });
+  const callbackLimit = createRateLimit({ pointsPerMinute: deps.rateLimit.callbackPerMinute, name: 'callback' });
 
-  router.get('/signin', async (ctx) => {
+  router.get('/signin', signInLimit, async (ctx) => {
     const returnTo = returnToFrom(ctx);
     const prompt = ctx.query.prompt;
     if (prompt !== undefined && prompt !== 'select_account' && prompt !== 'login') {
@@ -30,10 +36,10 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
     await redirectToAuthority(ctx, deps, { kind: 'signin', returnTo, scopes: deps.entra.serverScopes, user: null, ...(prompt ? { prompt } : {}) });
   });
 
-  router.get('/callback', (ctx) => completeAuthorization(ctx, deps));
+  router.get('/callback', callbackLimit, (ctx) => completeAuthorization(ctx, deps));
 
   // A new tab has no spa code left: a top-level prompt=none round trip mints a fresh one (no iframe, no third-party cookies).
-  router.get('/spa-code', async (ctx) => {
+  router.get('/spa-code', signInLimit, async (ctx) => {
     const returnTo = returnToFrom(ctx);
     const user = getUser(ctx);
     if (!user) return redirectToSignIn(ctx, returnTo);
@@ -41,7 +47,7 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
   });
 
   // Incremental consent: ask for a feature's extra permission (e.g. Mail.Send) only when the feature needs it.
-  router.get('/consent', async (ctx) => {
+  router.get('/consent', signInLimit, async (ctx) => {
     const returnTo = returnToFrom(ctx);
     // Sign-in scopes are allowed too: a claims challenge from Graph on Mail.Read comes back through here with claims=.
     const scopes = parseConsentScopes(ctx.query.scopes, [...deps.entra.consentScopes, ...deps.entra.serverScopes]);
@@ -54,9 +60,11 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
   // Sign-out is a top-level GET carrying a session-bound token (like Duende's sid): a cross-site page cannot know it.
   router.get('/signout', async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
+    const returnTo = returnToFrom(ctx);
     const user = getUser(ctx);
     if (!user) {
-      ctx.redirect(deps.entra.postLogoutRedirectUri);
+      // Already signed out (a second click, an expired session): nothing to end, go back into the app.
+      ctx.redirect(returnTo);
       return;
     }
     const expected = getSignOutToken(ctx);
@@ -65,8 +73,33 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
       throw new CsrfError('This sign-out link does not belong to your session. Use the Sign out button in the app.');
     }
     await deps.tokenCacheStore.delete(user.homeAccountId);
+    if (user.sid) await deps.sidIndex?.take(user.sid);
     clearSession(ctx);
     ctx.redirect(await endSessionUrl(deps, user.loginHint));
+  });
+
+  // Front-channel logout: the authority's sign-out page loads this in a hidden iframe with the Entra session id, so
+  // signing out elsewhere (another app, the account portal) ends this BFF session and drops the user's server tokens.
+  // The iframe is cross-site, so the session cookie is not sent; the sid index finds the session instead.
+  router.get('/frontchannel-logout', async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.remove('X-Frame-Options');
+    ctx.set('Content-Security-Policy', `default-src 'none'; frame-ancestors ${new URL(deps.entra.authority).origin}`);
+    const sid = ctx.query.sid;
+    const iss = ctx.query.iss;
+    if (typeof sid !== 'string' || !/^[\w.:-]{1,256}$/.test(sid)) {
+      throw new BadRequestError('sid is required.', { code: 'invalid_sid' });
+    }
+    if (iss !== undefined && (typeof iss !== 'string' || !issuerMatches(iss, deps.entra.instance))) {
+      throw new BadRequestError('iss does not match this app\'s authority.', { code: 'invalid_issuer' });
+    }
+    const entry = await deps.sidIndex?.take(sid);
+    if (entry) {
+      await deps.sessions.destroy(entry.sessionKey);
+      await deps.tokenCacheStore.delete(entry.homeAccountId);
+    }
+    ctx.type = 'html';
+    ctx.body = '<!doctype html><title>Signed out</title>';
   });
 
   return router;
@@ -119,6 +152,15 @@ async function endSessionUrl(deps: AuthRouterDeps, loginHint: string | null): Pr
   url.searchParams.set('client_id', deps.entra.clientId);
   if (loginHint) url.searchParams.set('logout_hint', loginHint);
   return url.toString();
+}
+
+/** The issuer must be on this app's authority host (Entra sends its v2 issuer, e.g. https://login…/<tid>/v2.0). */
+function issuerMatches(iss: string, instance: string): boolean {
+  try {
+    return new URL(iss).origin === new URL(instance).origin;
+  } catch {
+    return false;
+  }
 }
 
 function safeEqual(a: string, b: string): boolean {

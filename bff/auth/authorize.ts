@@ -7,7 +7,7 @@ import type { SpaCodeGrant } from '../bootstrap/buildBootstrap';
 import { AppError, IdentityProviderError, LoginTransactionError, UpstreamError } from '../http/errors';
 import type { Logger } from '../http/logger';
 import { redactText } from '../http/logger';
-import { getUser, startUserSession, type SessionUser } from '../session/sessionAccess';
+import { getUser, startUserSession, type SessionUser, type SidIndexEntry } from '../session/sessionAccess';
 import type { OneTimeStore } from '../store/oneTimeStore';
 import type { LoginTransactionKind, LoginTransactions } from './loginTransactions';
 import type { MsalClientFactory } from './msalClientFactory';
@@ -24,6 +24,9 @@ export interface AuthorizeDeps {
   msalFactory: MsalClientFactory;
   loginTransactions: LoginTransactions;
   spaCodes: OneTimeStore<SpaCodeGrant>;
+  /** Entra sid → BFF session, for front-channel logout (absent when the store backend lacks it). */
+  sidIndex?: OneTimeStore<SidIndexEntry>;
+  absoluteSessionMs?: number;
   log: Logger;
 }
 
@@ -113,9 +116,13 @@ export async function completeAuthorization(ctx: Context, deps: AuthorizeDeps): 
   const user = toSessionUser(result);
   const grant: SpaCodeGrant | null = result.code ? { code: result.code } : null;
   const spaCodeRef = grant ? await storeGrant(deps, grant) : null;
-  await startUserSession(ctx, user, { spaCodeRef });
+  await startUserSession(ctx, user, { spaCodeRef, ...sessionOptions(deps) });
   deps.log.info({ requestId: ctx.state.requestId, kind: tx.kind, hybrid: grant !== null }, 'authorization completed');
   ctx.redirect(tx.returnTo);
+}
+
+function sessionOptions(deps: AuthorizeDeps) {
+  return { ...(deps.sidIndex ? { sidIndex: deps.sidIndex } : {}), ...(deps.absoluteSessionMs ? { absoluteTimeoutMs: deps.absoluteSessionMs } : {}) };
 }
 
 function toSessionUser(result: AuthenticationResult): SessionUser {
@@ -141,7 +148,7 @@ async function storeGrant(deps: AuthorizeDeps, grant: SpaCodeGrant): Promise<str
 }
 
 async function putGrant(ctx: Context, deps: AuthorizeDeps, user: SessionUser, grant: SpaCodeGrant): Promise<void> {
-  await startUserSession(ctx, user, { spaCodeRef: await storeGrant(deps, grant) });
+  await startUserSession(ctx, user, { spaCodeRef: await storeGrant(deps, grant), ...sessionOptions(deps) });
 }
 
 function toRedemptionError(err: unknown): AppError {

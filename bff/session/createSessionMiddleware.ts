@@ -24,7 +24,12 @@ export function createSessionMiddleware(app: Koa, config: Config['session'], sto
       sameSite: 'lax',
       overwrite: true,
       store,
-      genid: () => randomBytes(32).toString('base64url'),
+      // The new id is also kept on ctx.state: koa-session's Session object keeps reporting the pre-regenerate key.
+      genid: (ctx: Context) => {
+        const id = randomBytes(32).toString('base64url');
+        ctx.state.sessionKey = id;
+        return id;
+      },
     },
     app,
   );

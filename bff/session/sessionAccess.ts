@@ -1,6 +1,7 @@
 // Typed access to the koa-session object: the only code that touches ctx.session (untyped in koa-session 7).
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
+import type { OneTimeStore } from '../store/oneTimeStore';
 
 /** The signed-in user as the server keeps it: enough to address MSAL's cache without reading it first. */
 export interface SessionUser {
@@ -23,6 +24,12 @@ interface SessionData {
   signOutToken?: string;
   /** Key of this session's pending one-time spa code (or spa-code error) in the one-time store. */
   spaCodeRef?: string;
+}
+
+/** What front-channel logout needs to end a session it cannot see the cookie of. */
+export interface SidIndexEntry {
+  sessionKey: string;
+  homeAccountId: string;
 }
 
 function data(ctx: Context): SessionData | null {
@@ -58,7 +65,11 @@ export function setSpaCodeRef(ctx: Context, ref: string): void {
  * Starts a fresh session for `user` under a new session id (regenerated: defeats session fixation), keeping the
  * original sign-in time when the same user re-authenticates (consent, fresh spa code).
  */
-export async function startUserSession(ctx: Context, user: SessionUser, options: { spaCodeRef: string | null }): Promise<void> {
+export async function startUserSession(
+  ctx: Context,
+  user: SessionUser,
+  options: { spaCodeRef: string | null; sidIndex?: OneTimeStore<SidIndexEntry>; absoluteTimeoutMs?: number },
+): Promise<void> {
   const previous = data(ctx);
   const sameUser = previous?.user?.homeAccountId === user.homeAccountId;
   const createdAt = sameUser && previous?.createdAt ? previous.createdAt : Date.now();
@@ -71,6 +82,10 @@ export async function startUserSession(ctx: Context, user: SessionUser, options:
     ...(options.spaCodeRef ? { spaCodeRef: options.spaCodeRef } : {}),
   } satisfies SessionData);
   await ctx.session!.regenerate();
+  const sessionKey = ctx.state.sessionKey as string | undefined;
+  if (options.sidIndex && user.sid && sessionKey) {
+    await options.sidIndex.put(user.sid, { sessionKey, homeAccountId: user.homeAccountId }, options.absoluteTimeoutMs ?? 24 * 3_600_000);
+  }
 }
 
 export function clearSession(ctx: Context): void {

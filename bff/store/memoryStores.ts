@@ -11,6 +11,7 @@ export function createMemoryStores(config: Pick<Config, 'tokenCache'>): Stores {
     tokenCache: new MemoryTokenCacheStore({ ttlMs: config.tokenCache.ttlMs, maxEntries: config.tokenCache.maxEntries }),
     loginTransactions: new MemoryOneTimeStore(),
     spaCodes: new MemoryOneTimeStore(),
+    sidIndex: new MemoryOneTimeStore(),
     readiness: {},
     close: async () => {},
   };
