@@ -16,6 +16,8 @@ export interface RedisConnection {
    */
   run<T>(operation: string, command: (redis: Redis) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
+  /** Resolves true once connected, or false after `timeoutMs` (never rejects: the app may start while Redis is down). */
+  waitUntilReady(timeoutMs: number): Promise<boolean>;
   /** QUIT (lets in-flight replies arrive), falling back to a hard disconnect when Redis does not answer. */
   close(): Promise<void>;
 }
@@ -66,6 +68,11 @@ export function createRedisConnection(config: RedisStoreConfig, log: Logger): Re
     },
     async ping() {
       await connection.run('ping', (r) => r.ping());
+    },
+    async waitUntilReady(timeoutMs) {
+      if (redis.status === 'ready') return true;
+      const ready = new Promise<true>((resolve) => redis.once('ready', () => resolve(true)));
+      return withDeadline(ready, timeoutMs).catch(() => false);
     },
     async close() {
       if (redis.status === 'end') return;

@@ -11,14 +11,18 @@ import { createRedisConnection } from './redisClient';
 import { RedisOneTimeStore } from './redisOneTimeStore';
 
 /**
- * Connects (without waiting: the process starts even when Redis is down, /readyz says 503 until it answers) and
- * returns the four stores over one connection. Every value is sealed with tokenCache.encryptionKeys.
+ * Connects and returns the four stores over one connection; every value is sealed with tokenCache.encryptionKeys.
+ * Waits briefly for the first connection so the first requests do not fail, but starts anyway when Redis is down
+ * (requests needing the store answer 503 and /readyz says 503 until Redis answers; it reconnects on its own).
  */
 export async function createRedisStores(config: Readonly<Config>, options: { log?: Logger } = {}): Promise<Stores> {
   if (config.store.kind !== 'redis') throw new TypeError('createRedisStores needs store.kind = "redis"');
   const log = (options.log ?? createLogger(config.log.level)).child({ component: 'store' });
   const connection = createRedisConnection(config.store, log);
   const cipher = new CacheCipher(config.tokenCache.encryptionKeys);
+  if (!(await connection.waitUntilReady(Math.max(1_000, config.store.commandTimeoutMs)))) {
+    log.warn('Redis is not reachable at startup; starting anyway (503 for requests that need it until it is)');
+  }
   return {
     sessions: new RedisSessionStore(connection, cipher, { absoluteTimeoutMs: config.session.absoluteTimeoutMs, log }),
     tokenCache: new RedisTokenCacheStore(connection, cipher, { ttlMs: config.tokenCache.ttlMs, log }),

@@ -1,0 +1,120 @@
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import nock from 'nock';
+import { CacheCipher } from '../../../bff/tokenCache/cacheEncryption';
+import { ALICE, BOB, INSTANCE, TOKEN_PATH, homeAccountIdOf, tokenResponse } from '../../helpers/entraFixtures';
+import { mockMetadata } from '../../helpers/testApp';
+import { deleteKeysWithPrefix, keysWithPrefix, openInspector, redisTestConfig, requireRedis, uniqueKeyPrefix } from '../../helpers/redis';
+import { Browser, sessionIdOf, sessionUserOf, signInAcross, startInstance, type BffInstance } from './bffInstances';
+
+describe('what the BFF keeps in Redis', () => {
+  const prefix = uniqueKeyPrefix();
+  const oldKey = randomBytes(32).toString('base64');
+  const newKey = randomBytes(32).toString('base64');
+  let inspector: Redis;
+  const instances: BffInstance[] = [];
+
+  async function instance(keys: string[]): Promise<BffInstance> {
+    mockMetadata(); // each instance discovers the authority once
+    const i = await startInstance(redisTestConfig(prefix, { TOKEN_CACHE_KEYS: keys.join(',') }));
+    instances.push(i);
+    return i;
+  }
+
+  before(async function () {
+    await requireRedis(this);
+    inspector = openInspector();
+  });
+
+  after(async () => {
+    await Promise.all(instances.map((i) => i.close()));
+    if (!inspector) return;
+    await deleteKeysWithPrefix(inspector, prefix);
+    inspector.disconnect();
+  });
+
+  beforeEach(() => mockMetadata());
+
+  it('holds no token, code, oid or user name in clear in any key value; prints the bytes per signed-in user', async () => {
+    const bff = await instance([oldKey]);
+    const browser = new Browser();
+    // Start a second sign-in and leave it pending, so a login transaction is at rest too.
+    const { accessToken, refreshToken, spaCode } = await signInAcross(browser, bff, ALICE);
+    await new Browser().get(`${bff.url}/auth/signin`);
+    const keys = await keysWithPrefix(inspector, prefix);
+    const kinds = keys.map((k) => k.slice(prefix.length).split(':')[0]).sort();
+    expect(kinds).to.deep.equal(['sess', 'spa', 'tc', 'tx']);
+    const needles = [accessToken, refreshToken, spaCode!, ALICE.oid, ALICE.username, ALICE.name, 'access-', 'refresh-', 'secret', 'AccessToken', 'RefreshToken', 'home_account_id'];
+    for (const key of keys) {
+      const raw = (await inspector.getBuffer(key))!.toString('latin1');
+      expect(raw.charCodeAt(0), 'sealed-value format byte').to.equal(1);
+      for (const needle of needles) expect(raw, `${key.slice(prefix.length, prefix.length + 5)} holds ${needle}`).not.to.contain(needle);
+    }
+
+    const sessionKey = `${prefix}sess:${sessionIdOf(browser, bff.services.config)}`;
+    const cacheKey = `${prefix}tc:${homeAccountIdOf(ALICE)}`;
+    const [sessionBytes, cacheBytes] = await Promise.all([inspector.memory('USAGE', sessionKey), inspector.memory('USAGE', cacheKey)]);
+    const [sessionValue, cacheValue] = await Promise.all([inspector.strlen(sessionKey), inspector.strlen(cacheKey)]);
+    console.log(
+      `      Redis memory per signed-in user (MEMORY USAGE): session ${sessionBytes} B (value ${sessionValue} B) + token cache ${cacheBytes} B (value ${cacheValue} B) = ${Number(sessionBytes) + Number(cacheBytes)} B`,
+    );
+    expect(Number(sessionBytes) + Number(cacheBytes)).to.be.below(16_384);
+  });
+
+  it('a tampered partition reads as empty: the server asks the user to sign in again instead of failing', async () => {
+    const bff = await instance([oldKey]);
+    const browser = new Browser();
+    await signInAcross(browser, bff, BOB);
+    const user = await sessionUserOf(browser, bff);
+    const cacheKey = `${prefix}tc:${homeAccountIdOf(BOB)}`;
+    const raw = (await inspector.getBuffer(cacheKey))!;
+    raw[40]! ^= 0x20;
+    await inspector.set(cacheKey, raw, 'KEEPTTL');
+    const err = await bff.services.tokenService.acquire(user, ['Mail.Read']).catch((e: unknown) => e);
+    expect(err).to.include({ name: 'InteractionRequiredAuthError' });
+    expect((await browser.api(`${bff.url}/api/me`)).status).to.equal(200);
+  });
+
+  it("another user's blob copied into a partition is never served to that partition's user", async () => {
+    const bff = await instance([oldKey]);
+    const alice = new Browser();
+    const bob = new Browser();
+    await signInAcross(alice, bff, ALICE);
+    await signInAcross(bob, bff, BOB);
+    await inspector.copy(`${prefix}tc:${homeAccountIdOf(BOB)}`, `${prefix}tc:${homeAccountIdOf(ALICE)}`, 'REPLACE');
+    expect(await bff.stores.tokenCache.get(homeAccountIdOf(ALICE))).to.equal(null);
+    const err = await bff.services.tokenService.acquire(await sessionUserOf(alice, bff), ['Mail.Read']).catch((e: unknown) => e);
+    expect(err).to.include({ name: 'InteractionRequiredAuthError' });
+  });
+
+  it('key rotation: an instance with a new first key reads sessions and caches sealed with the old key and re-seals with the new one', async () => {
+    const before = await instance([oldKey]);
+    const browser = new Browser();
+    await signInAcross(browser, before, ALICE);
+    const sessionKey = `${prefix}sess:${sessionIdOf(browser, before.services.config)}`;
+    const cacheKey = `${prefix}tc:${homeAccountIdOf(ALICE)}`;
+    const oldId = new CacheCipher([Buffer.from(oldKey, 'base64')]).currentKeyId;
+    const newId = new CacheCipher([Buffer.from(newKey, 'base64')]).currentKeyId;
+    expect(CacheCipher.keyIdOf((await inspector.getBuffer(cacheKey))!)).to.equal(oldId);
+
+    const rotated = await instance([newKey, oldKey]);
+    expect((await browser.api(`${rotated.url}/api/me`)).status).to.equal(200); // session read with the old key, rewritten
+    expect(CacheCipher.keyIdOf((await inspector.getBuffer(sessionKey))!)).to.equal(newId);
+    const user = await sessionUserOf(browser, rotated);
+    const cached = await rotated.services.tokenService.acquire(user, ['Mail.Read']);
+    expect(cached.accessToken).to.match(/^eyJ/);
+    const refresh = nock(INSTANCE)
+      .post(TOKEN_PATH, (body: Record<string, string>) => body.grant_type === 'refresh_token')
+      .query(true)
+      .reply(200, tokenResponse(ALICE, { nonce: null, spaCode: null }));
+    await rotated.services.tokenService.acquire(user, ['Mail.Read'], { forceRefresh: true });
+    refresh.done();
+    expect(CacheCipher.keyIdOf((await inspector.getBuffer(cacheKey))!)).to.equal(newId);
+
+    // After the old key is dropped everywhere, values written since remain readable.
+    const newOnly = await instance([newKey]);
+    expect(await newOnly.stores.tokenCache.get(homeAccountIdOf(ALICE))).to.contain(ALICE.oid);
+    expect((await browser.api(`${newOnly.url}/api/me`)).status).to.equal(200);
+  });
+});

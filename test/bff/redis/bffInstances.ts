@@ -1,0 +1,129 @@
+// BFF instances on real loopback ports over Redis, and a cookie-jar "browser" that can talk to any of them.
+import { expect } from 'chai';
+import { createServer, type Server } from 'node:http';
+import nock from 'nock';
+import type { Config } from '../../../config/types';
+import { createLogger, type Logger } from '../../../bff/http/logger';
+import type { Services, Stores } from '../../../bff/services';
+import type { SessionUser } from '../../../bff/session/sessionAccess';
+import { createRedisStores } from '../../../bff/store/redisStores';
+import { INSTANCE, TOKEN_PATH, tokenResponse, type TestUser } from '../../helpers/entraFixtures';
+import { buildTestApp, parseBootstrapHtml } from '../../helpers/testApp';
+import type { BootstrapPayload } from '../../../shared-types/bootstrap';
+
+export interface BffInstance {
+  url: string;
+  services: Services;
+  stores: Stores;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** One BFF process-equivalent: its own Redis connection, MSAL factory and memory; shares only Redis with the others. */
+export async function startInstance(config: Readonly<Config>, log: Logger = createLogger('silent')): Promise<BffInstance> {
+  const stores = await createRedisStores(config, { log });
+  const { services, server: callback } = buildTestApp({ config, stores });
+  const server = createServer(callback);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    services,
+    stores,
+    server,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stores.close();
+    },
+  };
+}
+
+/** A browser's cookie jar (host-only, path /) plus fetch without following redirects. */
+export class Browser {
+  readonly cookies = new Map<string, string>();
+
+  async get(url: string, options: { accept?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+    const headers: Record<string, string> = { accept: options.accept ?? 'text/html', ...options.headers };
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await fetch(url, { redirect: 'manual', headers });
+    for (const line of res.headers.getSetCookie()) this.#store(line);
+    return res;
+  }
+
+  /** A same-origin API call as the SPA makes it. */
+  api(url: string): Promise<Response> {
+    return this.get(url, { accept: 'application/json', headers: { 'x-csrf': '1' } });
+  }
+
+  async bootstrap(url: string): Promise<BootstrapPayload> {
+    const res = await this.get(url);
+    expect(res.status).to.equal(200);
+    return parseBootstrapHtml(await res.text());
+  }
+
+  #store(line: string): void {
+    const [pair = '', ...attributes] = line.split(';').map((s) => s.trim());
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
+    const expires = attributes.find((a) => /^expires=/i.test(a));
+    const maxAge = attributes.find((a) => /^max-age=/i.test(a));
+    const gone = value === '' || (maxAge !== undefined && Number(maxAge.split('=')[1]) <= 0) || (expires !== undefined && Date.parse(expires.slice(8)) <= Date.now());
+    if (gone) this.cookies.delete(name);
+    else this.cookies.set(name, value);
+  }
+}
+
+export interface SignInResult {
+  state: string;
+  callbackUrl: string;
+  spaCode: string | null;
+  accessToken: string;
+  refreshToken: string;
+}
+
+/**
+ * Starts sign-in on `start` and completes the callback on `finish` (default: the same instance), with nock as Entra.
+ * Returns the tokens Entra "issued", so tests can look for them in Redis.
+ */
+export async function signInAcross(
+  browser: Browser,
+  start: BffInstance,
+  user: TestUser,
+  options: { finish?: BffInstance; spaCode?: string | null; expiresIn?: number; tag?: string } = {},
+): Promise<SignInResult> {
+  const res = await browser.get(`${start.url}/auth/signin`);
+  expect(res.status).to.equal(302);
+  const authorize = new URL(res.headers.get('location')!);
+  const state = authorize.searchParams.get('state')!;
+  const nonce = authorize.searchParams.get('nonce')!;
+  const tag = options.tag ?? Math.random().toString(36).slice(2);
+  const accessToken = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.access-${user.oid}-${tag}`;
+  const refreshToken = `0.ARwA-refresh-${user.oid}-${tag}`;
+  const spaCode = options.spaCode === undefined ? `spa-code-${tag}` : options.spaCode;
+  const token = nock(INSTANCE)
+    .post(TOKEN_PATH, (body: Record<string, string>) => body.grant_type === 'authorization_code')
+    .query(true)
+    .reply(200, tokenResponse(user, { nonce, spaCode, accessToken, refreshToken, ...(options.expiresIn ? { expiresIn: options.expiresIn } : {}) }));
+  const callbackUrl = `/auth/callback?code=web-code-${tag}&state=${state}`;
+  const cb = await browser.get(`${(options.finish ?? start).url}${callbackUrl}`);
+  expect(cb.status, 'callback status').to.equal(302);
+  token.done();
+  return { state, callbackUrl, spaCode, accessToken, refreshToken };
+}
+
+/** The session id behind the browser's session cookie (koa-session's external key). */
+export function sessionIdOf(browser: Browser, config: Readonly<Config>): string {
+  const id = browser.cookies.get(config.session.cookieName);
+  if (!id) throw new Error('the browser has no session cookie');
+  return decodeURIComponent(id);
+}
+
+/** The signed-in user exactly as the server stored it (for calling the token service directly). */
+export async function sessionUserOf(browser: Browser, instance: BffInstance): Promise<SessionUser> {
+  const session = await instance.stores.sessions.get(sessionIdOf(browser, instance.services.config));
+  const user = session?.user as SessionUser | undefined;
+  if (!user) throw new Error('no signed-in user in the session');
+  return user;
+}
