@@ -47,15 +47,19 @@ export function createRedisConnection(config: RedisStoreConfig, log: Logger): Re
 
   // Log state changes once, not every failed reconnect attempt; only the error's code/message, never arguments.
   let healthy: boolean | null = null;
+  let closing = false;
+  const down = (detail: string) => {
+    if (healthy !== false) redisLog.warn({ detail }, 'Redis unavailable; requests needing the store answer 503 until it returns');
+    healthy = false;
+  };
   redis.on('ready', () => {
     if (healthy !== true) redisLog.info(healthy === false ? 'Redis connection restored' : 'Redis connected');
     healthy = true;
   });
-  redis.on('error', (err: Error & { code?: string }) => {
-    if (healthy !== false) redisLog.warn({ err: { type: err.name, code: err.code, message: err.message } }, 'Redis unavailable; requests needing the store answer 503 until it returns');
-    healthy = false;
+  redis.on('error', (err: Error & { code?: string }) => down(`${err.code ?? err.name}: ${err.message}`));
+  redis.on('close', () => {
+    if (healthy === true && !closing) down('connection closed');
   });
-
   const connection: RedisConnection = {
     redis,
     key: (name) => `${config.keyPrefix}${name}`,
@@ -75,6 +79,7 @@ export function createRedisConnection(config: RedisStoreConfig, log: Logger): Re
       return withDeadline(ready, timeoutMs).catch(() => false);
     },
     async close() {
+      closing = true;
       if (redis.status === 'end') return;
       const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
       try {

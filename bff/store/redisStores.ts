@@ -17,8 +17,9 @@ import { RedisOneTimeStore } from './redisOneTimeStore';
  */
 export async function createRedisStores(config: Readonly<Config>, options: { log?: Logger } = {}): Promise<Stores> {
   if (config.store.kind !== 'redis') throw new TypeError('createRedisStores needs store.kind = "redis"');
-  const log = (options.log ?? createLogger(config.log.level)).child({ component: 'store' });
-  const connection = createRedisConnection(config.store, log);
+  const baseLog = options.log ?? createLogger(config.log.level);
+  const connection = createRedisConnection(config.store, baseLog);
+  const log = baseLog.child({ component: 'store' });
   const cipher = new CacheCipher(config.tokenCache.encryptionKeys);
   if (!(await connection.waitUntilReady(Math.max(1_000, config.store.commandTimeoutMs)))) {
     log.warn('Redis is not reachable at startup; starting anyway (503 for requests that need it until it is)');
