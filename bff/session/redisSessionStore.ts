@@ -32,9 +32,13 @@ export class RedisSessionStore implements SessionStore {
     let envelope: Envelope;
     try {
       envelope = JSON.parse(this.cipher.open(sealed, this.#context(key))) as Envelope;
-      if (typeof envelope?.s !== 'number' || !envelope.d || typeof envelope.d !== 'object') throw new SyntaxError('not a session');
+      if (typeof envelope?.s !== 'number' || !envelope.d || typeof envelope.d !== 'object')
+        throw new SyntaxError('not a session');
     } catch (err) {
-      this.options.log.warn({ reason: err instanceof SealedValueError ? err.reason : 'invalid_json' }, 'session unreadable; treating it as absent');
+      this.options.log.warn(
+        { reason: err instanceof SealedValueError ? err.reason : 'invalid_json' },
+        'session unreadable; treating it as absent',
+      );
       return null;
     }
     if (this.#now() - envelope.s >= this.options.absoluteTimeoutMs) {
@@ -65,7 +69,8 @@ export class RedisSessionStore implements SessionStore {
 
   /** The sign-in time when the session has one (kept across id regeneration), else when this session id was first stored. */
   #startOf(key: string, session: Record<string, unknown>, ctx: unknown, now: number): number {
-    if (typeof session.createdAt === 'number' && Number.isFinite(session.createdAt) && session.createdAt <= now) return session.createdAt;
+    if (typeof session.createdAt === 'number' && Number.isFinite(session.createdAt) && session.createdAt <= now)
+      return session.createdAt;
     const known = isObject(ctx) ? this.#startByRequest.get(ctx) : undefined;
     return known && known.key === key ? known.start : now;
   }

@@ -49,7 +49,8 @@ export function createRedisConnection(config: RedisStoreConfig, log: Logger): Re
   let healthy: boolean | null = null;
   let closing = false;
   const down = (detail: string) => {
-    if (healthy !== false) redisLog.warn({ detail }, 'Redis unavailable; requests needing the store answer 503 until it returns');
+    if (healthy !== false)
+      redisLog.warn({ detail }, 'Redis unavailable; requests needing the store answer 503 until it returns');
     healthy = false;
   };
   redis.on('ready', () => {

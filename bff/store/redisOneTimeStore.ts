@@ -20,17 +20,24 @@ export class RedisOneTimeStore<T> implements OneTimeStore<T> {
   async put(key: string, value: T, ttlMs: number): Promise<void> {
     const sealed = this.cipher.seal(JSON.stringify(value), this.#context(key));
     const ttl = Math.max(1, Math.ceil(ttlMs));
-    await this.connection.run(`${this.namespace} put`, (r) => r.set(this.connection.key(this.#context(key)), sealed, 'PX', ttl));
+    await this.connection.run(`${this.namespace} put`, (r) =>
+      r.set(this.connection.key(this.#context(key)), sealed, 'PX', ttl),
+    );
   }
 
   async take(key: string): Promise<T | null> {
-    const sealed = await this.connection.run(`${this.namespace} take`, (r) => r.getdelBuffer(this.connection.key(this.#context(key))));
+    const sealed = await this.connection.run(`${this.namespace} take`, (r) =>
+      r.getdelBuffer(this.connection.key(this.#context(key))),
+    );
     if (!sealed) return null;
     try {
       return JSON.parse(this.cipher.open(sealed, this.#context(key))) as T;
     } catch (err) {
       // Unreadable (altered, foreign key, other format): as good as absent; the user starts over.
-      this.log.warn({ namespace: this.namespace, reason: err instanceof SealedValueError ? err.reason : 'invalid_json' }, 'discarded an unreadable one-time value');
+      this.log.warn(
+        { namespace: this.namespace, reason: err instanceof SealedValueError ? err.reason : 'invalid_json' },
+        'discarded an unreadable one-time value',
+      );
       return null;
     }
   }

@@ -56,7 +56,9 @@ export class CacheCipher {
     header[0] = FORMAT_VERSION;
     id.copy(header, 1);
     randomBytes(IV_LENGTH).copy(header, 1 + KEY_ID_LENGTH);
-    const cipher = createCipheriv('aes-256-gcm', key, header.subarray(1 + KEY_ID_LENGTH), { authTagLength: TAG_LENGTH });
+    const cipher = createCipheriv('aes-256-gcm', key, header.subarray(1 + KEY_ID_LENGTH), {
+      authTagLength: TAG_LENGTH,
+    });
     cipher.setAAD(associatedData(header, context));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return Buffer.concat([header, body, cipher.getAuthTag()]);
@@ -64,7 +66,8 @@ export class CacheCipher {
 
   /** Returns the plaintext; throws SealedValueError when the value is malformed, sealed with an unknown key or altered. */
   open(sealed: Buffer, context: string): string {
-    if (sealed.length < HEADER_LENGTH + TAG_LENGTH || sealed[0] !== FORMAT_VERSION) throw new SealedValueError('malformed');
+    if (sealed.length < HEADER_LENGTH + TAG_LENGTH || sealed[0] !== FORMAT_VERSION)
+      throw new SealedValueError('malformed');
     const header = sealed.subarray(0, HEADER_LENGTH);
     const keyId = header.subarray(1, 1 + KEY_ID_LENGTH);
     const candidates = this.#keys.filter((k) => k.id.equals(keyId));

@@ -28,13 +28,18 @@ export class RedisTokenCacheStore implements TokenCacheStore {
       reason = err instanceof SealedValueError ? err.reason : 'invalid_json';
     }
     // Never another user's data, never a crash: the partition reads as empty and the user signs in again (T24).
-    this.options.log.warn({ reason }, 'token cache partition unreadable (altered, copied from another partition or sealed with a retired key); treating it as empty');
+    this.options.log.warn(
+      { reason },
+      'token cache partition unreadable (altered, copied from another partition or sealed with a retired key); treating it as empty',
+    );
     return null;
   }
 
   async set(partitionKey: string, blob: string): Promise<void> {
     const sealed = this.cipher.seal(blob, this.#context(partitionKey));
-    await this.connection.run('token cache set', (r) => r.set(this.#key(partitionKey), sealed, 'PX', this.options.ttlMs));
+    await this.connection.run('token cache set', (r) =>
+      r.set(this.#key(partitionKey), sealed, 'PX', this.options.ttlMs),
+    );
   }
 
   async delete(partitionKey: string): Promise<void> {

@@ -5,7 +5,14 @@ import nock from 'nock';
 import { CacheCipher } from '../../../bff/tokenCache/cacheEncryption';
 import { ALICE, BOB, INSTANCE, TOKEN_PATH, homeAccountIdOf, tokenResponse } from '../../helpers/entraFixtures';
 import { mockMetadata } from '../../helpers/testApp';
-import { deleteKeysWithPrefix, keysWithPrefix, openInspector, redisTestConfig, requireRedis, uniqueKeyPrefix } from '../../helpers/redis';
+import {
+  deleteKeysWithPrefix,
+  keysWithPrefix,
+  openInspector,
+  redisTestConfig,
+  requireRedis,
+  uniqueKeyPrefix,
+} from '../../helpers/redis';
 import { Browser, sessionIdOf, sessionUserOf, signInAcross, startInstance, type BffInstance } from './bffInstances';
 
 describe('what the BFF keeps in Redis', () => {
@@ -45,16 +52,33 @@ describe('what the BFF keeps in Redis', () => {
     const keys = await keysWithPrefix(inspector, prefix);
     const kinds = keys.map((k) => k.slice(prefix.length).split(':')[0]).sort();
     expect(kinds).to.deep.equal(['sess', 'spa', 'tc', 'tx']);
-    const needles = [accessToken, refreshToken, spaCode!, ALICE.oid, ALICE.username, ALICE.name, 'access-', 'refresh-', 'secret', 'AccessToken', 'RefreshToken', 'home_account_id'];
+    const needles = [
+      accessToken,
+      refreshToken,
+      spaCode!,
+      ALICE.oid,
+      ALICE.username,
+      ALICE.name,
+      'access-',
+      'refresh-',
+      'secret',
+      'AccessToken',
+      'RefreshToken',
+      'home_account_id',
+    ];
     for (const key of keys) {
       const raw = (await inspector.getBuffer(key))!.toString('latin1');
       expect(raw.charCodeAt(0), 'sealed-value format byte').to.equal(1);
-      for (const needle of needles) expect(raw, `${key.slice(prefix.length, prefix.length + 5)} holds ${needle}`).not.to.contain(needle);
+      for (const needle of needles)
+        expect(raw, `${key.slice(prefix.length, prefix.length + 5)} holds ${needle}`).not.to.contain(needle);
     }
 
     const sessionKey = `${prefix}sess:${sessionIdOf(browser, bff.services.config)}`;
     const cacheKey = `${prefix}tc:${homeAccountIdOf(ALICE)}`;
-    const [sessionBytes, cacheBytes] = await Promise.all([inspector.memory('USAGE', sessionKey), inspector.memory('USAGE', cacheKey)]);
+    const [sessionBytes, cacheBytes] = await Promise.all([
+      inspector.memory('USAGE', sessionKey),
+      inspector.memory('USAGE', cacheKey),
+    ]);
     const [sessionValue, cacheValue] = await Promise.all([inspector.strlen(sessionKey), inspector.strlen(cacheKey)]);
     console.log(
       `      Redis memory per signed-in user (MEMORY USAGE): session ${sessionBytes} B (value ${sessionValue} B) + token cache ${cacheBytes} B (value ${cacheValue} B) = ${Number(sessionBytes) + Number(cacheBytes)} B`,
@@ -84,7 +108,9 @@ describe('what the BFF keeps in Redis', () => {
     await signInAcross(bob, bff, BOB);
     await inspector.copy(`${prefix}tc:${homeAccountIdOf(BOB)}`, `${prefix}tc:${homeAccountIdOf(ALICE)}`, 'REPLACE');
     expect(await bff.stores.tokenCache.get(homeAccountIdOf(ALICE))).to.equal(null);
-    const err = await bff.services.tokenService.acquire(await sessionUserOf(alice, bff), ['Mail.Read']).catch((e: unknown) => e);
+    const err = await bff.services.tokenService
+      .acquire(await sessionUserOf(alice, bff), ['Mail.Read'])
+      .catch((e: unknown) => e);
     expect(err).to.include({ name: 'InteractionRequiredAuthError' });
   });
 

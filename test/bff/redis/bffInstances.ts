@@ -20,7 +20,10 @@ export interface BffInstance {
 }
 
 /** One BFF process-equivalent: its own Redis connection, MSAL factory and memory; shares only Redis with the others. */
-export async function startInstance(config: Readonly<Config>, log: Logger = createLogger('silent')): Promise<BffInstance> {
+export async function startInstance(
+  config: Readonly<Config>,
+  log: Logger = createLogger('silent'),
+): Promise<BffInstance> {
   const stores = await createRedisStores(config, { log });
   const { services, server: callback } = buildTestApp({ config, stores });
   const server = createServer(callback);
@@ -69,7 +72,10 @@ export class Browser {
     const value = pair.slice(eq + 1);
     const expires = attributes.find((a) => /^expires=/i.test(a));
     const maxAge = attributes.find((a) => /^max-age=/i.test(a));
-    const gone = value === '' || (maxAge !== undefined && Number(maxAge.split('=')[1]) <= 0) || (expires !== undefined && Date.parse(expires.slice(8)) <= Date.now());
+    const gone =
+      value === '' ||
+      (maxAge !== undefined && Number(maxAge.split('=')[1]) <= 0) ||
+      (expires !== undefined && Date.parse(expires.slice(8)) <= Date.now());
     if (gone) this.cookies.delete(name);
     else this.cookies.set(name, value);
   }
@@ -105,7 +111,16 @@ export async function signInAcross(
   const token = nock(INSTANCE)
     .post(TOKEN_PATH, (body: Record<string, string>) => body.grant_type === 'authorization_code')
     .query(true)
-    .reply(200, tokenResponse(user, { nonce, spaCode, accessToken, refreshToken, ...(options.expiresIn ? { expiresIn: options.expiresIn } : {}) }));
+    .reply(
+      200,
+      tokenResponse(user, {
+        nonce,
+        spaCode,
+        accessToken,
+        refreshToken,
+        ...(options.expiresIn ? { expiresIn: options.expiresIn } : {}),
+      }),
+    );
   const callbackUrl = `/auth/callback?code=web-code-${tag}&state=${state}`;
   const cb = await browser.get(`${(options.finish ?? start).url}${callbackUrl}`);
   expect(cb.status, 'callback status').to.equal(302);

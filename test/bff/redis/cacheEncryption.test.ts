@@ -21,7 +21,9 @@ describe('CacheCipher (AES-256-GCM sealing of stored values)', () => {
   it('rejects a value moved to another context (another partition or session)', () => {
     const cipher = new CacheCipher([k1]);
     const sealed = cipher.seal('bob tokens', 'tc:bob');
-    expect(() => cipher.open(sealed, 'tc:alice')).to.throw(SealedValueError).with.property('reason', 'not_authentic');
+    expect(() => cipher.open(sealed, 'tc:alice'))
+      .to.throw(SealedValueError)
+      .with.property('reason', 'not_authentic');
   });
 
   it('rejects any altered byte (header, IV, ciphertext or tag)', () => {
@@ -36,10 +38,16 @@ describe('CacheCipher (AES-256-GCM sealing of stored values)', () => {
 
   it('rejects truncated, foreign-format and unknown-key values with a reason and no content', () => {
     const cipher = new CacheCipher([k1]);
-    expect(() => cipher.open(Buffer.from('{"plain":"json"}'), 'c')).to.throw(SealedValueError).with.property('reason', 'malformed');
-    expect(() => cipher.open(Buffer.alloc(10), 'c')).to.throw(SealedValueError).with.property('reason', 'malformed');
+    expect(() => cipher.open(Buffer.from('{"plain":"json"}'), 'c'))
+      .to.throw(SealedValueError)
+      .with.property('reason', 'malformed');
+    expect(() => cipher.open(Buffer.alloc(10), 'c'))
+      .to.throw(SealedValueError)
+      .with.property('reason', 'malformed');
     const other = new CacheCipher([k2]).seal('v', 'c');
-    expect(() => cipher.open(other, 'c')).to.throw(SealedValueError).with.property('reason', 'unknown_key');
+    expect(() => cipher.open(other, 'c'))
+      .to.throw(SealedValueError)
+      .with.property('reason', 'unknown_key');
   });
 
   it('rotation: seals with the first key and opens values sealed with any configured key', () => {

@@ -3,7 +3,14 @@ import type { Redis } from 'ioredis';
 import nock from 'nock';
 import { ALICE, BOB, INSTANCE, TOKEN_PATH, homeAccountIdOf, tokenResponse } from '../../helpers/entraFixtures';
 import { mockMetadata } from '../../helpers/testApp';
-import { deleteKeysWithPrefix, keysWithPrefix, openInspector, redisTestConfig, requireRedis, uniqueKeyPrefix } from '../../helpers/redis';
+import {
+  deleteKeysWithPrefix,
+  keysWithPrefix,
+  openInspector,
+  redisTestConfig,
+  requireRedis,
+  uniqueKeyPrefix,
+} from '../../helpers/redis';
 import { Browser, sessionIdOf, sessionUserOf, signInAcross, startInstance, type BffInstance } from './bffInstances';
 
 describe('several BFF instances sharing Redis', () => {
@@ -33,7 +40,9 @@ describe('several BFF instances sharing Redis', () => {
     const { spaCode } = await signInAcross(browser, a, ALICE);
     const me = await browser.api(`${b.url}/api/me`);
     expect(me.status).to.equal(200);
-    expect(((await me.json()) as { account: { homeAccountId: string } }).account.homeAccountId).to.equal(homeAccountIdOf(ALICE));
+    expect(((await me.json()) as { account: { homeAccountId: string } }).account.homeAccountId).to.equal(
+      homeAccountIdOf(ALICE),
+    );
 
     const first = await browser.bootstrap(`${b.url}/`);
     expect(first.spaCode).to.equal(spaCode);
@@ -113,7 +122,10 @@ describe('several BFF instances sharing Redis', () => {
     const bob = new Browser();
     await signInAcross(alice, a, ALICE, { finish: a });
     await signInAcross(bob, b, BOB);
-    const [aliceBlob, bobBlob] = await Promise.all([b.stores.tokenCache.get(homeAccountIdOf(ALICE)), a.stores.tokenCache.get(homeAccountIdOf(BOB))]);
+    const [aliceBlob, bobBlob] = await Promise.all([
+      b.stores.tokenCache.get(homeAccountIdOf(ALICE)),
+      a.stores.tokenCache.get(homeAccountIdOf(BOB)),
+    ]);
     expect(aliceBlob).to.contain(ALICE.oid).and.not.contain(BOB.oid);
     expect(bobBlob).to.contain(BOB.oid).and.not.contain(ALICE.oid);
   });

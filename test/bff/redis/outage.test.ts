@@ -4,7 +4,14 @@ import nock from 'nock';
 import { createLogger } from '../../../bff/http/logger';
 import { ALICE, BOB, INSTANCE, TOKEN_PATH } from '../../helpers/entraFixtures';
 import { mockMetadata } from '../../helpers/testApp';
-import { freePort, redisTestConfig, requireRedis, startRedisServer, uniqueKeyPrefix, type RedisServerProcess } from '../../helpers/redis';
+import {
+  freePort,
+  redisTestConfig,
+  requireRedisServer,
+  startRedisServer,
+  uniqueKeyPrefix,
+  type RedisServerProcess,
+} from '../../helpers/redis';
 import { Browser, signInAcross, startInstance, type BffInstance } from './bffInstances';
 
 const COMMAND_TIMEOUT_MS = 1_000;
@@ -31,10 +38,12 @@ describe('Redis outage and recovery (own redis-server, killed mid-run)', () => {
   const logLines: string[] = [];
 
   before(async function () {
-    await requireRedis(this); // the same guard: no redis-server binary/Redis here means skip locally, fail in CI
-    redis = await startRedisServer(await freePort());
+    redis = await requireRedisServer(this, await freePort()); // no redis-server: skip locally, fail in CI
     mockMetadata();
-    const config = redisTestConfig(uniqueKeyPrefix(), { REDIS_URL: redis.url, REDIS_COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS) });
+    const config = redisTestConfig(uniqueKeyPrefix(), {
+      REDIS_URL: redis.url,
+      REDIS_COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS),
+    });
     bff = await startInstance(config, createLogger('warn', { write: (s: string) => void logLines.push(s) }));
   });
 
@@ -65,7 +74,9 @@ describe('Redis outage and recovery (own redis-server, killed mid-run)', () => {
       expect(await res.json()).to.deep.include({ error: 'store_unavailable' });
     }
     const slowest = Math.max(...api.map((r) => r.ms));
-    console.log(`      Redis down: slowest of 10 parallel /api/me answered 503 in ${slowest.toFixed(1)} ms (command timeout ${COMMAND_TIMEOUT_MS} ms)`);
+    console.log(
+      `      Redis down: slowest of 10 parallel /api/me answered 503 in ${slowest.toFixed(1)} ms (command timeout ${COMMAND_TIMEOUT_MS} ms)`,
+    );
     expect(slowest).to.be.below(2_000);
 
     const page = await browser.get(`${app.url}/profile`);
@@ -73,7 +84,9 @@ describe('Redis outage and recovery (own redis-server, killed mid-run)', () => {
     expect(page.headers.get('content-type')).to.match(/text\/html/);
     expect(page.headers.get('retry-after')).to.match(/^\d+$/);
     const html = await page.text();
-    expect(html).to.match(/session store is unavailable/i).and.not.match(/at .*\.ts:\d+|ECONNREFUSED|Stream isn't writeable/);
+    expect(html)
+      .to.match(/session store is unavailable/i)
+      .and.not.match(/at .*\.ts:\d+|ECONNREFUSED|Stream isn't writeable/);
 
     const ready = await fetch(`${app.url}/readyz`);
     expect(ready.status).to.equal(503);
@@ -114,7 +127,9 @@ describe('Redis outage and recovery (own redis-server, killed mid-run)', () => {
     try {
       await admin.client('PAUSE', 2_500, 'ALL');
       const { res, ms } = await timed(() => browser.api(`${app.url}/api/me`));
-      console.log(`      Redis paused: /api/me answered ${res.status} after ${ms.toFixed(0)} ms (command timeout ${COMMAND_TIMEOUT_MS} ms)`);
+      console.log(
+        `      Redis paused: /api/me answered ${res.status} after ${ms.toFixed(0)} ms (command timeout ${COMMAND_TIMEOUT_MS} ms)`,
+      );
       expect(res.status).to.equal(503);
       expect(ms).to.be.within(COMMAND_TIMEOUT_MS - 50, 2_000);
       await admin.client('UNPAUSE');

@@ -3,7 +3,13 @@ import type { Redis } from 'ioredis';
 import nock from 'nock';
 import { ALICE, INSTANCE, TOKEN_PATH, tokenResponse } from '../../helpers/entraFixtures';
 import { mockMetadata } from '../../helpers/testApp';
-import { deleteKeysWithPrefix, openInspector, redisTestConfig, requireRedis, uniqueKeyPrefix } from '../../helpers/redis';
+import {
+  deleteKeysWithPrefix,
+  openInspector,
+  redisTestConfig,
+  requireRedis,
+  uniqueKeyPrefix,
+} from '../../helpers/redis';
 import { Browser, sessionUserOf, signInAcross, startInstance, type BffInstance } from './bffInstances';
 
 /** A token endpoint that answers refresh-token grants after `delayMs` and counts them. */
@@ -49,7 +55,9 @@ describe('refresh single-flight with several instances', () => {
     const user = await sessionUserOf(browser, a);
 
     const oneInstance = countingRefreshEndpoint(100);
-    const results = await Promise.all(Array.from({ length: 50 }, () => a.services.tokenService.acquire(user, ['Mail.Read'])));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => a.services.tokenService.acquire(user, ['Mail.Read'])),
+    );
     expect(oneInstance.refreshes, 'token requests from one instance').to.equal(1);
     expect(new Set(results.map((r) => r.accessToken)).size).to.equal(1);
     expect(a.services.tokenService.inFlight).to.equal(0);
@@ -59,7 +67,9 @@ describe('refresh single-flight with several instances', () => {
     // Both instances at once, the refresh slow enough that neither sees the other's write: one request each, and
     // whichever writes last leaves a valid refresh token (Entra keeps the previous one valid, see tokenService.ts).
     const twoInstances = countingRefreshEndpoint(200);
-    const both = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? b : a).services.tokenService.acquire(user, ['Mail.Read'])));
+    const both = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => (i % 2 ? b : a).services.tokenService.acquire(user, ['Mail.Read'])),
+    );
     expect(twoInstances.refreshes, 'token requests from two instances').to.equal(2);
     expect(new Set(both.map((r) => r.accessToken)).size).to.equal(2);
     expect(await a.stores.tokenCache.get(user.homeAccountId)).to.contain('RefreshToken');

@@ -8,7 +8,15 @@ import { createRedisConnection, reconnectDelay, type RedisConnection } from '../
 import { RedisOneTimeStore } from '../../../bff/store/redisOneTimeStore';
 import { CacheCipher } from '../../../bff/tokenCache/cacheEncryption';
 import { RedisTokenCacheStore } from '../../../bff/tokenCache/redisTokenCacheStore';
-import { TEST_REDIS_URL, deleteKeysWithPrefix, freePort, keysWithPrefix, openInspector, requireRedis, uniqueKeyPrefix } from '../../helpers/redis';
+import {
+  TEST_REDIS_URL,
+  deleteKeysWithPrefix,
+  freePort,
+  keysWithPrefix,
+  openInspector,
+  requireRedis,
+  uniqueKeyPrefix,
+} from '../../helpers/redis';
 
 /** A logger whose lines the test can read. */
 function capturingLogger() {
@@ -24,11 +32,15 @@ describe('Redis stores (real Redis)', () => {
   const connections: RedisConnection[] = [];
 
   function connect(commandTimeoutMs = 1_000): RedisConnection {
-    const c = createRedisConnection({ kind: 'redis', url: TEST_REDIS_URL, keyPrefix: prefix, commandTimeoutMs }, createLogger('silent'));
+    const c = createRedisConnection(
+      { kind: 'redis', url: TEST_REDIS_URL, keyPrefix: prefix, commandTimeoutMs },
+      createLogger('silent'),
+    );
     connections.push(c);
     return c;
   }
-  const ready = (c: RedisConnection) => new Promise<void>((resolve) => (c.redis.status === 'ready' ? resolve() : c.redis.once('ready', () => resolve())));
+  const ready = (c: RedisConnection) =>
+    new Promise<void>((resolve) => (c.redis.status === 'ready' ? resolve() : c.redis.once('ready', () => resolve())));
 
   before(async function () {
     await requireRedis(this);
@@ -68,7 +80,9 @@ describe('Redis stores (real Redis)', () => {
     });
 
     it('exactly one of 20 concurrent takes over 4 separate connections gets the value (GETDEL is atomic)', async () => {
-      const stores = [0, 1, 2, 3].map(() => new RedisOneTimeStore<string>(connect(), new CacheCipher([key1]), 'tx', createLogger('silent')));
+      const stores = [0, 1, 2, 3].map(
+        () => new RedisOneTimeStore<string>(connect(), new CacheCipher([key1]), 'tx', createLogger('silent')),
+      );
       await Promise.all(connections.map(ready));
       await stores[0]!.put('state-x', 'the-transaction', 60_000);
       const results = await Promise.all(Array.from({ length: 20 }, (_, i) => stores[i % 4]!.take('state-x')));
@@ -87,12 +101,19 @@ describe('Redis stores (real Redis)', () => {
   });
 
   describe('RedisTokenCacheStore', () => {
-    const blobFor = (who: string) => JSON.stringify({ Account: { [who]: { home_account_id: who } }, RefreshToken: { rt: { secret: `refresh-${who}` } } });
+    const blobFor = (who: string) =>
+      JSON.stringify({
+        Account: { [who]: { home_account_id: who } },
+        RefreshToken: { rt: { secret: `refresh-${who}` } },
+      });
 
     it('stores one sealed key per homeAccountId with the configured TTL; delete leaves nothing behind', async () => {
       const c = connect();
       await ready(c);
-      const store = new RedisTokenCacheStore(c, new CacheCipher([key1]), { ttlMs: 3_600_000, log: createLogger('silent') });
+      const store = new RedisTokenCacheStore(c, new CacheCipher([key1]), {
+        ttlMs: 3_600_000,
+        log: createLogger('silent'),
+      });
       await store.set('oid-a.tid', blobFor('oid-a.tid'));
       expect(await store.get('oid-a.tid')).to.equal(blobFor('oid-a.tid'));
       const raw = (await inspector.getBuffer(`${prefix}tc:oid-a.tid`))!;
@@ -121,7 +142,10 @@ describe('Redis stores (real Redis)', () => {
     it("never serves one user's blob from another user's partition (copied blob → empty)", async () => {
       const c = connect();
       await ready(c);
-      const store = new RedisTokenCacheStore(c, new CacheCipher([key1]), { ttlMs: 60_000, log: createLogger('silent') });
+      const store = new RedisTokenCacheStore(c, new CacheCipher([key1]), {
+        ttlMs: 60_000,
+        log: createLogger('silent'),
+      });
       await store.set('oid-bob.tid', blobFor('oid-bob.tid'));
       await inspector.copy(`${prefix}tc:oid-bob.tid`, `${prefix}tc:oid-alice.tid`, 'REPLACE');
       expect(await store.get('oid-alice.tid')).to.equal(null);
@@ -130,7 +154,10 @@ describe('Redis stores (real Redis)', () => {
     it('treats a plaintext (unsealed) value as empty', async () => {
       const c = connect();
       await ready(c);
-      const store = new RedisTokenCacheStore(c, new CacheCipher([key1]), { ttlMs: 60_000, log: createLogger('silent') });
+      const store = new RedisTokenCacheStore(c, new CacheCipher([key1]), {
+        ttlMs: 60_000,
+        log: createLogger('silent'),
+      });
       await inspector.set(`${prefix}tc:oid-p.tid`, blobFor('oid-p.tid'));
       expect(await store.get('oid-p.tid')).to.equal(null);
     });
@@ -145,7 +172,9 @@ describe('Redis stores (real Redis)', () => {
       const rotated = new RedisTokenCacheStore(c, rotatedCipher, { ttlMs: 60_000, log });
       expect(await rotated.get('oid-r.tid')).to.equal(blobFor('v1'));
       await rotated.set('oid-r.tid', blobFor('v2'));
-      expect(CacheCipher.keyIdOf((await inspector.getBuffer(`${prefix}tc:oid-r.tid`))!)).to.equal(rotatedCipher.currentKeyId);
+      expect(CacheCipher.keyIdOf((await inspector.getBuffer(`${prefix}tc:oid-r.tid`))!)).to.equal(
+        rotatedCipher.currentKeyId,
+      );
       const newOnly = new RedisTokenCacheStore(c, new CacheCipher([key2]), { ttlMs: 60_000, log });
       expect(await newOnly.get('oid-r.tid')).to.equal(blobFor('v2'));
       expect(await before.get('oid-r.tid')).to.equal(null);
@@ -158,8 +187,15 @@ describe('Redis stores (real Redis)', () => {
     it('round-trips a session with TTL = the idle lifetime, sealed at rest', async () => {
       const c = connect();
       await ready(c);
-      const store = new RedisSessionStore(c, new CacheCipher([key1]), { absoluteTimeoutMs: 8 * HOUR, log: createLogger('silent') });
-      const session = { user: { homeAccountId: 'oid-s.tid', username: 'alice@contoso.example' }, createdAt: Date.now(), spaCodeRef: 'ref-123' };
+      const store = new RedisSessionStore(c, new CacheCipher([key1]), {
+        absoluteTimeoutMs: 8 * HOUR,
+        log: createLogger('silent'),
+      });
+      const session = {
+        user: { homeAccountId: 'oid-s.tid', username: 'alice@contoso.example' },
+        createdAt: Date.now(),
+        spaCodeRef: 'ref-123',
+      };
       await store.set('sid-1', session, 30 * 60_000);
       expect(await store.get('sid-1')).to.deep.equal(session);
       const raw = (await inspector.getBuffer(`${prefix}sess:sid-1`))!;
@@ -173,7 +209,11 @@ describe('Redis stores (real Redis)', () => {
       const c = connect();
       await ready(c);
       let now = Date.now();
-      const store = new RedisSessionStore(c, new CacheCipher([key1]), { absoluteTimeoutMs: 8 * HOUR, log: createLogger('silent'), now: () => now });
+      const store = new RedisSessionStore(c, new CacheCipher([key1]), {
+        absoluteTimeoutMs: 8 * HOUR,
+        log: createLogger('silent'),
+        now: () => now,
+      });
       const createdAt = now - 8 * HOUR + 10 * 60_000; // 10 minutes left
       await store.set('sid-2', { createdAt }, 30 * 60_000);
       expect(await inspector.pttl(`${prefix}sess:sid-2`)).to.be.within(9 * 60_000, 10 * 60_000);
@@ -190,7 +230,11 @@ describe('Redis stores (real Redis)', () => {
       const c = connect();
       await ready(c);
       let now = Date.now();
-      const store = new RedisSessionStore(c, new CacheCipher([key1]), { absoluteTimeoutMs: HOUR, log: createLogger('silent'), now: () => now });
+      const store = new RedisSessionStore(c, new CacheCipher([key1]), {
+        absoluteTimeoutMs: HOUR,
+        log: createLogger('silent'),
+        now: () => now,
+      });
       await store.set('sid-3', { anonymous: true }, 30 * 60_000);
       now += 50 * 60_000;
       const ctx = {};
@@ -202,7 +246,10 @@ describe('Redis stores (real Redis)', () => {
     it('reads an altered session as absent', async () => {
       const c = connect();
       await ready(c);
-      const store = new RedisSessionStore(c, new CacheCipher([key1]), { absoluteTimeoutMs: HOUR, log: createLogger('silent') });
+      const store = new RedisSessionStore(c, new CacheCipher([key1]), {
+        absoluteTimeoutMs: HOUR,
+        log: createLogger('silent'),
+      });
       await store.set('sid-4', { createdAt: Date.now(), user: { homeAccountId: 'x' } }, 60_000);
       await inspector.copy(`${prefix}sess:sid-4`, `${prefix}sess:sid-5`);
       expect(await store.get('sid-5')).to.equal(null);
@@ -212,9 +259,15 @@ describe('Redis stores (real Redis)', () => {
   describe('connection failures', () => {
     it('answers StoreUnavailableError at once when Redis is not running (no hang, no offline queue)', async () => {
       const port = await freePort();
-      const c = createRedisConnection({ kind: 'redis', url: `redis://127.0.0.1:${port}`, keyPrefix: prefix, commandTimeoutMs: 500 }, createLogger('silent'));
+      const c = createRedisConnection(
+        { kind: 'redis', url: `redis://127.0.0.1:${port}`, keyPrefix: prefix, commandTimeoutMs: 500 },
+        createLogger('silent'),
+      );
       connections.push(c);
-      const store = new RedisTokenCacheStore(c, new CacheCipher([key1]), { ttlMs: 60_000, log: createLogger('silent') });
+      const store = new RedisTokenCacheStore(c, new CacheCipher([key1]), {
+        ttlMs: 60_000,
+        log: createLogger('silent'),
+      });
       const started = Date.now();
       const err = await store.get('anyone').catch((e: unknown) => e);
       expect(err).to.be.instanceOf(StoreUnavailableError);
@@ -232,7 +285,9 @@ describe('Redis stores (real Redis)', () => {
       const c = connect();
       await ready(c);
       await inspector.rpush(`${prefix}list`, 'x');
-      const err = (await c.run('set on a list', (r) => r.incrby(`${prefix}list`, 1)).catch((e: unknown) => e)) as StoreUnavailableError;
+      const err = (await c
+        .run('set on a list', (r) => r.incrby(`${prefix}list`, 1))
+        .catch((e: unknown) => e)) as StoreUnavailableError;
       expect(err).to.be.instanceOf(StoreUnavailableError);
       const cause = err.cause as Record<string, unknown>;
       expect(cause).not.to.have.property('command');
