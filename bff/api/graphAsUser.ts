@@ -39,7 +39,7 @@ export async function graphAsUser<T>(deps: GraphAsUserDeps, req: GraphAsUserRequ
       return await call(second);
     } catch (retryErr) {
       if (retryErr instanceof GraphError && retryErr.status === 401) {
-        throw signInAgain(deps, req, retryErr.claimsChallenge ?? claims, retryErr);
+        throw signInAgain(req, retryErr.claimsChallenge ?? claims, retryErr);
       }
       throw toApiError(retryErr);
     }
@@ -59,7 +59,7 @@ async function acquire(deps: GraphAsUserDeps, req: GraphAsUserRequest, options: 
 function toTokenError(deps: GraphAsUserDeps, req: GraphAsUserRequest, err: unknown, claims: string | null): AppError {
   if (err instanceof AppError) return err;
   const serverClaims = claimsOf(err);
-  if (isInteractionRequired(err) && (claims || serverClaims)) return signInAgain(deps, req, serverClaims ?? claims, err);
+  if (isInteractionRequired(err) && (claims || serverClaims)) return signInAgain(req, serverClaims ?? claims, err);
   if (isConsentRequired(err)) {
     deps.log.info({ requestId: req.requestId, scopes: req.scopes }, 'consent required');
     return new ConsentRequiredError(req.scopes, consentUrl(req.scopes, req.returnTo), { cause: err });
@@ -74,7 +74,7 @@ function toTokenError(deps: GraphAsUserDeps, req: GraphAsUserRequest, err: unkno
   return toAuthAppError(err);
 }
 
-function signInAgain(_deps: GraphAsUserDeps, req: GraphAsUserRequest, claims: string | null, cause: unknown): LoginRequiredError {
+function signInAgain(req: GraphAsUserRequest, claims: string | null, cause: unknown): LoginRequiredError {
   if (!claims) return new LoginRequiredError('Microsoft Graph no longer accepts your sign-in. Sign in again to continue.', { cause });
   return new LoginRequiredError('Your organization requires you to sign in again before continuing.', {
     cause,
