@@ -71,6 +71,18 @@ describe('acquireToken', () => {
     expect(store.getState().auth).to.include({ status: 'interaction_required', pendingInteraction: 'redirect' });
   });
 
+  it('falls back to a redirect when Entra refuses the refresh token (invalid_grant: revoked or past the SPA lifetime)', async () => {
+    const account = makeAccount(HOME_ACCOUNT_ID);
+    const msal = new FakeMsal({
+      accounts: [account],
+      onSilent: () => Promise.reject(new ServerError('invalid_grant', 'c', 'AADSTS700084: The refresh token was issued to a single page app')),
+    });
+    const { store } = buildTestStore({ msal });
+    const result = await store.dispatch(acquireToken({ scopes: ['User.Read'] }));
+    expect(acquireToken.rejected.match(result) && result.payload?.interaction).to.equal(true);
+    expect(msal.callsTo('acquireTokenRedirect')).to.have.length(1);
+  });
+
   it('starts only one redirect when several scopes need interaction at once', async () => {
     const msal = new FakeMsal({
       accounts: [makeAccount(HOME_ACCOUNT_ID)],

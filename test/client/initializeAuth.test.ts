@@ -196,6 +196,16 @@ describe('initializeAuth', () => {
     expect(store.getState().auth.status).to.equal('signed_out');
   });
 
+  it('takes the fresh-code route when Entra refuses the cached refresh token (invalid_grant, e.g. revoked)', async () => {
+    const msal = new FakeMsal({
+      accounts: [makeAccount(HOME_ACCOUNT_ID)],
+      onSilent: () => Promise.reject(new ServerError('invalid_grant', 'c', 'AADSTS50173: The provided grant has expired due to it being revoked.')),
+    });
+    const h = buildTestStore({ msal, bootstrap: testBootstrap({ spaCode: null }) });
+    await h.store.dispatch(initializeAuth());
+    expect(h.navigations).to.deep.equal(['/auth/spa-code?returnTo=%2Fprofile%3Ftab%3D1']);
+  });
+
   it('ends in error (not signed out) when the silent call fails for a non-interaction reason', async () => {
     const msal = new FakeMsal({
       accounts: [makeAccount(HOME_ACCOUNT_ID)],

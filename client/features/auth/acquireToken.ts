@@ -3,7 +3,7 @@ import { CacheLookupPolicy } from '@azure/msal-browser';
 import type { AppExtra } from '../../app/store';
 import { createAppAsyncThunk } from '../../app/withTypes';
 import { interactionStarted } from './authActions';
-import { isInteractionRequired, toAuthErrorInfo } from './authErrors';
+import { isSilentInteractionRequired, toAuthErrorInfo } from './authErrors';
 import type { TokenGrant, TokenOutcome } from './authClient';
 import type { AuthErrorInfo } from './authTypes';
 
@@ -74,7 +74,7 @@ async function requestToken(
       grant: { accessToken: result.accessToken, scopes: [...result.scopes], expiresOn: result.expiresOn?.getTime() ?? null },
     };
   } catch (error) {
-    if (!isInteractionRequired(error)) return { ok: false, error: toAuthErrorInfo(error), interaction: false };
+    if (!isSilentInteractionRequired(error)) return { ok: false, error: toAuthErrorInfo(error), interaction: false };
     if (navigating()) return redirecting;
     try {
       onRedirect();

@@ -7,6 +7,15 @@ export function isInteractionRequired(error: unknown): boolean {
 }
 
 /**
+ * After acquireTokenSilent with a no-iframe CacheLookupPolicy: interaction is also the only way forward when Entra
+ * refused the refresh token (revoked AADSTS50173, SPA lifetime over AADSTS700084…). MSAL reports that as a plain
+ * ServerError `invalid_grant` (it would try a hidden iframe under the default policy), not as InteractionRequiredAuthError.
+ */
+export function isSilentInteractionRequired(error: unknown): boolean {
+  return isInteractionRequired(error) || (error instanceof ServerError && error.errorCode === 'invalid_grant');
+}
+
+/**
  * A spa code Entra will not take: already redeemed (AADSTS54005), expired (AADSTS70008) or otherwise invalid.
  * MSAL reports these as a plain ServerError `invalid_grant`, not as InteractionRequiredAuthError, so without this
  * check a reload or a second tab would leave the user silently signed out.

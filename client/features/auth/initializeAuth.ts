@@ -3,7 +3,7 @@ import { CacheLookupPolicy, type AuthenticationResult } from '@azure/msal-browse
 import type { AppExtra } from '../../app/store';
 import { createAppAsyncThunk } from '../../app/withTypes';
 import { interactionStarted, spaCodeConsumed } from './authActions';
-import { ACCOUNT_MISMATCH, isInteractionRequired, isUnusableCode, toAuthErrorInfo } from './authErrors';
+import { ACCOUNT_MISMATCH, isInteractionRequired, isSilentInteractionRequired, isUnusableCode, toAuthErrorInfo } from './authErrors';
 import type { AccountSummary, AuthErrorInfo, PendingInteraction, TokenSource } from './authTypes';
 import { clearFreshCodeTried, hasTriedFreshCode, markFreshCodeTried } from './freshCodeAttempt';
 
@@ -88,7 +88,7 @@ async function recover(extra: AppExtra, dispatch: Dispatch): Promise<InitializeO
       });
       return await completeSignIn(extra, result, 'silent');
     } catch (error) {
-      if (!isInteractionRequired(error)) throw error;
+      if (!isSilentInteractionRequired(error)) throw error;
     }
   }
   if (!hasTriedFreshCode(storage)) {
