@@ -210,7 +210,7 @@ export class BrowserSession {
   /** Pages opened by a page (popups), as opposed to tabs the test opened. */
   readonly popups: string[] = [];
   /** App HTML documents the tabs loaded, with the bootstrap payload each one carried. */
-  readonly documents: Array<{ t: number; tab: number; url: string; bootstrap: Promise<BootstrapPayload | null> }> = [];
+  readonly documents: Array<{ t: number; at: number; tab: number; url: string; bootstrap: Promise<BootstrapPayload | null> }> = [];
   private readonly pages: Page[] = [];
   private readonly started = Date.now();
   private readonly byRequest = new Map<Request, RecordedRequest>();
@@ -305,7 +305,7 @@ export class BrowserSession {
       const req = res.request();
       if (!req.isNavigationRequest() || req.frame() !== page.mainFrame() || res.status() !== 200) return;
       if (!res.url().startsWith(`${this.appUrl}/`)) return;
-      this.documents.push({ t: now(), tab, url: res.url(), bootstrap: res.text().then(bootstrapIn, () => null) });
+      this.documents.push({ t: now(), at: Date.now(), tab, url: res.url(), bootstrap: res.text().then(bootstrapIn, () => null) });
     });
     page.on('console', (msg: ConsoleMessage) => {
       this.consoleLines.push({ t: now(), tab, type: msg.type(), text: msg.text(), url: msg.location().url });

@@ -16,6 +16,11 @@ export function openSession(name: string, options?: SessionOptions): Promise<Bro
   return tracker.open(stack(), name, options);
 }
 
+/** Like openSession, for another front door to the same emulator and browser (e.g. the dev server). */
+export function openSessionOn(on: Stack, name: string, options?: SessionOptions): Promise<BrowserSession> {
+  return tracker.open(on, name, options);
+}
+
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context): Promise<void> {
     this.timeout(180_000);
