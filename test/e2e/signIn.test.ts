@@ -44,12 +44,16 @@ describe('e2e: hybrid sign-in', () => {
     };
     expectNoProblems(session);
 
+    // Split: the BFF's callback (server redemption, session, redirect) vs. loading the page and getting data.
+    const landingRequest = session.requests.find((r) => r.at >= callbackAt && r.navigation && r.mainFrame && !new URL(r.url).pathname.startsWith('/auth/'));
     const metrics = {
       scenario: 'hybrid-sign-in',
       authorityNavigations: session.authorityNavigations().length,
       authorizeNavigations: authorize.length,
       tokenRequests: tokens.length,
       callbackToProfileMs: renderedAt - callbackAt,
+      callbackToLandingRequestMs: landingRequest ? landingRequest.at - callbackAt : null,
+      landingRequestToProfileMs: landingRequest ? renderedAt - landingRequest.at : null,
       appReportedTokenDuration: shown.tokenDuration,
       appReportedTokenSinceLoad: shown.sinceLoad,
       measuredAt: new Date().toISOString(),
@@ -58,7 +62,8 @@ describe('e2e: hybrid sign-in', () => {
     console.log(
       `      metrics: ${metrics.authorityNavigations} navigation(s) to the authority (${metrics.authorizeNavigations} to /authorize), ` +
         `${metrics.tokenRequests} browser token request(s), callback → profile rendered ${metrics.callbackToProfileMs} ms ` +
-        `(app: token ${shown.tokenDuration}, since load ${shown.sinceLoad}) → ${file}`,
+        `(BFF callback ${metrics.callbackToLandingRequestMs} ms, page load → profile ${metrics.landingRequestToProfileMs} ms; ` +
+        `app: token ${shown.tokenDuration}, since load ${shown.sinceLoad}) → ${file}`,
     );
   });
 
