@@ -5,6 +5,7 @@ import type { SpaCodeGrant } from '../bootstrap/buildBootstrap';
 import { createLogger, type Logger } from '../http/logger';
 import type { Stores } from '../services';
 import { RedisSessionStore } from '../session/redisSessionStore';
+import type { SidIndexEntry } from '../session/sessionAccess';
 import { CacheCipher } from '../tokenCache/cacheEncryption';
 import { RedisTokenCacheStore } from '../tokenCache/redisTokenCacheStore';
 import { createRedisConnection } from './redisClient';
@@ -29,6 +30,8 @@ export async function createRedisStores(config: Readonly<Config>, options: { log
     tokenCache: new RedisTokenCacheStore(connection, cipher, { ttlMs: config.tokenCache.ttlMs, log }),
     loginTransactions: new RedisOneTimeStore<LoginTransaction>(connection, cipher, 'tx', log),
     spaCodes: new RedisOneTimeStore<SpaCodeGrant>(connection, cipher, 'spa', log),
+    // Front-channel logout arrives at any instance: the sid → session index must be shared too.
+    sidIndex: new RedisOneTimeStore<SidIndexEntry>(connection, cipher, 'sid', log),
     readiness: { redis: () => connection.ping() },
     close: () => connection.close(),
   };

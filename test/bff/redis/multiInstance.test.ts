@@ -1,7 +1,15 @@
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import nock from 'nock';
-import { ALICE, BOB, INSTANCE, TOKEN_PATH, homeAccountIdOf, tokenResponse } from '../../helpers/entraFixtures';
+import {
+  ALICE,
+  BOB,
+  INSTANCE,
+  TENANT_ID,
+  TOKEN_PATH,
+  homeAccountIdOf,
+  tokenResponse,
+} from '../../helpers/entraFixtures';
 import { mockMetadata } from '../../helpers/testApp';
 import {
   deleteKeysWithPrefix,
@@ -115,6 +123,20 @@ describe('several BFF instances sharing Redis', () => {
     const err = await b.services.tokenService.acquire(phoneUser, ['Mail.Read']).catch((e: unknown) => e);
     // MSAL's InteractionRequiredAuthError, which the API layer turns into 401 login_required.
     expect(err).to.include({ name: 'InteractionRequiredAuthError', errorCode: 'no_tokens_found' });
+  });
+
+  it('front-channel logout arriving at B ends the session started on A and drops the partition', async () => {
+    const browser = new Browser();
+    await signInAcross(browser, a, ALICE);
+    const sessionKey = `${prefix}sess:${sessionIdOf(browser, config)}`;
+    expect(await inspector.exists(`${prefix}sid:${ALICE.sid}`)).to.equal(1);
+    const iss = encodeURIComponent(`${INSTANCE}/${TENANT_ID}/v2.0`);
+    const res = await new Browser().get(`${b.url}/auth/frontchannel-logout?sid=${ALICE.sid}&iss=${iss}`);
+    expect(res.status).to.equal(200);
+    expect(
+      await inspector.exists(sessionKey, `${prefix}tc:${homeAccountIdOf(ALICE)}`, `${prefix}sid:${ALICE.sid}`),
+    ).to.equal(0);
+    expect((await browser.api(`${a.url}/api/me`)).status).to.equal(401);
   });
 
   it('keeps users apart: interleaved sign-ins on both instances land in their own partitions', async () => {
