@@ -19,13 +19,14 @@ export async function probeRedis(url = TEST_REDIS_URL, timeoutMs = 1_000): Promi
     retryStrategy: () => null,
     enableOfflineQueue: false,
   });
-  probe.on('error', () => {});
+  let lastError: string | null = null;
+  probe.on('error', (err: Error) => (lastError = err.message));
   try {
     await probe.connect();
     await probe.ping();
     return null;
   } catch (err) {
-    return (err as Error).message;
+    return lastError ?? (err as Error).message;
   } finally {
     probe.disconnect(false);
   }
