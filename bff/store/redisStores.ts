@@ -12,16 +12,16 @@ import { createRedisConnection } from './redisClient';
 import { RedisOneTimeStore } from './redisOneTimeStore';
 
 /**
- * Connects and returns the four stores over one connection; every value is sealed with tokenCache.encryptionKeys.
+ * Connects and returns the stores (sessions, token caches, login transactions, spa codes, sid index) over one connection; every value is sealed with tokenCache.encryptionKeys.
  * Waits briefly for the first connection so the first requests do not fail, but starts anyway when Redis is down
  * (requests needing the store answer 503 and /readyz says 503 until Redis answers; it reconnects on its own).
  */
 export async function createRedisStores(config: Readonly<Config>, options: { log?: Logger } = {}): Promise<Stores> {
   if (config.store.kind !== 'redis') throw new TypeError('createRedisStores needs store.kind = "redis"');
+  const cipher = new CacheCipher(config.tokenCache.encryptionKeys); // throws on bad keys before anything connects
   const baseLog = options.log ?? createLogger(config.log.level);
   const connection = createRedisConnection(config.store, baseLog);
   const log = baseLog.child({ component: 'store' });
-  const cipher = new CacheCipher(config.tokenCache.encryptionKeys);
   if (!(await connection.waitUntilReady(Math.max(1_000, config.store.commandTimeoutMs)))) {
     log.warn('Redis is not reachable at startup; starting anyway (503 for requests that need it until it is)');
   }
