@@ -4,7 +4,7 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 export type { Logger };
 
 /** Query parameters whose values are credentials or one-time codes. */
-const SECRET_QUERY_PARAMS = ['code', 'state', 'session_state', 'spa_code', 'id_token', 'access_token', 'refresh_token', 'client_secret', 'sid', 'code_verifier', 'nonce', 'client_info'];
+const SECRET_QUERY_PARAMS = ['code', 'state', 'session_state', 'spa_code', 'id_token', 'access_token', 'refresh_token', 'client_secret', 'sid', 'code_verifier', 'nonce', 'client_info', 'token', 'claims', 'login_hint', 'logout_hint'];
 
 const REDACT_PATHS = [
   'req.headers.cookie',

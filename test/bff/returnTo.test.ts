@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { parseReturnTo } from '../../bff/auth/returnTo';
-import { buildTestApp, mockMetadata } from '../helpers/testApp';
+import { ALICE } from '../helpers/entraFixtures';
+import { buildTestApp, mockMetadata, signIn, testConfig } from '../helpers/testApp';
 
 /** Open-redirect payloads (oauth2-proxy's redirect test cases plus Duende's local-URL rules). */
 export const HOSTILE_RETURN_TO = [
@@ -46,6 +47,28 @@ export const HOSTILE_RETURN_TO = [
   '/' + 'a'.repeat(3000),
   '%',
   '/%E0%A4%A',
+  'https://localhost:3000.evil.example/',
+  'http://localhost:3000@evil.example/',
+  '//localhost:3000@evil.example',
+  '/\\localhost:3000@evil.example',
+  '@evil.example',
+  'ftp://evil.example',
+  'file:///etc/passwd',
+  '//%5Cevil.example',
+  '/%5C%5Cevil.example',
+  '/.%2F%2Fevil.example',
+  '/%2e%2e%2f%2f/evil.example',
+  '\t//evil.example',
+  '/\u0009/evil.example',
+  '//evil%E3%80%82example',
+  '/%E2%80%A8evil',
+  '/\u00a0//evil.example',
+  '\ufeff/path',
+  'http:/\\evil.example',
+  '/\\\\evil.example',
+  'https:///evil.example',
+  '/auth/callback?code=x',
+  '/api/secret',
 ];
 
 describe('returnTo validation', () => {
@@ -66,13 +89,21 @@ describe('returnTo validation', () => {
     expect(parseReturnTo('/caf%C3%A9')).to.equal('/caf%C3%A9');
   });
 
-  it('answers a hostile returnTo on /auth/signin with 400 and never redirects to the authority', async () => {
-    mockMetadata();
-    const { agent } = buildTestApp();
-    for (const value of ['//evil.example', 'https://evil.example', '/\\evil.example']) {
-      const res = await agent().get(`/auth/signin?returnTo=${encodeURIComponent(value)}`).set('Accept', 'application/json').expect(400);
-      expect(res.body.error).to.equal('invalid_return_to');
-      expect(res.headers.location).to.equal(undefined);
-    }
-  });
+  for (const route of ['/auth/signin', '/auth/consent?scopes=Mail.Send&', '/auth/signout?', '/auth/spa-code']) {
+    it(`answers every hostile returnTo on ${route.replace(/[?&]$/, '')} with 400 and no redirect, signed in or not`, async () => {
+      mockMetadata();
+      const { agent } = buildTestApp({ config: testConfig({ RATE_LIMIT_SIGNIN_PER_MINUTE: '100000' }) });
+      const signedIn = agent();
+      await signIn(signedIn, ALICE);
+      const sep = route.includes('?') ? '' : '?';
+      for (const [i, value] of HOSTILE_RETURN_TO.entries()) {
+        const a = i % 2 === 0 ? signedIn : agent();
+        const res = await a.get(`${route}${sep}returnTo=${encodeURIComponent(value)}`).set('Accept', 'application/json');
+        expect(res.status, `returnTo=${JSON.stringify(value)}`).to.equal(400);
+        expect(res.body.error).to.equal('invalid_return_to');
+        expect(res.headers.location).to.equal(undefined);
+      }
+      await signedIn.get('/api/me').set('X-CSRF', '1').expect(200);
+    });
+  }
 });

@@ -6,7 +6,7 @@ import { loadConfig } from '../../config/loadConfig';
 import type { Config } from '../../config/types';
 import { createApp } from '../../bff/app';
 import { compileIndexTemplate } from '../../bff/bootstrap/indexTemplate';
-import { createLogger } from '../../bff/http/logger';
+import { createLogger, type Logger } from '../../bff/http/logger';
 import { createServices, type Services, type Stores } from '../../bff/services';
 import { createMemoryStores } from '../../bff/store/memoryStores';
 import type { BootstrapPayload } from '../../shared-types/bootstrap';
@@ -39,10 +39,10 @@ export interface TestApp {
   server: ReturnType<ReturnType<typeof createApp>['callback']>;
 }
 
-export function buildTestApp(options: { config?: Readonly<Config>; stores?: Stores; indexHtml?: string } = {}): TestApp {
+export function buildTestApp(options: { config?: Readonly<Config>; stores?: Stores; indexHtml?: string; log?: Logger } = {}): TestApp {
   const config = options.config ?? testConfig();
   const stores = options.stores ?? createMemoryStores(config);
-  const services = createServices({ config, log: createLogger('silent'), stores });
+  const services = createServices({ config, log: options.log ?? createLogger('silent'), stores });
   const template = compileIndexTemplate(options.indexHtml ?? INDEX_HTML);
   const app = createApp(services, { indexTemplate: { get: async () => template } });
   const server = app.callback();
