@@ -36,7 +36,7 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
       msalFactory: services.msalFactory,
       loginTransactions: services.loginTransactions,
       spaCodes: stores.spaCodes,
-      ...(stores.sidIndex ? { sidIndex: stores.sidIndex } : {}),
+      sidIndex: stores.sidIndex,
       absoluteSessionMs: config.session.absoluteTimeoutMs,
       sessions: stores.sessions,
       rateLimit: config.rateLimit,

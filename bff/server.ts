@@ -20,14 +20,14 @@ export class PortInUseError extends Error {
   }
 }
 
-export async function createStores(config: Readonly<Config>): Promise<Stores> {
+export async function createStores(config: Readonly<Config>, log?: Logger): Promise<Stores> {
   if (config.store.kind === 'memory') return createMemoryStores(config);
   const { createRedisStores } = await import('./store/redisStores');
-  return createRedisStores(config);
+  return createRedisStores(config, log ? { log } : {});
 }
 
 export async function startBff(config: Readonly<Config>, log: Logger): Promise<RunningBff> {
-  const stores = await createStores(config);
+  const stores = await createStores(config, log);
   const app = createApp(createServices({ config, log, stores }));
   const server = createServer(app.callback());
   server.headersTimeout = 20_000;

@@ -21,11 +21,8 @@ export interface Stores {
   tokenCache: TokenCacheStore;
   loginTransactions: OneTimeStore<LoginTransaction>;
   spaCodes: OneTimeStore<SpaCodeGrant>;
-  /**
-   * Entra session id (`sid`) → the BFF session and partition it signed in, for front-channel logout.
-   * Optional only while a backend has not implemented it; front-channel logout then answers 200 and does nothing.
-   */
-  sidIndex?: OneTimeStore<SidIndexEntry>;
+  /** Entra session id (`sid`) → the BFF session and partition it signed in, for front-channel logout. */
+  sidIndex: OneTimeStore<SidIndexEntry>;
   /** Readiness probes for /readyz (e.g. Redis PING). */
   readiness: Record<string, ReadinessCheck>;
   close(): Promise<void>;

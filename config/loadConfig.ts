@@ -194,11 +194,13 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
   let sessionKeys = e.SESSION_KEYS ?? [];
   let keysEphemeral = false;
   if (sessionKeys.length === 0) {
-    if (emu && !production) {
+    if (emu && !production && (e.STORE ?? 'memory') === 'memory') {
       sessionKeys = [randomBytes(32).toString('base64url')];
       keysEphemeral = true;
     } else {
-      problems.push('SESSION_KEYS: required, comma-separated, each at least 32 characters (e.g. `openssl rand -base64 48`)');
+      problems.push(
+        `SESSION_KEYS: required${emu ? ' with STORE=redis (every instance must share the same keys)' : ''}, comma-separated, each at least 32 characters (e.g. \`openssl rand -base64 48\`)`,
+      );
     }
   }
   sessionKeys.forEach((k, i) => {

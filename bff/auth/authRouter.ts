@@ -73,7 +73,7 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
       throw new CsrfError('This sign-out link does not belong to your session. Use the Sign out button in the app.');
     }
     await deps.tokenCacheStore.delete(user.homeAccountId);
-    if (user.sid) await deps.sidIndex?.take(user.sid);
+    if (user.sid) await deps.sidIndex.take(user.sid);
     clearSession(ctx);
     ctx.redirect(await endSessionUrl(deps, user.loginHint));
   });
@@ -93,7 +93,7 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
     if (iss !== undefined && (typeof iss !== 'string' || !issuerMatches(iss, deps.entra.instance))) {
       throw new BadRequestError('iss does not match this app\'s authority.', { code: 'invalid_issuer' });
     }
-    const entry = await deps.sidIndex?.take(sid);
+    const entry = await deps.sidIndex.take(sid);
     if (entry) {
       await deps.sessions.destroy(entry.sessionKey);
       await deps.tokenCacheStore.delete(entry.homeAccountId);

@@ -24,9 +24,9 @@ export interface AuthorizeDeps {
   msalFactory: MsalClientFactory;
   loginTransactions: LoginTransactions;
   spaCodes: OneTimeStore<SpaCodeGrant>;
-  /** Entra sid → BFF session, for front-channel logout (absent when the store backend lacks it). */
-  sidIndex?: OneTimeStore<SidIndexEntry>;
-  absoluteSessionMs?: number;
+  /** Entra sid → BFF session, for front-channel logout. */
+  sidIndex: OneTimeStore<SidIndexEntry>;
+  absoluteSessionMs: number;
   log: Logger;
 }
 
@@ -122,7 +122,7 @@ export async function completeAuthorization(ctx: Context, deps: AuthorizeDeps): 
 }
 
 function sessionOptions(deps: AuthorizeDeps) {
-  return { ...(deps.sidIndex ? { sidIndex: deps.sidIndex } : {}), ...(deps.absoluteSessionMs ? { absoluteTimeoutMs: deps.absoluteSessionMs } : {}) };
+  return { sidIndex: deps.sidIndex, absoluteTimeoutMs: deps.absoluteSessionMs };
 }
 
 function toSessionUser(result: AuthenticationResult): SessionUser {

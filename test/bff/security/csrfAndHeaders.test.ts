@@ -96,3 +96,17 @@ describe('rate limiting', () => {
     expect(res.body.error).to.equal('rate_limited');
   });
 });
+
+describe('malformed input', () => {
+  beforeEach(() => mockMetadata());
+
+  it('answers malformed JSON with 400 invalid_json and an oversized body with 413, both as JSON', async () => {
+    const { agent } = buildTestApp();
+    const a = agent();
+    await signIn(a, ALICE);
+    const bad = await a.post('/api/mail/send').set('X-CSRF', '1').set('Content-Type', 'application/json').send('{"to":').expect(400);
+    expect(bad.body).to.deep.equal({ error: 'invalid_json', message: 'The request body is not valid JSON. Send a JSON object with Content-Type: application/json.' });
+    const big = await a.post('/api/mail/send').set('X-CSRF', '1').set('Content-Type', 'application/json').send(`{"a":"${'x'.repeat(200_000)}"}`).expect(413);
+    expect(big.body.error).to.equal('payload_too_large');
+  });
+});
