@@ -1,4 +1,4 @@
-// The Graph base query: a token from the auth thunk for the endpoint's scopes, Bearer header, one retry after 401.
+// The Graph base query: a token from the auth thunk for the SPA's scopes (covering the endpoint's), Bearer header, one retry after 401.
 import type { BaseQueryFn } from '@reduxjs/toolkit/query';
 import { fetchError, messageForStatus, parseRetryAfter, type ApiError } from '../../app/apiError';
 import type { AppDispatch, AppExtra } from '../../app/store';
@@ -39,7 +39,10 @@ export const graphBaseQuery: BaseQueryFn<GraphRequest | string, unknown, ApiErro
   const request = typeof args === 'string' ? { url: args } : args;
   const { bootstrap } = api.extra as AppExtra;
   const dispatch = api.dispatch as AppDispatch;
-  const scopes = extraOptions?.scopes ?? ['User.Read'];
+  // Ask for every scope the SPA holds, not just the endpoint's: one access token then serves all Graph calls, so the
+  // SPA keeps one cache entry and renews it with one refresh-token request instead of one per scope.
+  const endpointScopes = extraOptions?.scopes ?? ['User.Read'];
+  const scopes = [...bootstrap.scopes, ...endpointScopes.filter((s) => !bootstrap.scopes.some((b) => b.toLowerCase() === s.toLowerCase()))];
 
   for (let attempt = 0; ; attempt++) {
     const tokenResult = await dispatch(acquireToken({ scopes, forceRefresh: attempt > 0 }));
