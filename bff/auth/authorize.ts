@@ -1,6 +1,6 @@
 // Starts an authorization request (sign-in, incremental consent, fresh spa code) and finishes it on the callback.
 import { randomBytes } from 'node:crypto';
-import { ResponseMode, ServerError, type AuthenticationResult } from '@azure/msal-node';
+import { AuthError, ResponseMode, ServerError, type AuthenticationResult } from '@azure/msal-node';
 import type { Context } from 'koa';
 import type { Config } from '../../config/types';
 import type { SpaCodeGrant } from '../bootstrap/buildBootstrap';
@@ -152,6 +152,10 @@ async function putGrant(ctx: Context, deps: AuthorizeDeps, user: SessionUser, gr
 }
 
 function toRedemptionError(err: unknown): AppError {
+  // The id_token answers another sign-in (nonce) or the code was issued for another verifier (PKCE): never a session.
+  if (err instanceof AuthError && (err.errorCode === 'nonce_mismatch' || err.errorCode === 'state_mismatch')) {
+    return new LoginTransactionError('The sign-in response does not belong to this sign-in. Start the sign-in again.', { cause: err });
+  }
   // A code is single-use and short-lived; Entra says invalid_grant (AADSTS54005 / 70008) and never retrying is right.
   if (err instanceof ServerError && err.errorCode === 'invalid_grant') {
     return new LoginTransactionError('This sign-in code was already used or has expired. Start the sign-in again.', { cause: err });
