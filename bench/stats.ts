@@ -1,0 +1,13 @@
+// Small statistics helpers.
+
+/** The p-th percentile (0–100) of `values` (nearest rank); NaN for an empty list. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}

@@ -1,0 +1,194 @@
+// Child process: server-side silent token acquisition (cache hit, no network) as the number of users in the store grows.
+//   argv: <mode: memory | redis | shared> <template blob file> <sizes, e.g. 1,1000,10000,100000>
+// memory / redis: the real TokenService (a per-request ConfidentialClientApplication bound to the user's partition)
+// over the real token cache store, env from bffEnv(). shared: the baseline many samples use — ONE
+// ConfidentialClientApplication whose in-memory cache holds every user. Every fetch is counted: any during
+// measurement is reported (the orchestrator fails the run on it).
+import { readFileSync } from 'node:fs';
+import { ConfidentialClientApplication, type AccountInfo } from '@azure/msal-node';
+import { loadConfig } from '../config/loadConfig';
+import { createLogger } from '../bff/http/logger';
+import { createAuthorityMetadataSource } from '../bff/auth/authorityMetadata';
+import { MsalNetworkClient } from '../bff/auth/networkClient';
+import { createServices } from '../bff/services';
+import { createStores } from '../bff/server';
+import { createFetchWithDeadline } from '../bff/downstream/fetchWithDeadline';
+import { CacheCipher } from '../bff/tokenCache/cacheEncryption';
+import type { SessionUser } from '../bff/session/sessionAccess';
+import type { TokenCacheStore } from '../bff/tokenCache/tokenCacheStore';
+import { createCloner, type TemplateUser } from './cacheClone';
+import { percentile } from './stats';
+
+export interface ScalingPoint {
+  users: number;
+  p50Ms: number;
+  p99Ms: number;
+  meanMs: number;
+  samples: number;
+  /** True when the time budget cut the sample short. */
+  sampled: boolean;
+  seedMs: number;
+}
+
+export interface ScalingResult {
+  mode: 'memory' | 'redis' | 'shared';
+  points: ScalingPoint[];
+  /** fetch() calls while measuring (must be 0: cache hits only). */
+  networkCallsWhileMeasuring: number;
+  /** Token-cache store reads and writes per acquisition while measuring (ours only). */
+  storeGetsPerCall: number;
+  storeSetsPerCall: number;
+}
+
+const SCOPES = ['Mail.Read'];
+const WARMUP_CALLS = 200;
+const MAX_CALLS = 3_000;
+/** At least this many measured calls (the shared baseline at 100 000 users takes about a second each). */
+const MIN_CALLS = 10;
+const BUDGET_MS = 6_000;
+
+async function main(): Promise<ScalingResult> {
+  const [mode, blobFile, sizesArg] = process.argv.slice(2) as ['memory' | 'redis' | 'shared', string, string];
+  const sizes = sizesArg.split(',').map(Number);
+  const cloner = createCloner(readFileSync(blobFile, 'utf8'));
+  const config = loadConfig(process.env, { rootDir: process.cwd() });
+  const log = createLogger('silent');
+
+  let fetchCalls = 0;
+  const countingFetch: typeof fetch = (input, init) => {
+    fetchCalls++;
+    return fetch(input, init);
+  };
+  let gets = 0;
+  let sets = 0;
+
+  const users: TemplateUser[] = [];
+  let acquire: (user: TemplateUser) => Promise<unknown>;
+  let seed: (batch: { user: TemplateUser; blob: string }[]) => Promise<void>;
+
+  if (mode === 'shared') {
+    const fetchWithDeadline = createFetchWithDeadline(config.http.timeoutMs, countingFetch);
+    const metadata = createAuthorityMetadataSource({ authority: config.entra.authority, configured: null, fetchWithDeadline });
+    const cca = new ConfidentialClientApplication({
+      auth: {
+        clientId: config.entra.clientId,
+        authority: config.entra.authority,
+        knownAuthorities: [...config.entra.knownAuthorities],
+        authorityMetadata: (await metadata.get()).json,
+        clientSecret: config.entra.credential.kind === 'secret' ? config.entra.credential.secret : '',
+      },
+      system: { networkClient: new MsalNetworkClient(fetchWithDeadline) },
+    });
+    const cache = cca.getTokenCache();
+    seed = async (batch) => {
+      // Merge the batch into one blob; deserialize() appends it to the in-memory cache.
+      const merged: Record<string, Record<string, unknown>> = {};
+      for (const { blob } of batch) {
+        for (const [section, entries] of Object.entries(JSON.parse(blob) as Record<string, Record<string, unknown>>)) {
+          Object.assign((merged[section] ??= {}), entries);
+        }
+      }
+      cache.deserialize(JSON.stringify(merged));
+    };
+    acquire = (user) => cca.acquireTokenSilent({ account: accountOf(user), scopes: SCOPES });
+  } else {
+    const stores = await createStores(config);
+    const inner = stores.tokenCache;
+    const counted: TokenCacheStore = {
+      get: (k) => (gets++, inner.get(k)),
+      set: (k, v) => (sets++, inner.set(k, v)),
+      delete: (k) => inner.delete(k),
+    };
+    const services = createServices({ config, log, stores: { ...stores, tokenCache: counted }, fetchImpl: countingFetch });
+    if (config.store.kind === 'redis') {
+      const cipher = new CacheCipher(config.tokenCache.encryptionKeys);
+      const redis = (await import('ioredis')).Redis;
+      const client = new redis(config.store.url);
+      const prefix = config.store.keyPrefix;
+      seed = async (batch) => {
+        const pipeline = client.pipeline();
+        for (const { user, blob } of batch) {
+          const context = `tc:${user.homeAccountId}`;
+          pipeline.set(prefix + context, cipher.seal(blob, context), 'PX', config.tokenCache.ttlMs);
+        }
+        const results = await pipeline.exec();
+        const failed = results?.find(([err]) => err);
+        if (failed) throw failed[0];
+      };
+      process.once('beforeExit', () => client.disconnect());
+    } else {
+      seed = async (batch) => {
+        for (const { user, blob } of batch) await inner.set(user.homeAccountId, blob);
+      };
+    }
+    acquire = (user) => services.tokenService.acquire(sessionUserOf(user), SCOPES);
+    process.once('beforeExit', () => void stores.close());
+  }
+
+  const points: ScalingPoint[] = [];
+  let networkCallsWhileMeasuring = 0;
+  let measuredCalls = 0;
+  let measuredGets = 0;
+  let measuredSets = 0;
+  for (const size of sizes) {
+    const seedStart = performance.now();
+    while (users.length < size) {
+      const batch = [];
+      for (let i = 0; i < (mode === 'shared' ? 10_000 : 1_000) && users.length + batch.length < size; i++) {
+        batch.push(users.length + batch.length === 0 ? cloner.template : cloner.clone());
+      }
+      await seed(batch);
+      users.push(...batch.map((b) => b.user));
+    }
+    const seedMs = performance.now() - seedStart;
+    const pick = () => users[Math.floor(Math.random() * users.length)]!;
+    // Warm-up: JIT, the authority metadata fetch (ours: once per process), connection to Redis.
+    const warmStart = performance.now();
+    for (let i = 0; i < WARMUP_CALLS && performance.now() - warmStart < BUDGET_MS / 2; i++) await acquire(pick());
+    globalThis.gc?.();
+    const fetchBefore = fetchCalls;
+    const getsBefore = gets;
+    const setsBefore = sets;
+    const times: number[] = [];
+    const start = performance.now();
+    while (times.length < MAX_CALLS && (times.length < MIN_CALLS || performance.now() - start < BUDGET_MS)) {
+      const user = pick();
+      const t0 = performance.now();
+      await acquire(user);
+      times.push(performance.now() - t0);
+    }
+    networkCallsWhileMeasuring += fetchCalls - fetchBefore;
+    measuredCalls += times.length;
+    measuredGets += gets - getsBefore;
+    measuredSets += sets - setsBefore;
+    points.push({
+      users: size,
+      p50Ms: percentile(times, 50),
+      p99Ms: percentile(times, 99),
+      meanMs: times.reduce((a, b) => a + b, 0) / times.length,
+      samples: times.length,
+      sampled: times.length < MAX_CALLS,
+      seedMs,
+    });
+  }
+  return {
+    mode,
+    points,
+    networkCallsWhileMeasuring,
+    storeGetsPerCall: mode === 'shared' ? 0 : measuredGets / measuredCalls,
+    storeSetsPerCall: mode === 'shared' ? 0 : measuredSets / measuredCalls,
+  };
+}
+
+function accountOf(user: TemplateUser): AccountInfo {
+  return { ...user };
+}
+
+function sessionUserOf(user: TemplateUser): SessionUser {
+  return { ...user, loginHint: null, sid: null };
+}
+
+main().then(
+  (result) => process.send!(result, () => process.exit(0)),
+  (err: Error) => process.send!({ error: err.stack ?? err.message }, () => process.exit(1)),
+);
