@@ -50,6 +50,9 @@ export function toAppError(raw: unknown): AppError {
   if (raw instanceof AppError) return raw;
   const e = raw as { status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown; type?: unknown };
   const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
+  if (status === 400 && raw instanceof SyntaxError && /prototype property/.test(raw.message)) {
+    return new AppError(400, 'invalid_request', 'The JSON body contains a forbidden key (__proto__ or constructor.prototype).', { cause: raw });
+  }
   if (status === 400 && raw instanceof SyntaxError) {
     return new AppError(400, 'invalid_json', 'The request body is not valid JSON. Send a JSON object with Content-Type: application/json.', { cause: raw });
   }
