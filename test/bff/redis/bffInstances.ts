@@ -10,6 +10,8 @@ import { createRedisStores } from '../../../bff/store/redisStores';
 import { INSTANCE, TOKEN_PATH, tokenResponse, type TestUser } from '../../helpers/entraFixtures';
 import { buildTestApp, parseBootstrapHtml } from '../../helpers/testApp';
 import type { BootstrapPayload } from '../../../shared-types/bootstrap';
+import type { Redis } from 'ioredis';
+import { deleteKeysWithPrefix, openInspector, requireRedis } from '../../helpers/redis';
 
 export interface BffInstance {
   url: string;
@@ -40,6 +42,32 @@ export async function startInstance(
       await stores.close();
     },
   };
+}
+
+export interface InstancePair {
+  a: BffInstance;
+  b: BffInstance;
+  inspector: Redis;
+}
+
+/**
+ * Registers mocha hooks that start two instances sharing Redis (config's key prefix) and, afterwards, close them and
+ * delete every key under `prefix`. The returned object is filled in by the `before` hook.
+ */
+export function twoInstancesSharingRedis(config: Readonly<Config>, prefix: string): InstancePair {
+  const pair = {} as InstancePair;
+  before(async function () {
+    await requireRedis(this);
+    pair.inspector = openInspector();
+    [pair.a, pair.b] = await Promise.all([startInstance(config), startInstance(config)]);
+  });
+  after(async () => {
+    await Promise.all([pair.a?.close(), pair.b?.close()]);
+    if (!pair.inspector) return;
+    await deleteKeysWithPrefix(pair.inspector, prefix);
+    pair.inspector.disconnect();
+  });
+  return pair;
 }
 
 /** A browser's cookie jar (host-only, path /) plus fetch without following redirects. */

@@ -12,34 +12,20 @@ import {
 } from '../../helpers/entraFixtures';
 import { mockMetadata } from '../../helpers/testApp';
 import {
-  deleteKeysWithPrefix,
   keysWithPrefix,
-  openInspector,
   redisTestConfig,
-  requireRedis,
   uniqueKeyPrefix,
 } from '../../helpers/redis';
-import { Browser, sessionIdOf, sessionUserOf, signInAcross, startInstance, type BffInstance } from './bffInstances';
+import { Browser, sessionIdOf, sessionUserOf, signInAcross, twoInstancesSharingRedis, type BffInstance } from './bffInstances';
 
 describe('several BFF instances sharing Redis', () => {
   const prefix = uniqueKeyPrefix();
   const config = redisTestConfig(prefix);
+  const pair = twoInstancesSharingRedis(config, prefix);
   let inspector: Redis;
   let a: BffInstance;
   let b: BffInstance;
-
-  before(async function () {
-    await requireRedis(this);
-    inspector = openInspector();
-    [a, b] = await Promise.all([startInstance(config), startInstance(config)]);
-  });
-
-  after(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    if (!inspector) return;
-    await deleteKeysWithPrefix(inspector, prefix);
-    inspector.disconnect();
-  });
+  before(() => ({ a, b, inspector } = pair));
 
   beforeEach(() => mockMetadata());
 

@@ -1,16 +1,12 @@
 import { expect } from 'chai';
-import type { Redis } from 'ioredis';
 import nock from 'nock';
 import { ALICE, INSTANCE, TOKEN_PATH, tokenResponse } from '../../helpers/entraFixtures';
 import { mockMetadata } from '../../helpers/testApp';
 import {
-  deleteKeysWithPrefix,
-  openInspector,
   redisTestConfig,
-  requireRedis,
   uniqueKeyPrefix,
 } from '../../helpers/redis';
-import { Browser, sessionUserOf, signInAcross, startInstance, type BffInstance } from './bffInstances';
+import { Browser, sessionUserOf, signInAcross, twoInstancesSharingRedis, type BffInstance } from './bffInstances';
 
 /** A token endpoint that answers refresh-token grants after `delayMs` and counts them. */
 function countingRefreshEndpoint(delayMs: number) {
@@ -31,22 +27,10 @@ function countingRefreshEndpoint(delayMs: number) {
 describe('refresh single-flight with several instances', () => {
   const prefix = uniqueKeyPrefix();
   const config = redisTestConfig(prefix);
-  let inspector: Redis;
+  const pair = twoInstancesSharingRedis(config, prefix);
   let a: BffInstance;
   let b: BffInstance;
-
-  before(async function () {
-    await requireRedis(this);
-    inspector = openInspector();
-    [a, b] = await Promise.all([startInstance(config), startInstance(config)]);
-  });
-
-  after(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    if (!inspector) return;
-    await deleteKeysWithPrefix(inspector, prefix);
-    inspector.disconnect();
-  });
+  before(() => ({ a, b } = pair));
 
   it('50 parallel acquisitions for one user with an expired access token make one token request per instance', async () => {
     mockMetadata();
