@@ -23,7 +23,8 @@ export interface AppOptions {
 
 export function createApp(services: Services, options: AppOptions = {}): Koa {
   const { config, log, stores } = services;
-  const app = new Koa({ proxy: config.server.trustProxy });
+  // maxIpsCount: read the client IP from the right of X-Forwarded-For (the leftmost entry is the client's to forge).
+  const app = new Koa({ proxy: config.server.trustProxy, maxIpsCount: config.server.proxyHops });
   app.keys = new Keygrip([...config.session.keys], 'sha256') as unknown as string[];
   app.silent = true; // errors are logged by errorHandler, with secrets redacted
 

@@ -58,6 +58,7 @@ export const envSchema = z.object({
   PORT: intIn(1, 65535),
   PUBLIC_URL: httpUrl,
   TRUST_PROXY: bool,
+  PROXY_HOPS: intIn(1, 10),
   CLIENT_DIST_DIR: optional,
   ENTRA_INSTANCE: httpsUrl,
   ENTRA_TENANT_ID: optional.pipe(

@@ -115,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       port,
       publicUrl,
       trustProxy: e.TRUST_PROXY ?? false,
+      proxyHops: e.PROXY_HOPS ?? 1,
       clientDistDir: resolve(rootDir, e.CLIENT_DIST_DIR ?? 'dist/client'),
     },
     entra: {

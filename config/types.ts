@@ -19,6 +19,8 @@ export interface Config {
     publicUrl: string;
     /** Trust X-Forwarded-* (only behind a known proxy). */
     trustProxy: boolean;
+    /** With trustProxy: how many proxies append to X-Forwarded-For; the client IP is taken that many from the right. */
+    proxyHops: number;
     /** Where the built SPA lives (index.html and assets). */
     clientDistDir: string;
   };

@@ -26,6 +26,12 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
   const router = new Router({ prefix: '/auth' });
   const signInLimit = createRateLimit({ pointsPerMinute: deps.rateLimit.signInPerMinute, name: 'signin' });
   const callbackLimit = createRateLimit({ pointsPerMinute: deps.rateLimit.callbackPerMinute, name: 'callback' });
+  // Every new tab of a signed-in user takes this route: limit per user (and IP), so colleagues behind one NAT don't share it.
+  const freshCodeLimit = createRateLimit({
+    pointsPerMinute: deps.rateLimit.signInPerMinute,
+    name: 'spa-code',
+    key: (ctx) => `${ctx.ip}|${getUser(ctx)?.homeAccountId ?? ''}`,
+  });
 
   router.get('/signin', signInLimit, async (ctx) => {
     const returnTo = returnToFrom(ctx);
@@ -39,7 +45,7 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
   router.get('/callback', callbackLimit, (ctx) => completeAuthorization(ctx, deps));
 
   // A new tab has no spa code left: a top-level prompt=none round trip mints a fresh one (no iframe, no third-party cookies).
-  router.get('/spa-code', signInLimit, async (ctx) => {
+  router.get('/spa-code', freshCodeLimit, async (ctx) => {
     const returnTo = returnToFrom(ctx);
     const user = getUser(ctx);
     if (!user) return redirectToSignIn(ctx, returnTo);

@@ -114,9 +114,12 @@ export async function completeAuthorization(ctx: Context, deps: AuthorizeDeps): 
   if (!result.account) throw new UpstreamError(502, 'identity_provider_error', 'The sign-in service returned no account. Try again.');
 
   const user = toSessionUser(result);
+  if (tx.kind !== 'signin' && user.homeAccountId !== tx.homeAccountId) {
+    throw new AppError(400, 'account_mismatch', 'You signed in with a different account than this session belongs to. Sign out first to switch accounts.');
+  }
   const grant: SpaCodeGrant | null = result.code ? { code: result.code } : null;
   const spaCodeRef = grant ? await storeGrant(deps, grant) : null;
-  await startUserSession(ctx, user, { spaCodeRef, ...sessionOptions(deps) });
+  await startUserSession(ctx, user, { spaCodeRef, continuing: tx.kind !== 'signin', ...sessionOptions(deps) });
   deps.log.info({ requestId: ctx.state.requestId, kind: tx.kind, hybrid: grant !== null }, 'authorization completed');
   ctx.redirect(tx.returnTo);
 }
@@ -148,7 +151,7 @@ async function storeGrant(deps: AuthorizeDeps, grant: SpaCodeGrant): Promise<str
 }
 
 async function putGrant(ctx: Context, deps: AuthorizeDeps, user: SessionUser, grant: SpaCodeGrant): Promise<void> {
-  await startUserSession(ctx, user, { spaCodeRef: await storeGrant(deps, grant), ...sessionOptions(deps) });
+  await startUserSession(ctx, user, { spaCodeRef: await storeGrant(deps, grant), continuing: true, ...sessionOptions(deps) });
 }
 
 function toRedemptionError(err: unknown): AppError {
@@ -176,7 +179,8 @@ const IDP_MESSAGES: Record<string, string> = {
 function identityProviderError(error: string, description: unknown): IdentityProviderError {
   const code = /^[a-z_]{1,64}$/.test(error) ? error : 'invalid_request';
   const text = typeof description === 'string' ? redactText(description.split(/\r?\n/)[0]!.slice(0, 500)) : '';
-  return new IdentityProviderError(code, IDP_MESSAGES[code] ?? 'The sign-in service returned an error.', {
+  const message = Object.hasOwn(IDP_MESSAGES, code) ? IDP_MESSAGES[code]! : 'The sign-in service returned an error.';
+  return new IdentityProviderError(code, message, {
     details: text ? { idpDescription: text } : {},
   });
 }

@@ -20,10 +20,13 @@ export interface BootstrapDeps {
   indexTemplate: IndexTemplateSource;
 }
 
-/** Builds the payload, consuming this session's pending spa code (so it is delivered exactly once). */
-async function payloadFor(ctx: Context, deps: BootstrapDeps) {
+/**
+ * Builds the payload. `deliverSpaCode` consumes this session's pending spa code (so it is delivered exactly once);
+ * requests that are not the SPA loading (HEAD, prefetches, stray fetches) must not use it up.
+ */
+async function payloadFor(ctx: Context, deps: BootstrapDeps, deliverSpaCode: boolean) {
   const user = getUser(ctx);
-  const ref = takeSpaCodeRef(ctx);
+  const ref = deliverSpaCode ? takeSpaCodeRef(ctx) : null;
   const grant = ref ? await deps.spaCodes.take(ref) : null;
   const metadata = await deps.authorityMetadata.get().catch(() => null);
   return buildBootstrap({
@@ -59,12 +62,19 @@ function isSpaRoute(path: string): boolean {
   return !/^\/(api|auth)(\/|$)/.test(path) && !/\.[A-Za-z0-9]{1,8}$/.test(path) && path.length <= 512;
 }
 
+/** A real page load: GET, asking for HTML, and (when the browser says) a top-level document, not a prefetch. */
+function isDocumentLoad(ctx: Context): boolean {
+  const dest = ctx.get('Sec-Fetch-Dest');
+  const purpose = ctx.get('Sec-Purpose') || ctx.get('Purpose');
+  return ctx.method === 'GET' && ctx.get('Accept').includes('text/html') && (dest === '' || dest === 'document') && !/prefetch/i.test(purpose);
+}
+
 export function createBootstrapRouter(deps: BootstrapDeps): Router {
   const router = new Router();
 
   router.get('/api/bootstrap', async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = await payloadFor(ctx, deps);
+    ctx.body = await payloadFor(ctx, deps, true);
   });
 
   router.get(/^\/.*/, async (ctx, next) => {
@@ -73,7 +83,7 @@ export function createBootstrapRouter(deps: BootstrapDeps): Router {
     if (!template) {
       throw new AppError(503, 'spa_not_built', 'The web app has not been built yet. Run `npm run build` (npm start does this for you) and reload.');
     }
-    const payload = await payloadFor(ctx, deps);
+    const payload = await payloadFor(ctx, deps, isDocumentLoad(ctx));
     const nonce = cspNonce();
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Content-Security-Policy', contentSecurityPolicy(nonce, [deps.entra.authority, deps.graphBaseUrl]));

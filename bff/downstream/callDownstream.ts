@@ -46,6 +46,9 @@ export async function callDownstream(deps: DownstreamDeps, req: DownstreamReques
     const res = await send(deps, req, target);
     deps.log.debug({ ...target, status: res.status, ms: Date.now() - started, attempt }, 'downstream call');
     if (res.status !== 429 && res.status !== 503) {
+      if (res.status === 504) {
+        throw new UpstreamError(504, 'upstream_timeout', `${req.service} did not answer in time. Try again.`);
+      }
       if (res.status >= 500) {
         throw new UpstreamError(502, 'upstream_error', `${req.service} failed (HTTP ${res.status}). Try again in a moment.`, {
           retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS,

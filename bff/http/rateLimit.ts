@@ -7,11 +7,11 @@ import { AppError } from './errors';
  * In-process limiter, per BFF instance: it never depends on Redis, so a store outage cannot lock every user out of
  * sign-in (it "fails open" across instances: N instances allow N× the limit, which is acceptable for abuse damping).
  */
-export function createRateLimit(options: { pointsPerMinute: number; name: string }) {
+export function createRateLimit(options: { pointsPerMinute: number; name: string; key?: (ctx: Context) => string }) {
   const limiter = new RateLimiterMemory({ points: options.pointsPerMinute, duration: 60, keyPrefix: options.name });
   return async function rateLimit(ctx: Context, next: Next): Promise<void> {
     try {
-      await limiter.consume(ctx.ip || 'unknown');
+      await limiter.consume(options.key?.(ctx) ?? (ctx.ip || 'unknown'));
     } catch (res) {
       if (!(res instanceof RateLimiterRes)) throw res;
       const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));

@@ -1,4 +1,5 @@
 // koa-session external store over Redis: sealed JSON, idle TTL per write, and an absolute lifetime Redis enforces too.
+import { mustAlreadyExist } from './sessionStore';
 import type { Logger } from '../http/logger';
 import type { RedisConnection } from '../store/redisClient';
 import { CacheCipher, SealedValueError } from '../tokenCache/cacheEncryption';
@@ -60,7 +61,9 @@ export class RedisSessionStore implements SessionStore {
     const idle = Number.isFinite(maxAge) && maxAge > 0 ? maxAge : remaining;
     const ttl = Math.max(1, Math.ceil(Math.min(idle, remaining)));
     const sealed = this.cipher.seal(JSON.stringify({ s: start, d: session } satisfies Envelope), this.#context(key));
-    await this.connection.run('session set', (r) => r.set(this.#key(key), sealed, 'PX', ttl));
+    // XX when this request only loaded the session: never recreate one that sign-out or logout destroyed meanwhile.
+    if (mustAlreadyExist(key, options?.ctx)) await this.connection.run('session set', (r) => r.set(this.#key(key), sealed, 'PX', ttl, 'XX'));
+    else await this.connection.run('session set', (r) => r.set(this.#key(key), sealed, 'PX', ttl));
   }
 
   async destroy(key: string): Promise<void> {

@@ -62,23 +62,25 @@ export function setSpaCodeRef(ctx: Context, ref: string): void {
 }
 
 /**
- * Starts a fresh session for `user` under a new session id (regenerated: defeats session fixation), keeping the
- * original sign-in time when the same user re-authenticates (consent, fresh spa code).
+ * Starts a fresh session for `user` under a new session id (regenerated: defeats session fixation). `continuing`
+ * (consent, fresh spa code) keeps the same user's sign-in time — an interactive sign-in restarts the absolute
+ * lifetime — and keeps the sign-out token, so Sign out still works in the user's other open tabs.
  */
 export async function startUserSession(
   ctx: Context,
   user: SessionUser,
-  options: { spaCodeRef: string | null; sidIndex?: OneTimeStore<SidIndexEntry>; absoluteTimeoutMs?: number },
+  options: { spaCodeRef: string | null; continuing?: boolean; sidIndex?: OneTimeStore<SidIndexEntry>; absoluteTimeoutMs?: number },
 ): Promise<void> {
   const previous = data(ctx);
-  const sameUser = previous?.user?.homeAccountId === user.homeAccountId;
-  const createdAt = sameUser && previous?.createdAt ? previous.createdAt : Date.now();
+  const continuing = options.continuing === true && previous?.user?.homeAccountId === user.homeAccountId;
+  const createdAt = continuing && previous?.createdAt ? previous.createdAt : Date.now();
+  const signOutToken = continuing && previous?.signOutToken ? previous.signOutToken : randomBytes(24).toString('base64url');
   const session = ctx.session as unknown as SessionData & Record<string, unknown>;
   for (const k of Object.keys(session)) if (!k.startsWith('_')) delete session[k];
   Object.assign(session, {
     user,
     createdAt,
-    signOutToken: randomBytes(24).toString('base64url'),
+    signOutToken,
     ...(options.spaCodeRef ? { spaCodeRef: options.spaCodeRef } : {}),
   } satisfies SessionData);
   await ctx.session!.regenerate();

@@ -8,6 +8,17 @@ export interface SessionStore {
   destroy(key: string, options?: { ctx?: unknown }): Promise<void>;
 }
 
+/**
+ * True when a write must not create `key`: the request loaded an existing session, which may have been destroyed
+ * meanwhile (sign-out, front-channel logout, id regeneration in another request); writing it back would undo that.
+ * Only an id generated on this very request (koa-session's genid records it on ctx.state) may be created.
+ */
+export function mustAlreadyExist(key: string, ctx: unknown): boolean {
+  if (!ctx || typeof ctx !== 'object') return false;
+  const state = (ctx as { state?: { sessionKey?: unknown } }).state;
+  return state?.sessionKey !== key;
+}
+
 export class MemorySessionStore implements SessionStore {
   readonly #sessions = new Map<string, { data: string; expiresAt: number }>();
 
@@ -24,7 +35,8 @@ export class MemorySessionStore implements SessionStore {
     return JSON.parse(entry.data) as Record<string, unknown>;
   }
 
-  async set(key: string, session: Record<string, unknown>, maxAge: number): Promise<void> {
+  async set(key: string, session: Record<string, unknown>, maxAge: number, options?: { ctx?: unknown }): Promise<void> {
+    if (mustAlreadyExist(key, options?.ctx) && !(await this.get(key))) return;
     const ttl = Number.isFinite(maxAge) && maxAge > 0 ? maxAge : 24 * 3_600_000;
     this.#sessions.delete(key);
     this.#sessions.set(key, { data: JSON.stringify(session), expiresAt: this.#now() + ttl });

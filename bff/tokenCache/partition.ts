@@ -41,7 +41,17 @@ export class StoreCacheClient implements ICacheClient {
 
   async set(key: string, value: string): Promise<string> {
     if (!key) throw new PartitionMismatchError('Refusing to write a token cache without a partition key.');
+    // DistributedCachePlugin keys the write by the *first* account in memory only; if the authority answered with another
+    // account (e.g. "use another account" on a consent prompt), the blob would carry it into this user's partition.
+    const foreign = accountIdsIn(value).filter((id) => id !== key);
+    if (foreign.length) throw new PartitionMismatchError('The token cache holds another account than its partition; refusing to store it.');
     await this.store.set(key, value);
     return value;
   }
+}
+
+/** The home account ids of the accounts in a serialized MSAL cache (its `Account` section). */
+export function accountIdsIn(serializedCache: string): string[] {
+  const parsed = JSON.parse(serializedCache) as { Account?: Record<string, { home_account_id?: unknown }> };
+  return Object.values(parsed.Account ?? {}).map((a) => String(a.home_account_id ?? ''));
 }

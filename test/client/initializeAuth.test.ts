@@ -188,11 +188,11 @@ describe('initializeAuth', () => {
     expect(store.getState().auth).to.include({ status: 'authenticated', tokenSource: 'silent' });
   });
 
-  it('is signed_out without touching MSAL tokens when the server session is anonymous', async () => {
-    const msal = new FakeMsal();
+  it('is signed_out, acquires no token and clears leftover browser tokens when the server session is anonymous', async () => {
+    const msal = new FakeMsal({ accounts: [makeAccount(HOME_ACCOUNT_ID)] });
     const { store } = buildTestStore({ msal, bootstrap: testBootstrap({ account: null, spaCode: null, routes: { signIn: '/auth/signin', signOut: null, freshSpaCode: '/auth/spa-code' } }) });
     await store.dispatch(initializeAuth());
-    expect(msal.methods).to.deep.equal(['handleRedirectPromise']);
+    expect(msal.methods).to.deep.equal(['handleRedirectPromise', 'clearCache']);
     expect(store.getState().auth.status).to.equal('signed_out');
   });
 

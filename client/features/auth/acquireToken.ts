@@ -58,7 +58,8 @@ async function requestToken(
   };
   if (navigating()) return redirecting;
   const homeAccountId = bootstrap.account?.homeAccountId;
-  const account = homeAccountId ? msal.getAccount({ homeAccountId }) : msal.getActiveAccount();
+  // Only the server session's account: never a leftover cached account of an ended session.
+  const account = homeAccountId ? msal.getAccount({ homeAccountId }) : null;
   if (!account) {
     return { ok: false, error: { code: 'no_account', message: 'You are not signed in.' }, interaction: false };
   }

@@ -42,7 +42,11 @@ export const initializeAuth = createAppAsyncThunk<
       const returned = await msal.handleRedirectPromise();
       if (returned) return await completeSignIn(extra, returned, 'redirect');
 
-      if (!bootstrap.account) return { kind: 'signed_out' };
+      if (!bootstrap.account) {
+        // The server session is gone (signed out elsewhere, expired): drop whatever this tab still caches for it.
+        await msal.clearCache();
+        return { kind: 'signed_out' };
+      }
       if (bootstrap.spaCodeError) return await startRedirect(extra, dispatch);
 
       if (bootstrap.spaCode && !getState().auth.spaCodeUsed) {
