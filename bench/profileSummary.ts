@@ -29,7 +29,8 @@ export function summarizeProfiles(dir: string, limit = 25): string {
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
     for (const node of profile.nodes) {
       const hits = node.hitCount ?? 0;
-      if (!hits) continue;
+      // Idle time depends on how long the process waited, not on the work: shares are of busy samples only.
+      if (!hits || node.callFrame.functionName === '(idle)') continue;
       total += hits;
       const { functionName, url, lineNumber } = node.callFrame;
       const loc = where(url);
@@ -41,7 +42,7 @@ export function summarizeProfiles(dir: string, limit = 25): string {
   }
   const pct = (n: number) => `${((100 * n) / total).toFixed(1).padStart(5)} %`;
   const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `  ${pct(v)}  ${k}`);
-  return ['By package / category:', ...top(selfByPkg, 12), 'By function:', ...top(selfByFn, limit)].join('\n');
+  return [`Share of busy (non-idle) CPU samples, ${total} samples:`, 'By package / category:', ...top(selfByPkg, 12), 'By function:', ...top(selfByFn, limit)].join('\n');
 }
 
 // CLI: tsx bench/profileSummary.ts <dir>
