@@ -11,9 +11,12 @@ export function createSessionMiddleware(app: Koa, config: Config['session'], sto
   const koaSession = session(
     {
       key: config.cookieName,
-      // Idle lifetime: each request slides the expiry (rolling); the absolute limit is enforced below.
+      // Idle lifetime: activity slides the expiry. `renew` re-saves the session (store write + Set-Cookie) only once less
+      // than half of it is left, instead of on every request (`rolling`): an idle session ends after between half and
+      // all of SESSION_IDLE_MINUTES, and a busy page costs one store read, not a read and a write. The absolute limit
+      // is enforced below.
       maxAge: config.idleTimeoutMs,
-      rolling: true,
+      renew: true,
       httpOnly: true,
       signed: true,
       secure: config.secureCookies,

@@ -47,6 +47,12 @@ export class RedisSessionStore implements SessionStore {
       return null;
     }
     if (isObject(options?.ctx)) this.#startByRequest.set(options.ctx, { key, start: envelope.s });
+    if (CacheCipher.keyIdOf(sealed) !== this.cipher.currentKeyId) {
+      // Sealed with an older key: re-seal with the current one now (same TTL, only if still there), since sessions are
+      // not rewritten on every request and the old key should be droppable after the rotation.
+      const resealed = this.cipher.seal(JSON.stringify(envelope), this.#context(key));
+      await this.connection.run('session reseal', (r) => r.set(this.#key(key), resealed, 'KEEPTTL', 'XX'));
+    }
     return envelope.d;
   }
 
