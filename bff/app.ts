@@ -1,12 +1,12 @@
 // createApp(services): the Koa app's middleware order and routers; no I/O at import time.
 import bodyParser from '@koa/bodyparser';
-import Keygrip from 'keygrip';
 import Koa, { type Middleware } from 'koa';
 import compose from 'koa-compose';
 import { createApiRouters } from './api/apiRouters';
 import { createAuthRouter } from './auth/authRouter';
 import { createBootstrapRouter } from './bootstrap/bootstrapRouter';
 import { createIndexTemplateSource, type IndexTemplateSource } from './bootstrap/indexTemplate';
+import { CookieSigner } from './http/cookieSigner';
 import { createCsrfGuard } from './http/csrf';
 import { createErrorHandler } from './http/errorHandler';
 import { createHealthRouter } from './http/healthRouter';
@@ -25,7 +25,8 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
   const { config, log, stores } = services;
   // maxIpsCount: read the client IP from the right of X-Forwarded-For (the leftmost entry is the client's to forge).
   const app = new Koa({ proxy: config.server.trustProxy, maxIpsCount: config.server.proxyHops });
-  app.keys = new Keygrip([...config.session.keys], 'sha256') as unknown as string[];
+  // koa's typings say string[]; cookies also accepts any object with Keygrip's sign/verify/index.
+  app.keys = new CookieSigner(config.session.keys) as unknown as string[];
   app.silent = true; // errors are logged by errorHandler, with secrets redacted
 
   const csrfGuard = createCsrfGuard({ publicOrigin: new URL(config.server.publicUrl).origin });
