@@ -2,15 +2,10 @@
 // id is rewritten — in keys and values, and inside base64url segments (client_info, login hints, the id/access token
 // payloads, nested ones too) — so each clone is a valid, distinct partition (homeAccountId `<newOid>.<tid>`).
 import { randomUUID } from 'node:crypto';
+import type { SessionUser } from '../bff/session/sessionAccess';
 
-export interface TemplateUser {
-  homeAccountId: string;
-  localAccountId: string;
-  environment: string;
-  tenantId: string;
-  username: string;
-  name: string;
-}
+/** A cloned user: what the BFF's session keeps about a user, minus the sign-in hints. */
+export type TemplateUser = Omit<SessionUser, 'loginHint' | 'sid'>;
 
 interface AccountJson {
   home_account_id: string;
