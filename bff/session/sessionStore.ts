@@ -1,4 +1,5 @@
 // The koa-session external store contract and its in-memory implementation (cookie holds only an opaque id).
+import { TtlMap } from '../store/ttlMap';
 
 /** What koa-session calls; values are koa-session's JSON session objects. */
 export interface SessionStore {
@@ -20,28 +21,22 @@ export function mustAlreadyExist(key: string, ctx: unknown): boolean {
 }
 
 export class MemorySessionStore implements SessionStore {
-  readonly #sessions = new Map<string, { data: string; expiresAt: number }>();
+  // Stored as JSON so callers can never mutate the stored copy by reference.
+  readonly #sessions: TtlMap<string>;
 
-  constructor(private readonly options: { maxEntries?: number; now?: () => number } = {}) {}
+  constructor(options: { maxEntries?: number; now?: () => number } = {}) {
+    this.#sessions = new TtlMap({ maxEntries: options.maxEntries ?? 500_000, ...(options.now ? { now: options.now } : {}) });
+  }
 
   async get(key: string): Promise<Record<string, unknown> | null> {
-    const entry = this.#sessions.get(key);
-    if (!entry) return null;
-    if (entry.expiresAt <= this.#now()) {
-      this.#sessions.delete(key);
-      return null;
-    }
-    // Stored as JSON so callers can never mutate the stored copy by reference.
-    return JSON.parse(entry.data) as Record<string, unknown>;
+    const data = this.#sessions.get(key);
+    return data === undefined ? null : (JSON.parse(data) as Record<string, unknown>);
   }
 
   async set(key: string, session: Record<string, unknown>, maxAge: number, options?: { ctx?: unknown }): Promise<void> {
-    if (mustAlreadyExist(key, options?.ctx) && !(await this.get(key))) return;
+    if (mustAlreadyExist(key, options?.ctx) && this.#sessions.get(key) === undefined) return;
     const ttl = Number.isFinite(maxAge) && maxAge > 0 ? maxAge : 24 * 3_600_000;
-    this.#sessions.delete(key);
-    this.#sessions.set(key, { data: JSON.stringify(session), expiresAt: this.#now() + ttl });
-    const max = this.options.maxEntries ?? 500_000;
-    while (this.#sessions.size > max) this.#sessions.delete(this.#sessions.keys().next().value as string);
+    this.#sessions.set(key, JSON.stringify(session), ttl);
   }
 
   async destroy(key: string): Promise<void> {
@@ -50,9 +45,5 @@ export class MemorySessionStore implements SessionStore {
 
   get size(): number {
     return this.#sessions.size;
-  }
-
-  #now(): number {
-    return (this.options.now ?? Date.now)();
   }
 }

@@ -1,4 +1,5 @@
 // A key/value store whose reads consume: take() returns a value at most once, atomically (login transactions, spa codes).
+import { TtlMap } from './ttlMap';
 
 export interface OneTimeStore<T> {
   /** Stores `value` under `key` for `ttlMs`. */
@@ -9,38 +10,22 @@ export interface OneTimeStore<T> {
 
 /** In-process implementation: fine for one BFF instance; use the Redis one when several share state. */
 export class MemoryOneTimeStore<T> implements OneTimeStore<T> {
-  readonly #entries = new Map<string, { value: T; expiresAt: number }>();
-  readonly #now: () => number;
-  readonly #maxEntries: number;
+  // Bounded, so a flood of abandoned sign-ins cannot grow memory without limit (the oldest go first).
+  readonly #entries: TtlMap<T>;
 
   constructor(options: { now?: () => number; maxEntries?: number } = {}) {
-    this.#now = options.now ?? Date.now;
-    this.#maxEntries = options.maxEntries ?? 100_000;
+    this.#entries = new TtlMap({ maxEntries: options.maxEntries ?? 100_000, ...(options.now ? { now: options.now } : {}) });
   }
 
   async put(key: string, value: T, ttlMs: number): Promise<void> {
-    if (this.#entries.size >= this.#maxEntries) this.#evict();
-    this.#entries.set(key, { value, expiresAt: this.#now() + ttlMs });
+    this.#entries.set(key, value, ttlMs);
   }
 
   async take(key: string): Promise<T | null> {
-    const entry = this.#entries.get(key);
-    if (!entry) return null;
-    this.#entries.delete(key);
-    return entry.expiresAt > this.#now() ? entry.value : null;
+    return this.#entries.take(key) ?? null;
   }
 
   get size(): number {
     return this.#entries.size;
-  }
-
-  /** Drops expired entries, then the oldest ones, so a flood of abandoned sign-ins cannot grow memory without bound. */
-  #evict(): void {
-    const now = this.#now();
-    for (const [k, e] of this.#entries) if (e.expiresAt <= now) this.#entries.delete(k);
-    for (const k of this.#entries.keys()) {
-      if (this.#entries.size < this.#maxEntries) break;
-      this.#entries.delete(k);
-    }
   }
 }

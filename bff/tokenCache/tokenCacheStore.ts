@@ -1,4 +1,5 @@
 // Where per-user MSAL cache blobs live, one key per homeAccountId; memory by default, Redis when instances share state.
+import { TtlMap } from '../store/ttlMap';
 
 export interface TokenCacheStore {
   /** The serialized MSAL cache for a partition, or null when there is none. */
@@ -10,26 +11,18 @@ export interface TokenCacheStore {
 
 /** Bounded in-memory store: least recently used partitions beyond `maxEntries` are dropped, entries expire after `ttlMs`. */
 export class MemoryTokenCacheStore implements TokenCacheStore {
-  readonly #entries = new Map<string, { blob: string; expiresAt: number }>();
+  readonly #entries: TtlMap<string>;
 
-  constructor(private readonly options: { ttlMs: number; maxEntries: number; now?: () => number }) {}
+  constructor(private readonly options: { ttlMs: number; maxEntries: number; now?: () => number }) {
+    this.#entries = new TtlMap({ maxEntries: options.maxEntries, ...(options.now ? { now: options.now } : {}) });
+  }
 
   async get(partitionKey: string): Promise<string | null> {
-    const entry = this.#entries.get(partitionKey);
-    if (!entry) return null;
-    this.#entries.delete(partitionKey);
-    if (entry.expiresAt <= this.#now()) return null;
-    this.#entries.set(partitionKey, entry); // most recently used goes last
-    return entry.blob;
+    return this.#entries.get(partitionKey, { touch: true }) ?? null;
   }
 
   async set(partitionKey: string, blob: string): Promise<void> {
-    this.#entries.delete(partitionKey);
-    this.#entries.set(partitionKey, { blob, expiresAt: this.#now() + this.options.ttlMs });
-    while (this.#entries.size > this.options.maxEntries) {
-      const oldest = this.#entries.keys().next().value as string;
-      this.#entries.delete(oldest);
-    }
+    this.#entries.set(partitionKey, blob, this.options.ttlMs);
   }
 
   async delete(partitionKey: string): Promise<void> {
@@ -38,9 +31,5 @@ export class MemoryTokenCacheStore implements TokenCacheStore {
 
   get size(): number {
     return this.#entries.size;
-  }
-
-  #now(): number {
-    return (this.options.now ?? Date.now)();
   }
 }
