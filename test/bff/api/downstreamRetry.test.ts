@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { parseRetryAfter } from '../../../bff/downstream/callDownstream';
-import { resetManagedIdentityProcessState } from '../../../bff/downstream/managedIdentity';
 import { ALICE, INSTANCE, TOKEN_PATH, tokenResponse } from '../../helpers/entraFixtures';
+import { setManagedIdentityEnv } from '../../helpers/managedIdentityEnv';
 import { buildTestApp, mockMetadata, signIn, testConfig } from '../../helpers/testApp';
 import { GRAPH_ORIGIN, GRAPH_PATH, graphError, graphMessageList } from './graphFixtures';
 
@@ -119,21 +119,11 @@ describe('downstream throttling, timeouts and failures', () => {
   });
 
   describe('Key Vault', () => {
-    const saved: Record<string, string | undefined> = {};
+    let restoreEnv: () => void;
     beforeEach(() => {
-      saved.IDENTITY_ENDPOINT = process.env.IDENTITY_ENDPOINT;
-      saved.IDENTITY_HEADER = process.env.IDENTITY_HEADER;
-      process.env.IDENTITY_ENDPOINT = 'http://169.254.255.2:8081/msi/token';
-      process.env.IDENTITY_HEADER = 'h';
-      resetManagedIdentityProcessState();
+      restoreEnv = setManagedIdentityEnv('http://169.254.255.2:8081/msi/token', 'h');
     });
-    afterEach(() => {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-      resetManagedIdentityProcessState();
-    });
+    afterEach(() => restoreEnv());
 
     it('a vault 429 with Retry-After: 1 on the GET is retried once', async () => {
       const { agent } = await signedIn();

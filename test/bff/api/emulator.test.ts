@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import type request from 'supertest';
 import { loadConfig } from '../../../config/loadConfig';
 import { resetManagedIdentityProcessState } from '../../../bff/downstream/managedIdentity';
+import { setManagedIdentityEnv } from '../../helpers/managedIdentityEnv';
 import { startEmulator, type RunningEmulator } from '../../../emulator/index';
 import { Browser, authorize } from '../../emulator/helpers';
 import { buildApiTestApp, type ApiTestApp } from './apiTestApp';
@@ -13,23 +14,15 @@ type Agent = ReturnType<typeof request.agent>;
 
 describe('/api against the emulator', () => {
   let emu: RunningEmulator;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv: (() => void) | undefined;
 
   before(async () => {
     emu = await startEmulator({ rootDir: process.cwd(), ports: { entra: 0, graph: 0, keyVault: 0, managedIdentity: 0 }, testHooks: true });
-    saved.IDENTITY_ENDPOINT = process.env.IDENTITY_ENDPOINT;
-    saved.IDENTITY_HEADER = process.env.IDENTITY_HEADER;
-    // msal-node's App Service managed-identity source reads these itself.
-    process.env.IDENTITY_ENDPOINT = emu.urls.identityEndpoint;
-    process.env.IDENTITY_HEADER = emu.identityHeader;
+    restoreEnv = setManagedIdentityEnv(emu.urls.identityEndpoint, emu.identityHeader);
   });
 
   after(async () => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    resetManagedIdentityProcessState();
+    restoreEnv?.();
     await emu?.close();
   });
 

@@ -3,6 +3,7 @@ import nock from 'nock';
 import { MsalNetworkClient } from '../../../bff/auth/networkClient';
 import { createManagedIdentityTokenProvider, resetManagedIdentityProcessState } from '../../../bff/downstream/managedIdentity';
 import { ALICE } from '../../helpers/entraFixtures';
+import { setManagedIdentityEnv } from '../../helpers/managedIdentityEnv';
 import { mockMetadata, signIn, testConfig } from '../../helpers/testApp';
 import { buildApiTestApp } from './apiTestApp';
 
@@ -51,25 +52,14 @@ async function signedIn(options: Parameters<typeof buildApiTestApp>[0] = {}) {
 }
 
 describe('GET /api/secret (managed identity → Key Vault)', () => {
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv: () => void;
 
   beforeEach(() => {
     mockMetadata();
-    saved.IDENTITY_ENDPOINT = process.env.IDENTITY_ENDPOINT;
-    saved.IDENTITY_HEADER = process.env.IDENTITY_HEADER;
-    // msal-node reads these itself (App Service source) and keeps the source and its token cache for the process.
-    process.env.IDENTITY_ENDPOINT = `${MI_ORIGIN}${MI_PATH}`;
-    process.env.IDENTITY_HEADER = MI_HEADER;
-    resetManagedIdentityProcessState();
+    restoreEnv = setManagedIdentityEnv(`${MI_ORIGIN}${MI_PATH}`, MI_HEADER);
   });
 
-  afterEach(() => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    resetManagedIdentityProcessState();
-  });
+  afterEach(() => restoreEnv());
 
   it('reads the default secret with a system-assigned identity token; the MI token is reused; no-store; the value is never logged', async () => {
     const { app, agent } = await signedIn();

@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import supertest from 'supertest';
 import { renderBootstrapElement, serializeJsonForHtml } from '../../../bff/bootstrap/serializeBootstrap';
 import { compileIndexTemplate } from '../../../bff/bootstrap/indexTemplate';
-import { resetManagedIdentityProcessState } from '../../../bff/downstream/managedIdentity';
+import { setManagedIdentityEnv } from '../../helpers/managedIdentityEnv';
 import { ALICE, INSTANCE, METADATA_PATH, TOKEN_PATH, entraError, openIdConfiguration } from '../../helpers/entraFixtures';
 import { INDEX_HTML, buildTestApp, parseBootstrapHtml, signIn, testConfig } from '../../helpers/testApp';
 
@@ -38,14 +38,10 @@ describe('bootstrap serializer properties (fast-check)', () => {
 
 describe('hostile input never causes a 5xx', () => {
   let httpServer: Server;
-  const savedEnv = { endpoint: process.env.IDENTITY_ENDPOINT, header: process.env.IDENTITY_HEADER };
+  let restoreEnv: (() => void) | undefined;
   after(() => {
     httpServer?.close();
-    for (const [k, v] of [['IDENTITY_ENDPOINT', savedEnv.endpoint], ['IDENTITY_HEADER', savedEnv.header]] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    resetManagedIdentityProcessState();
+    restoreEnv?.();
   });
 
   /** Healthy downstreams, so every 5xx would be the BFF's own fault (the downstream failure paths have their own tests). */
@@ -55,9 +51,7 @@ describe('hostile input never causes a 5xx', () => {
     persist(nock(INSTANCE).post(TOKEN_PATH).query(true)).reply(400, { ...entraError('invalid_grant', 65001, 'consent required'), suberror: 'consent_required' });
     persist(nock('https://graph.microsoft.com').get('/v1.0/me/messages').query(true)).reply(200, { value: [] });
     persist(nock('https://graph.microsoft.com').post('/v1.0/me/sendMail')).reply(202);
-    process.env.IDENTITY_ENDPOINT = 'http://169.254.255.2:8081/msi/token';
-    process.env.IDENTITY_HEADER = 'fuzz-identity-header';
-    resetManagedIdentityProcessState();
+    restoreEnv = setManagedIdentityEnv('http://169.254.255.2:8081/msi/token', 'fuzz-identity-header');
     persist(nock('http://169.254.255.2:8081').get('/msi/token').query(true)).reply(200, {
       access_token: 'mi-token',
       expires_on: String(Math.floor(Date.now() / 1000) + 3600),
