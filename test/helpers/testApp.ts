@@ -39,10 +39,20 @@ export interface TestApp {
   server: ReturnType<ReturnType<typeof createApp>['callback']>;
 }
 
-export function buildTestApp(options: { config?: Readonly<Config>; stores?: Stores; indexHtml?: string; log?: Logger } = {}): TestApp {
+export function buildTestApp(
+  options: {
+    config?: Readonly<Config>;
+    stores?: Stores;
+    indexHtml?: string;
+    log?: Logger;
+    /** Swaps a service (e.g. the managed-identity provider) before the app is built. */
+    adjustServices?: (services: Services) => Services;
+  } = {},
+): TestApp {
   const config = options.config ?? testConfig();
   const stores = options.stores ?? createMemoryStores(config);
-  const services = createServices({ config, log: options.log ?? createLogger('silent'), stores });
+  const base = createServices({ config, log: options.log ?? createLogger('silent'), stores });
+  const services = options.adjustServices ? options.adjustServices(base) : base;
   const template = compileIndexTemplate(options.indexHtml ?? INDEX_HTML);
   const app = createApp(services, { indexTemplate: { get: async () => template } });
   const server = app.callback();

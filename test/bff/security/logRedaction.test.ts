@@ -1,20 +1,8 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { Writable } from 'node:stream';
-import { createLogger } from '../../../bff/http/logger';
+import { captureLogs } from '../../helpers/captureLogs';
 import { ALICE, CLIENT_SECRET, INSTANCE, TOKEN_PATH, entraError, tokenResponse } from '../../helpers/entraFixtures';
 import { buildTestApp, getBootstrap, mockMetadata, startSignIn } from '../../helpers/testApp';
-
-function captureLogs() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { log: createLogger('trace', stream), text: () => lines.join('') };
-}
 
 describe('logs never contain secrets', () => {
   it('a full sign-in, bootstrap, API and sign-out flow logs no token, code, spa code, state, cookie or secret', async () => {
