@@ -38,13 +38,17 @@ export interface AuthorizeTx {
   consentShown?: boolean;
 }
 
-export interface CodeGrant {
+/** Who a code or refresh token was issued to, and in which sign-in session. */
+interface GrantSubject {
   clientId: string;
   userKey: string;
   tenantId: string;
   oid: string;
   sessionId: string;
   sid: string;
+}
+
+export interface CodeGrant extends GrantSubject {
   /** Undefined for spa_code (it binds no redirect URI). */
   redirectUri?: string;
   platform: Platform;
@@ -59,13 +63,7 @@ export interface CodeGrant {
   used: boolean;
 }
 
-export interface RefreshGrant {
-  clientId: string;
-  userKey: string;
-  tenantId: string;
-  oid: string;
-  sessionId: string;
-  sid: string;
+export interface RefreshGrant extends GrantSubject {
   platform: Platform;
   /** Scopes of the original grant (new ones may be requested if consented). */
   scope: string;
