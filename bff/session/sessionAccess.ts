@@ -56,11 +56,6 @@ export function takeSpaCodeRef(ctx: Context): string | null {
   return ref;
 }
 
-export function setSpaCodeRef(ctx: Context, ref: string): void {
-  const d = data(ctx);
-  if (d) d.spaCodeRef = ref;
-}
-
 /**
  * Starts a fresh session for `user` under a new session id (regenerated: defeats session fixation). `continuing`
  * (consent, fresh spa code) keeps the same user's sign-in time — an interactive sign-in restarts the absolute
