@@ -29,7 +29,23 @@ export interface EmulatorAdmin {
   reset(): void;
 }
 
+/** Admin calls that change persisted state (sessions, tokens, consent, mail). */
+const MUTATING = new Set<keyof EmulatorAdmin>(['revokeRefreshTokens', 'endSessions', 'clearOutbox', 'grantConsent', 'revokeConsent', 'reset']);
+
 export function createAdmin(ctx: EmulatorContext, resetState: () => void): EmulatorAdmin {
+  const admin = createAdminApi(ctx, resetState);
+  for (const name of MUTATING) {
+    const call = admin[name] as (...args: unknown[]) => unknown;
+    (admin as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      const result = call(...args);
+      ctx.stateChanged();
+      return result;
+    };
+  }
+  return admin;
+}
+
+function createAdminApi(ctx: EmulatorContext, resetState: () => void): EmulatorAdmin {
   const guard = () => {
     if (!ctx.testHooks) throw new Error('emulator test hooks are disabled; start it with testHooks: true');
   };

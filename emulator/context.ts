@@ -23,4 +23,6 @@ export interface EmulatorContext {
   /** Whether the /_emulator admin API and faults are enabled. */
   testHooks: boolean;
   log: (line: string) => void;
+  /** Tells persistence (--state-dir) that the store may have changed; a no-op when state is in memory only. */
+  stateChanged: () => void;
 }

@@ -1,7 +1,7 @@
 // startEmulator(): the local Entra ID + Graph + managed identity + Key Vault, wired and listening on loopback.
 import { EMULATOR_DEFAULTS } from '../config/emulatorDefaults';
 import { createAdmin, createAdminHttpHandler, type EmulatorAdmin } from './admin';
-import { ensureCertificates, type EmulatorCertificates } from './certs';
+import { ensureCertificates, resolveStateDir, type EmulatorCertificates } from './certs';
 import { createClock } from './clock';
 import type { EmulatorContext } from './context';
 import { createEntraHandler } from './entra/router';
@@ -12,16 +12,20 @@ import { startService, type RunningService } from './http/server';
 import { createKeyVaultHandler } from './keyvault';
 import { createManagedIdentityHandler } from './managedIdentity';
 import { createRequestLog } from './requestLog';
-import { createDefaultSeed } from './seed';
+import { loadConfigFile } from './config/load';
+import { builtInVariables, createDefaultSeed } from './seed';
 import type { Seed } from './seedTypes';
 import { createSigner } from './signing';
 import { createDirectory } from './state/directory';
+import { applyState, createStateWriter, readState, snapshot, type StateWriter } from './state/persist';
 import { createStore } from './state/store';
 
 export type { EmulatorAdmin } from './admin';
 export type { FaultSpec, FaultEndpoint } from './faults';
 export type { RequestLogEntry } from './requestLog';
 export type { Seed, SeedApp, SeedUser } from './seedTypes';
+export { EmulatorConfigError, loadConfigFile } from './config/load';
+export { StateFileError } from './state/persist';
 export type { SentMail } from './state/store';
 export { CONSUMERS_TENANT_ID, FABRIKAM_TENANT_ID, SEEDED_CONSENT, SYSTEM_MI_CLIENT_ID, UNAUTHORIZED_MI_CLIENT_ID } from './seed';
 
@@ -35,14 +39,26 @@ export interface EmulatorPorts {
 export interface EmulatorOptions {
   /** Project root; the state dir resolves against it. Default: the current directory. */
   rootDir?: string;
-  /** Certificate folder (absolute or relative to rootDir). Default EMULATOR_DEFAULTS.stateDir. */
+  /** Certificate folder (absolute or relative to rootDir). Default EMULATOR_DEFAULTS.stateDir. Not the persisted state. */
   stateDir?: string;
   /** Ports; 0 picks a free one (tests). Defaults: EMULATOR_DEFAULTS.ports. */
   ports?: Partial<EmulatorPorts>;
   /** Enables faults and the admin API (in-process and /_emulator/* over HTTP). Default false. */
   testHooks?: boolean;
-  /** Adjusts the default seed (extra apps, redirect URIs, users…); receives a fresh copy. */
+  /** A config file (see docs/emulator.md) instead of the built-in demo config (emulator/demo.config.json). */
+  configPath?: string;
+  /**
+   * Values for `${NAME}` in the config. The demo config reads PUBLIC_URL (the BFF's public origin) for its app's
+   * redirect, post-logout and front-channel logout URLs. EMULATOR_CERT_DIR is always set to the certificate folder.
+   */
+  variables?: Readonly<Record<string, string | undefined>>;
+  /** Adjusts the loaded seed (extra apps, redirect URIs, users…); receives a fresh copy. */
   seed?: (defaults: Seed) => Seed;
+  /**
+   * Folder to keep consents, sessions, refresh tokens (and revocations), sent mail and the signing key in, as JSON,
+   * across restarts. Default: none (everything in memory).
+   */
+  persistDir?: string;
   /** Receives one-line, secret-free log messages. Default: silent. */
   logger?: (line: string) => void;
   /** Access-token lifetime in seconds; default 3599 (values ≤ 300 make MSAL refresh at once). */
@@ -65,6 +81,7 @@ export interface RunningEmulator {
   ports: EmulatorPorts;
   tenantId: string;
   clientId: string;
+  /** The first app's first secret ('' when it has none). */
   clientSecret: string;
   /** IDENTITY_HEADER value. */
   identityHeader: string;
@@ -85,17 +102,25 @@ const PORT_ENV: Record<keyof EmulatorPorts, string> = {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const certificates = await ensureCertificates({ rootDir: options.rootDir ?? process.cwd(), stateDir: options.stateDir });
-  const defaults = createDefaultSeed({ clientCertPem: certificates.clientCertPem });
+  const defaults = options.configPath
+    ? loadConfigFile(options.configPath, { ...options.variables, ...builtInVariables(certificates.dir) })
+    : createDefaultSeed({ certDir: certificates.dir, variables: options.variables });
   const seed = options.seed ? options.seed(structuredClone(defaults)) : defaults;
   const clock = createClock();
   const log = options.logger ?? (() => undefined);
+  const persistDir = options.persistDir === undefined ? undefined : resolveStateDir(options.rootDir ?? process.cwd(), options.persistDir);
+  const saved = persistDir ? readState(persistDir) : undefined;
+  const directory = createDirectory(seed);
+  const store = createStore(seed, consentKey);
+  if (saved) applyState(store, saved, (key) => directory.findUser(key)?.key === key);
   const ports: EmulatorPorts = { ...EMULATOR_DEFAULTS.ports, ...options.ports };
   let entraPort = ports.entra;
+  let writer: StateWriter | undefined;
   const ctx: EmulatorContext = {
     clock,
-    directory: createDirectory(seed),
-    store: createStore(seed, consentKey),
-    signer: await createSigner(clock),
+    directory,
+    store,
+    signer: await createSigner(clock, saved?.signingKey),
     faults: createFaults(),
     requestLog: createRequestLog(),
     entraBase: () => `https://localhost:${entraPort}`,
@@ -103,12 +128,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     identityHeader: EMULATOR_DEFAULTS.identityHeader,
     testHooks: options.testHooks ?? false,
     log,
+    stateChanged: () => writer?.changed(),
   };
+  if (persistDir) {
+    writer = createStateWriter(persistDir, () => snapshot(ctx.store, ctx.signer.privateJwk(), ctx.clock.now()), (err) =>
+      log(`cannot save state to ${persistDir}: ${(err as Error).message}`),
+    );
+    if (saved) log(`restored state from ${persistDir} (${store.sessions.size} sessions, ${store.outbox.length} sent messages)`);
+  }
   const admin = createAdmin(ctx, () => {
     ctx.store = createStore(seed, consentKey);
     ctx.clock.reset();
     ctx.faults.clear();
     ctx.requestLog.clear();
+    ctx.stateChanged();
   });
   const tls = { key: certificates.serverKeyPem, cert: certificates.serverCertPem };
   const onError = (err: unknown) => log(`emulator internal error: ${(err as Error)?.stack ?? String(err)}`);
@@ -142,7 +175,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ports: { ...ports },
     tenantId,
     clientId: seed.apps[0]!.clientId,
-    clientSecret: seed.apps[0]!.secrets[0]!,
+    clientSecret: seed.apps[0]!.secrets[0] ?? '',
     identityHeader: ctx.identityHeader,
     spkiHash: certificates.spkiHash,
     certificates,
@@ -152,6 +185,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (closed) return;
       closed = true;
       await Promise.all(started.map((s) => s.close()));
+      writer?.flush();
     },
   };
 }

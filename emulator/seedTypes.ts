@@ -64,6 +64,41 @@ export interface SeedApp {
   spaRedirectUris: string[];
   postLogoutRedirectUris: string[];
   frontChannelLogoutUrl?: string;
+  /** App roles the app defines (manifest `appRoles`). */
+  appRoles: SeedAppRole[];
+  /** Configured API permissions (manifest `requiredResourceAccess`). */
+  apiPermissions: SeedApiPermission[];
+}
+
+export interface SeedAppRole {
+  id: string;
+  /** What the `roles` claim carries ("Secrets.Read"). */
+  value: string;
+  displayName: string;
+  description?: string;
+  allowedMemberTypes: ('User' | 'Application')[];
+}
+
+export interface SeedApiPermission {
+  resource: string;
+  delegated: string[];
+  application: string[];
+}
+
+export interface SeedGroup {
+  id: string;
+  displayName: string;
+  /** User keys. */
+  members: string[];
+}
+
+export interface SeedRoleAssignment {
+  /** Client id of the app defining the role. */
+  clientId: string;
+  /** The role's value. */
+  role: string;
+  /** A user key, a group id or a managed identity client id. */
+  principal: string;
 }
 
 export interface SeedManagedIdentity {
@@ -110,4 +145,6 @@ export interface Seed {
   managedIdentities: SeedManagedIdentity[];
   vault: SeedVault;
   consents: SeedConsent[];
+  groups: SeedGroup[];
+  roleAssignments: SeedRoleAssignment[];
 }

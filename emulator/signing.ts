@@ -1,6 +1,6 @@
-// The emulator's token signing key (RS256, generated per start) and the matching JWKS and verifier.
+// The emulator's token signing key (RS256, generated per start or restored from the state dir) and the JWKS and verifier.
 import { createHash } from 'node:crypto';
-import { SignJWT, exportJWK, generateKeyPair, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import type { Clock } from './clock';
 
 export interface Signer {
@@ -9,14 +9,27 @@ export interface Signer {
   sign(claims: JWTPayload): Promise<string>;
   /** Verifies signature and lifetime against the emulator clock; audience checked by the caller's list. */
   verify(token: string, audiences: string[]): Promise<JWTPayload>;
+  /** The private key as a JWK, so a persisted emulator keeps its tokens valid across a restart. */
+  privateJwk(): JWK;
 }
 
-export async function createSigner(clock: Clock): Promise<Signer> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  const jwk = await exportJWK(publicKey);
+/** `existing`: a private JWK saved by privateJwk(); a fresh key otherwise. */
+export async function createSigner(clock: Clock, existing?: JWK): Promise<Signer> {
+  let privateKey: CryptoKey;
+  let privateJwk: JWK;
+  if (existing) {
+    privateKey = (await importJWK(existing, 'RS256')) as CryptoKey;
+    privateJwk = existing;
+  } else {
+    const pair = await generateKeyPair('RS256', { extractable: true });
+    privateKey = pair.privateKey;
+    privateJwk = await exportJWK(pair.privateKey);
+  }
+  const n = privateJwk.n ?? '';
+  const publicKey = (await importJWK({ kty: 'RSA', n, e: privateJwk.e }, 'RS256')) as CryptoKey;
   // Entra's kid is the certificate thumbprint; a hash of the modulus is just as stable per key.
-  const kid = createHash('sha256').update(jwk.n ?? '').digest('base64url').slice(0, 27);
-  const publicJwk: JWK = { kty: 'RSA', use: 'sig', kid, x5t: kid, n: jwk.n, e: jwk.e, alg: 'RS256' };
+  const kid = createHash('sha256').update(n).digest('base64url').slice(0, 27);
+  const publicJwk: JWK = { kty: 'RSA', use: 'sig', kid, x5t: kid, n, e: privateJwk.e, alg: 'RS256' };
   return {
     jwks: () => ({ keys: [publicJwk] }),
     sign: (claims) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid, x5t: kid }).sign(privateKey),
@@ -28,5 +41,6 @@ export async function createSigner(clock: Clock): Promise<Signer> {
       });
       return payload;
     },
+    privateJwk: () => ({ ...privateJwk }),
   };
 }

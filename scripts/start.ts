@@ -3,7 +3,7 @@
 //   tsx scripts/withEmulatorCa.ts tsx scripts/start.ts [--dev]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EMULATOR_DEFAULTS } from '../config/emulatorDefaults';
 import { resolveEnv } from '../config/envFile';
@@ -53,7 +53,15 @@ async function main(): Promise<void> {
   let emulator: RunningEmulator | null = null;
   if (config.mode === 'emulator') {
     try {
-      emulator = await startEmulator({ rootDir, ports: config.emulator.ports, logger: (line) => console.log(`[emulator] ${line}`) });
+      emulator = await startEmulator({
+        rootDir,
+        ports: config.emulator.ports,
+        ...(env.EMULATOR_CONFIG ? { configPath: resolve(rootDir, env.EMULATOR_CONFIG) } : {}),
+        ...(env.EMULATOR_STATE_DIR ? { persistDir: resolve(rootDir, env.EMULATOR_STATE_DIR) } : {}),
+        // The app registration's redirect, post-logout and front-channel logout URLs follow the BFF's real PUBLIC_URL/PORT.
+        variables: { ...env, PUBLIC_URL: config.server.publicUrl },
+        logger: (line) => console.log(`[emulator] ${line}`),
+      });
     } catch (err) {
       console.error((err as Error).message);
       process.exit(1);

@@ -31,6 +31,7 @@ export function instrument(ctx: EmulatorContext, options: InstrumentOptions, han
     entry.status = res.status;
     if (fault) entry.faultId = fault.id;
     ctx.log(`${options.service} ${req.method} ${req.url.pathname} -> ${res.status}${fault ? ' (injected fault)' : ''}`);
+    ctx.stateChanged();
     return res;
   };
 }

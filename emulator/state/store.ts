@@ -1,4 +1,5 @@
-// The emulator's mutable state (sessions, pending sign-ins, codes, refresh tokens, consent, outbox), all in memory.
+// The emulator's mutable state (sessions, pending sign-ins, codes, refresh tokens, consent, outbox, delivered mail);
+// in memory, optionally saved to a state dir (see persist.ts).
 import type { Seed } from '../seedTypes';
 
 export type Platform = 'web' | 'spa';
@@ -87,6 +88,20 @@ export interface SentMail {
   };
 }
 
+/** A message sendMail put into a mailbox: the recipients' Inbox and the sender's Sent Items. */
+export interface DeliveredMessage {
+  id: string;
+  folder: 'inbox' | 'sentitems';
+  /** ISO time it was sent (emulator clock). */
+  sentAt: string;
+  from: { name: string; address: string };
+  subject: string;
+  body: { contentType: string; content: string };
+  toRecipients: { emailAddress: { address: string; name?: string } }[];
+  ccRecipients: { emailAddress: { address: string; name?: string } }[];
+  isRead: boolean;
+}
+
 export interface Store {
   sessions: Map<string, Session>;
   transactions: Map<string, AuthorizeTx>;
@@ -95,6 +110,8 @@ export interface Store {
   /** `${userKey}|${clientId}` → consent key (see scopes.consentKey) → the scope as first granted (for display). */
   consent: Map<string, Map<string, string>>;
   outbox: SentMail[];
+  /** userKey → messages delivered by sendMail (seeded messages stay in the seed). */
+  mailboxes: Map<string, DeliveredMessage[]>;
 }
 
 export const consentMapKey = (userKey: string, clientId: string): string => `${userKey}|${clientId.toLowerCase()}`;
@@ -107,6 +124,7 @@ export function createStore(seed: Seed, consentKey: (scope: string) => string): 
     refreshTokens: new Map(),
     consent: new Map(),
     outbox: [],
+    mailboxes: new Map(),
   };
   for (const c of seed.consents) {
     store.consent.set(consentMapKey(c.userKey, c.clientId), new Map(c.scopes.map((s) => [consentKey(s), s])));
