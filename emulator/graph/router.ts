@@ -9,7 +9,8 @@ import type { SeedUser } from '../seedTypes';
 import { authenticateGraph, hasScope } from './auth';
 import { graphError, graphJson } from './errors';
 import { avatarPng } from './photo';
-import { graphContact, graphMessage, graphUser, page, parseSelect, project } from './resources';
+import { deliverMail, mailboxMessages, wellKnownFolder } from './mailbox';
+import { graphContact, graphUser, page, parseSelect, project } from './resources';
 import { validateSendMail } from './sendMail';
 
 const GRAPH_ORIGIN = 'https://graph.microsoft.com/v1.0';
@@ -49,12 +50,7 @@ export function createGraphHandler(ctx: EmulatorContext): Handler {
         return list(req, user, String(claims.oid), 'contacts', user.contacts.map((c, i) => graphContact(user, c, i)));
       case 'GET /me/messages':
         if (!hasScope(claims, ['Mail.Read', 'Mail.ReadBasic', 'Mail.ReadWrite'])) return deny(MAILBOX_DENIED);
-        return list(
-          req, user, String(claims.oid), 'messages',
-          user.messages
-            .map((m, i) => graphMessage(user, m, i, ctx.directory.seed.referenceTime))
-            .sort((a, b) => String(b.receivedDateTime).localeCompare(String(a.receivedDateTime))),
-        );
+        return list(req, user, String(claims.oid), 'messages', mailboxMessages(ctx, user));
       case 'POST /me/sendmail': {
         if (!hasScope(claims, ['Mail.Send'])) return deny(MAILBOX_DENIED);
         if (!(header(req, 'content-type') ?? '').toLowerCase().includes('application/json')) {
@@ -62,15 +58,24 @@ export function createGraphHandler(ctx: EmulatorContext): Handler {
         }
         const result = validateSendMail(jsonBody(req));
         if (!result.ok) return graphError(req, now, 400, result.code, result.message);
-        ctx.store.outbox.push({ id: randomUUID(), from: user.username, userKey: user.key, sentAt: new Date(now).toISOString(), ...result.mail });
-        ctx.log(`graph: mail sent by ${user.username} to ${result.mail.message.toRecipients.length} recipient(s)`);
+        const sentAt = new Date(now).toISOString();
+        ctx.store.outbox.push({ id: randomUUID(), from: user.username, userKey: user.key, sentAt, ...result.mail });
+        const delivered = deliverMail(ctx, user, result.mail, sentAt);
+        ctx.log(`graph: mail sent by ${user.key} to ${result.mail.message.toRecipients.length} recipient(s), ${delivered.length} in this emulator`);
         return withCors({ status: 202, headers: { 'request-id': randomUUID(), 'content-length': '0' } });
       }
+    }
+    const folderMatch = /^\/me\/mailFolders\/([^/]+)\/messages$/i.exec(rel);
+    if (req.method === 'GET' && folderMatch) {
+      if (!hasScope(claims, ['Mail.Read', 'Mail.ReadBasic', 'Mail.ReadWrite'])) return deny(MAILBOX_DENIED);
+      const folder = wellKnownFolder(decodeURIComponent(folderMatch[1]!));
+      if (!folder) return graphError(req, now, 404, 'ErrorItemNotFound', 'The specified object was not found in the store. (The emulator knows the Inbox and SentItems folders.)');
+      return list(req, user, String(claims.oid), 'messages', mailboxMessages(ctx, user, folder));
     }
     const messageMatch = /^\/me\/messages\/([^/]+)$/i.exec(rel);
     if (req.method === 'GET' && messageMatch) {
       if (!hasScope(claims, ['Mail.Read', 'Mail.ReadBasic', 'Mail.ReadWrite'])) return deny(MAILBOX_DENIED);
-      const msgs = user.messages.map((m, i) => graphMessage(user, m, i, ctx.directory.seed.referenceTime));
+      const msgs = mailboxMessages(ctx, user);
       const found = msgs.find((m) => m.id === decodeURIComponent(messageMatch[1]!));
       if (!found) return graphError(req, now, 404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
       return graphJson(req, 200, { '@odata.context': `${GRAPH_ORIGIN}/$metadata#users('${String(claims.oid)}')/messages/$entity`, ...project(found, parseSelect(req.url.searchParams)) });
