@@ -79,10 +79,26 @@ export const E = {
     code: 9002327,
     message: "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.",
   }),
-  originForbidden: (): EntraErrorSpec => ({
+  originForbidden: (origin: string): EntraErrorSpec => ({
     error: 'invalid_request',
     code: 9002326,
-    message: "Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type. Request origin: 'emulator'.",
+    message: `Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type. Request origin: '${origin}'.`,
+  }),
+  /** Emulator's code for an Origin outside the SPA platform's redirect URIs (Entra's exact code is not documented). */
+  originNotRegistered: (origin: string, clientId: string): EntraErrorSpec => ({
+    error: 'invalid_request',
+    code: 90023,
+    message: `Cross-origin token redemption from origin '${origin}' is not allowed: it matches none of the Single-page application redirect URIs registered for the application '${clientId}'.`,
+  }),
+  redirectUriNotRegistered: (redirectUri: string, clientId: string): EntraErrorSpec => ({
+    error: 'invalid_request',
+    code: 50011,
+    message: `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal.`,
+  }),
+  redirectUriMismatch: (redirectUri: string, bound: string): EntraErrorSpec => ({
+    error: 'invalid_grant',
+    code: 500112,
+    message: `The reply address '${redirectUri}' does not match the reply address '${bound}' provided when requesting Authorization code.`,
   }),
   codeRedeemed: (): EntraErrorSpec => ({
     error: 'invalid_grant',

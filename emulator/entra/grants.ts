@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { EmuResponse } from '../http/types';
 import { consentMapKey, type CodeGrant } from '../state/store';
 import { E } from './errors';
+import { isRegisteredSpaOrigin, redirectPlatform } from './redirectUris';
 import { missingConsent, parseScopes } from './scopes';
 import type { GrantContext } from './token';
 import { opaque } from './tokenIssuer';
@@ -24,15 +25,17 @@ export async function redeemAuthorizationCode(g: GrantContext): Promise<EmuRespo
   if (grant.platform === 'spa') {
     if (g.confidential) return g.fail(E.publicClientWithSecret());
     if (g.origin === undefined) return g.fail(E.originRequired());
+    if (!isRegisteredSpaOrigin(app, g.origin)) return g.fail(E.originNotRegistered(g.origin, app.clientId));
   } else {
-    if (g.origin !== undefined) return g.fail(E.originForbidden());
+    if (g.origin !== undefined) return g.fail(E.originForbidden(g.origin));
     if (!g.confidential) return g.fail(E.credentialRequired());
   }
   if (!grant.isSpaCode) {
     const redirectUri = form.get('redirect_uri');
     if (!redirectUri) return g.fail(E.missingParam('redirect_uri'));
     if (redirectUri !== grant.redirectUri) {
-      return g.fail({ error: 'invalid_grant', code: 50148, message: `The redirect_uri '${redirectUri}' does not match the one used in the authorization request.` });
+      // Not registered at all: Entra's AADSTS50011; registered but not the code's: AADSTS500112.
+      return g.fail(redirectPlatform(app, redirectUri) ? E.redirectUriMismatch(redirectUri, grant.redirectUri ?? '') : E.redirectUriNotRegistered(redirectUri, app.clientId));
     }
     const pkce = checkPkce(grant, form.get('code_verifier'));
     if (pkce) return g.fail(pkce);
@@ -102,6 +105,7 @@ export async function redeemRefreshToken(g: GrantContext): Promise<EmuResponse> 
   if (rt.platform === 'spa') {
     if (g.confidential) return g.fail(E.publicClientWithSecret());
     if (g.origin === undefined) return g.fail(E.originRequired());
+    if (!isRegisteredSpaOrigin(app, g.origin)) return g.fail(E.originNotRegistered(g.origin, app.clientId));
     if (ctx.clock.now() >= rt.expiresAt) {
       return g.fail({
         error: 'invalid_grant',
@@ -110,7 +114,7 @@ export async function redeemRefreshToken(g: GrantContext): Promise<EmuResponse> 
       });
     }
   } else {
-    if (g.origin !== undefined) return g.fail(E.originForbidden());
+    if (g.origin !== undefined) return g.fail(E.originForbidden(g.origin));
     if (!g.confidential) return g.fail(E.credentialRequired());
     if (ctx.clock.now() >= rt.expiresAt) {
       return g.fail({
@@ -151,7 +155,8 @@ function checkPkce(grant: CodeGrant, verifier: string | null) {
       ? { error: 'invalid_request', code: 9002325, message: 'Proof Key for Code Exchange is required for cross-origin authorization code redemption.' }
       : undefined;
   }
-  if (!verifier) return { error: 'invalid_request', code: 501481, message: 'The Code_Verifier does not match the code_challenge supplied in the authorization request.' };
+  // A missing verifier is a failed grant check like a wrong one (invalid_grant), not a malformed request.
+  if (!verifier) return { error: 'invalid_grant', code: 501481, message: 'The code_verifier is missing; the authorization request supplied a code_challenge (PKCE), so the redemption must present its code_verifier.' };
   const computed = grant.codeChallengeMethod === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
   return computed === grant.codeChallenge
     ? undefined

@@ -28,7 +28,7 @@ export function signInPage(input: SignInPageInput): EmuResponse {
     )
     .join('');
   return page('Sign in to your account', () =>
-    `<div role="heading" id="loginHeader">Pick an account</div>` +
+    `<h1 id="loginHeader">Pick an account</h1>` +
       `<div class="sub">to continue to <span id="appName">${escapeHtml(input.app.displayName)}</span></div>` +
       `<form method="post" action="${action}" id="pickerForm">${ctx}<ul class="tiles" id="tilesHolder">${tiles}</ul></form>` +
       `<form method="post" action="${action}" name="f1" id="i0281">${ctx}` +
@@ -58,7 +58,7 @@ export function consentPage(input: { tenantSegment: string; txId: string; app: S
     .join('');
   return page('Permissions requested', () =>
     `<div class="upn" id="consentUser">${escapeHtml(input.user.username)}</div>` +
-      `<div role="heading" id="consentHeader">Permissions requested</div>` +
+      `<h1 id="consentHeader">Permissions requested</h1>` +
       `<div class="sub"><span id="appName">${escapeHtml(input.app.displayName)}</span> (unverified) needs permission to:</div>` +
       `<ul id="consentScopes">${perms}</ul>` +
       `<form method="post" action="/${escapeHtml(input.tenantSegment)}/consent" id="consentForm">` +

@@ -49,7 +49,7 @@ export function handleLogout(ctx: EmulatorContext, req: EmuRequest, at: Authorit
   const res = page(
     'Sign out',
     (nonce) =>
-      `<div role="heading" id="signOutHeader">You signed out of your account</div>` +
+      `<h1 id="signOutHeader">You signed out of your account</h1>` +
       `<p class="sub">It's a good idea to close all browser windows.</p>` +
       frames
         .map((src, i) => `<iframe class="frontchannel-logout" id="fcl-${i}" src="${escapeHtml(src)}" hidden width="0" height="0" title="sign-out"></iframe>`)

@@ -25,6 +25,33 @@ export function redirectPlatform(app: SeedApp, redirectUri: string): Platform | 
   return undefined;
 }
 
+/**
+ * Whether a token request's `Origin` belongs to one of the app's SPA redirect URIs: same scheme, host and port, with the
+ * loopback rule of sameRedirectUri (http on localhost / 127.0.0.1 / [::1] matches on any port and across those hosts).
+ * Entra checks the origin of cross-origin redemptions against the SPA platform; the exact rule is not documented, so
+ * this is the emulator's reading (docs/emulator.md).
+ */
+export function isRegisteredSpaOrigin(app: SeedApp, origin: string): boolean {
+  let o: URL;
+  try {
+    o = new URL(origin);
+  } catch {
+    return false;
+  }
+  // An Origin header is scheme://host[:port] only; anything else ("null", a path) is not a registrable origin.
+  if (o.origin === 'null' || o.origin !== origin.replace(/\/$/, '')) return false;
+  return app.spaRedirectUris.some((r) => {
+    let registered: URL;
+    try {
+      registered = new URL(r);
+    } catch {
+      return false;
+    }
+    if (registered.origin === o.origin) return true;
+    return registered.protocol === 'http:' && o.protocol === 'http:' && LOOPBACK.has(registered.hostname) && LOOPBACK.has(o.hostname);
+  });
+}
+
 export function isRegisteredPostLogout(app: SeedApp, uri: string): boolean {
   return app.postLogoutRedirectUris.some((r) => sameRedirectUri(r, uri));
 }

@@ -3,14 +3,14 @@ import type { EmulatorContext } from '../context';
 import type { ActiveFault, FaultEndpoint } from '../faults';
 import { preflight, withCors } from '../http/cors';
 import { instrument, rawFaultBody } from '../http/instrument';
-import { formBody, html, json, type EmuRequest, type EmuResponse, type Handler } from '../http/types';
+import { formBody, json, type EmuRequest, type EmuResponse, type Handler } from '../http/types';
 import { escapeHtml } from '../http/escape';
 import { findTx, handleAuthorize } from './authorize';
 import { deliverError } from './authorizeResponse';
 import { entraErrorResponse, entraTimestamp } from './errors';
 import { handleLogout } from './logout';
 import { instanceDiscovery, jwks, openidConfiguration, tenantNotFound } from './metadata';
-import { errorPage } from './pages';
+import { errorPage, page } from './pages';
 import { redirectPlatform } from './redirectUris';
 import { handleConsent, handleLogin } from './signIn';
 import { handleToken } from './token';
@@ -102,5 +102,5 @@ function authorizeFault(ctx: EmulatorContext, fault: ActiveFault, req: EmuReques
 
 function indexPage(ctx: EmulatorContext): EmuResponse {
   const tenants = ctx.directory.seed.tenants.map((t) => `<li>${escapeHtml(t.displayName)}: <code>${escapeHtml(t.id)}</code></li>`).join('');
-  return html(200, `<!doctype html><title>Entra emulator</title><h1>Local Entra ID emulator</h1><ul>${tenants}</ul>`);
+  return page('Entra emulator', () => `<h1>Local Entra ID emulator</h1><p class="sub">Tenants</p><ul>${tenants}</ul>`);
 }

@@ -53,7 +53,7 @@ export type GrantContext = {
 
 async function clientCredentials(g: GrantContext): Promise<EmuResponse> {
   if (!g.confidential) return g.fail(E.credentialRequired());
-  if (g.origin !== undefined) return g.fail(E.originForbidden());
+  if (g.origin !== undefined) return g.fail(E.originForbidden(g.origin));
   const scope = (g.form.get('scope') ?? '').trim();
   const resources = scope.split(/\s+/).filter(Boolean);
   if (resources.length !== 1 || !resources[0]!.endsWith('/.default')) {
