@@ -88,8 +88,8 @@ export function bffConfigFor(emulator: RunningEmulator, port: number, publicPort
   );
 }
 
-export async function startBffFor(emulator: RunningEmulator, publicPort?: number): Promise<{ bff: RunningBff; config: Readonly<Config> }> {
-  const port = await freePort();
+export async function startBffFor(emulator: RunningEmulator, publicPort?: number, bffPort?: number): Promise<{ bff: RunningBff; config: Readonly<Config> }> {
+  const port = bffPort ?? (await freePort());
   const config = bffConfigFor(emulator, port, publicPort ?? port);
   const bff = await startBff(config, createLogger('silent'));
   return { bff, config };
@@ -97,17 +97,20 @@ export async function startBffFor(emulator: RunningEmulator, publicPort?: number
 
 export async function startStack(): Promise<Stack> {
   ensureClientBuilt();
+  // The BFF's port is chosen first so the app registration (redirect, front-channel logout URLs) names the real one.
+  const bffPort = await freePort();
   const emulator = await startEmulator({
     rootDir: ROOT_DIR,
     ports: { entra: 0, graph: 0, keyVault: 0, managedIdentity: 0 },
     testHooks: true,
+    variables: { PUBLIC_URL: `http://localhost:${bffPort}` },
   });
   // msal-node's managed-identity source reads these from the environment (App Service protocol).
   process.env.IDENTITY_ENDPOINT = emulator.urls.identityEndpoint;
   process.env.IDENTITY_HEADER = emulator.identityHeader;
   let bff: RunningBff | null = null;
   try {
-    const started = await startBffFor(emulator);
+    const started = await startBffFor(emulator, undefined, bffPort);
     bff = started.bff;
     const browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
