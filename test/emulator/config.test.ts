@@ -146,6 +146,16 @@ describe('emulator config', () => {
     ]);
   });
 
+  it('accepts the full example in docs/emulator.md', () => {
+    const doc = readFileSync('docs/emulator.md', 'utf8');
+    const block = /A config with every section[^\n]*\n\n```json\n([\s\S]*?)\n```/.exec(doc)?.[1];
+    expect(block, 'the example block').to.be.a('string');
+    const seed = configToSeed(JSON.parse(block!), { baseDir: process.cwd(), source: 'docs/emulator.md', variables: {} });
+    expect(seed.apps[0]!.webRedirectUris).to.deep.equal(['http://localhost:5000/signin-oidc']);
+    expect(assignedRoles(seed, seed.apps[0]!.clientId, 'nadia')).to.deep.equal(['Orders.Approve']);
+    expect(assignedRoles(seed, seed.apps[0]!.clientId, 'e2c7f1a9-3b5d-4f8e-a6c2-9d1b3f5a7c31')).to.deep.equal(['Orders.Sync']);
+  });
+
   it('reports a file that is missing or not JSON, naming the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'emu-config-'));
     const bad = join(dir, 'bad.json');
