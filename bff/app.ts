@@ -54,6 +54,7 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
       spaCodes: stores.spaCodes,
       authorityMetadata: services.authorityMetadata,
       indexTemplate: options.indexTemplate ?? createIndexTemplateSource(config.server.clientDistDir),
+      session: config.session,
     }),
   ];
 

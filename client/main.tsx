@@ -8,6 +8,8 @@ import { BOOTSTRAP_ELEMENT_ID, type BootstrapPayload } from '../shared-types/boo
 import { App } from './app/App';
 import { parseBootstrapJson } from './app/bootstrap';
 import { makeStore } from './app/store';
+import { followSession } from './features/session/followSession';
+import { createSessionChannel } from './features/session/sessionChannel';
 import './styles.css';
 
 /** The BFF inlines the payload; the dev server's index.html has none, so ask the BFF (through the proxy). */
@@ -65,6 +67,8 @@ async function start(): Promise<void> {
       cache: { cacheLocation: 'sessionStorage' },
     });
     await msal.initialize();
+    const sessionChannel = createSessionChannel(window);
+    const now = () => performance.now();
     const store = makeStore({
       extra: {
         msal,
@@ -72,10 +76,12 @@ async function start(): Promise<void> {
         navigate: (url) => window.location.assign(url),
         storage: window.sessionStorage,
         currentPath: () => window.location.pathname + window.location.search,
-        now: () => performance.now(),
+        now,
         apiBaseUrl: '/api',
+        sessionChannel,
       },
     });
+    followSession(store, window, { channel: sessionChannel, bootstrap, now });
     root.render(
       <StrictMode>
         <Provider store={store}>

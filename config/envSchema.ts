@@ -94,6 +94,9 @@ export const envSchema = z.object({
   COOKIE_SECURE: bool,
   SESSION_IDLE_MINUTES: intIn(1, 7 * 24 * 60),
   SESSION_ABSOLUTE_HOURS: intIn(1, 30 * 24),
+  SESSION_CHECK_SECONDS: intIn(1, 3600),
+  SESSION_POLL_SECONDS: intIn(0, 3600),
+  SESSION_IDLE_NOTICE_SECONDS: intIn(0, 3600),
   STORE: optional.pipe(z.enum(['memory', 'redis']).optional()),
   REDIS_URL: optional.pipe(
     z

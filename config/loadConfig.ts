@@ -150,6 +150,11 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       secureCookies,
       idleTimeoutMs: idleMinutes * 60_000,
       absoluteTimeoutMs: absoluteHours * 3_600_000,
+      spa: {
+        checkIntervalSeconds: e.SESSION_CHECK_SECONDS ?? 30,
+        pollIntervalSeconds: e.SESSION_POLL_SECONDS ?? 60,
+        idleNoticeSeconds: e.SESSION_IDLE_NOTICE_SECONDS ?? 120,
+      },
     },
     store,
     tokenCache: {

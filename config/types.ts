@@ -68,6 +68,15 @@ export interface Config {
     secureCookies: boolean;
     idleTimeoutMs: number;
     absoluteTimeoutMs: number;
+    /** How the SPA follows the session (sent in the bootstrap payload). */
+    spa: {
+      /** At most one session check per this many seconds per browser (focus, visibility, before Graph calls). */
+      checkIntervalSeconds: number;
+      /** A visible tab confirms the session this often (0 = never); hidden tabs never poll. */
+      pollIntervalSeconds: number;
+      /** The "you'll be signed out" notice shows this many seconds before the idle expiry (0 = no notice). */
+      idleNoticeSeconds: number;
+    };
   };
   store: StoreConfig;
   tokenCache: {

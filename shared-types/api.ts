@@ -19,6 +19,22 @@ export interface ApiErrorBody {
   retryAfter?: number;
 }
 
+/**
+ * GET /api/session: the server session as every open tab must follow it. Reading it never extends the session;
+ * `?slide=true` does (the "Stay signed in" button). Never carries tokens.
+ */
+export interface SessionResponse {
+  signedIn: boolean;
+  /** The session's homeAccountId (what MSAL accounts are matched by); null when signed out. */
+  accountId: string | null;
+  /** Seconds until the session ends for inactivity (renewals by other requests push it back); null when signed out. */
+  idleExpiresInSeconds: number | null;
+  /** Seconds until the session ends whatever the activity; null when signed out. */
+  absoluteExpiresInSeconds: number | null;
+  /** Top-level navigation that signs out (session-bound token); null when signed out. */
+  signOutUrl: string | null;
+}
+
 export interface MeResponse {
   account: BootstrapAccount;
 }

@@ -33,6 +33,20 @@ export interface BootstrapRoutes {
   freshSpaCode: string;
 }
 
+/** How the SPA follows the server session (GET /api/session), from the BFF's configuration. */
+export interface BootstrapSession {
+  /** At most one session check per this many seconds per browser (focus, visibility, before Graph calls). */
+  checkIntervalSeconds: number;
+  /** A visible tab confirms the session this often; 0 = never. Hidden tabs never poll. */
+  pollIntervalSeconds: number;
+  /** Seconds before the idle expiry at which "You'll be signed out…" shows; 0 = no notice. */
+  idleNoticeSeconds: number;
+  /** Seconds until idle expiry as of this page load; null when anonymous. */
+  idleExpiresInSeconds: number | null;
+  /** Seconds until absolute expiry as of this page load; null when anonymous. */
+  absoluteExpiresInSeconds: number | null;
+}
+
 export interface BootstrapPayload {
   msal: BootstrapMsalConfig;
   /** The scopes the SPA may ask for (minimal: User.Read, Contacts.Read). */
@@ -46,8 +60,22 @@ export interface BootstrapPayload {
    * The SPA goes straight to the redirect fallback when set.
    */
   spaCodeError: string | null;
+  /**
+   * True when Entra issued no spa code at this session's sign-in (personal accounts): a fresh-code round trip cannot
+   * succeed either, so the SPA goes straight to its own redirect.
+   */
+  spaCodeUnavailable: boolean;
+  session: BootstrapSession;
   routes: BootstrapRoutes;
 }
+
+/** Query parameter the BFF adds to a returnTo page when an authorization round trip ended without success. */
+export const AUTH_NOTICE_PARAM = 'authNotice';
+/** consent_declined: the user cancelled a consent screen (still signed in); signin_cancelled: the sign-in page. */
+export const AUTH_NOTICE_CODES = ['consent_declined', 'signin_cancelled'] as const;
+export type AuthNoticeCode = (typeof AUTH_NOTICE_CODES)[number];
+/** With consent_declined: the permissions that were not granted (comma separated). */
+export const AUTH_NOTICE_SCOPES_PARAM = 'authNoticeScopes';
 
 /** The id of the `<script type="application/json">` element that holds the payload. */
 export const BOOTSTRAP_ELEMENT_ID = 'bootstrap';

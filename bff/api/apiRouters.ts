@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import { createMailRouter } from './mailRouter';
 import { createMeRouter } from './meRouter';
 import { createSecretRouter } from './secretRouter';
+import { createSessionRouter } from './sessionRouter';
 
 export function createApiRouters(services: Services): Router[] {
   const { config, log, fetchWithDeadline } = services;
@@ -22,6 +23,7 @@ export function createApiRouters(services: Services): Router[] {
     });
   return [
     createMeRouter(),
+    createSessionRouter({ session: config.session }),
     createMailRouter({
       tokenService: services.tokenService,
       graph: createGraphClient({ ...downstream, baseUrl: config.graph.baseUrl }),

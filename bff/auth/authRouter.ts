@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../config/types';
-import { BadRequestError, CsrfError } from '../http/errors';
+import { BadRequestError, CsrfError, UpstreamError } from '../http/errors';
 import { clearSession, getSignOutToken, getUser } from '../session/sessionAccess';
 import type { TokenCacheStore } from '../tokenCache/tokenCacheStore';
 import type { SessionStore } from '../session/sessionStore';
@@ -39,6 +39,7 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
     if (prompt !== undefined && prompt !== 'select_account' && prompt !== 'login') {
       throw new BadRequestError('prompt may only be "select_account" or "login".', { code: 'invalid_prompt' });
     }
+    await ensureAuthorityReachable(ctx, deps);
     await redirectToAuthority(ctx, deps, { kind: 'signin', returnTo, scopes: deps.entra.serverScopes, user: null, ...(prompt ? { prompt } : {}) });
   });
 
@@ -49,6 +50,7 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
     const returnTo = returnToFrom(ctx);
     const user = getUser(ctx);
     if (!user) return redirectToSignIn(ctx, returnTo);
+    await ensureAuthorityReachable(ctx, deps);
     await redirectToAuthority(ctx, deps, { kind: 'spa_code', returnTo, scopes: deps.entra.serverScopes, user, prompt: 'none' });
   });
 
@@ -60,6 +62,7 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
     const claims = parseClaims(ctx.query.claims);
     const user = getUser(ctx);
     if (!user) return redirectToSignIn(ctx, returnTo);
+    await ensureAuthorityReachable(ctx, deps);
     await redirectToAuthority(ctx, deps, { kind: 'consent', returnTo, scopes, user, ...(claims ? { claims } : {}) });
   });
 
@@ -81,7 +84,16 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
     await deps.tokenCacheStore.delete(user.homeAccountId);
     if (user.sid) await deps.sidIndex.take(user.sid);
     clearSession(ctx);
+    // The local session is over whatever happens next; only the identity provider's own session may be left.
+    await ensureAuthorityReachableForSignOut(deps);
     ctx.redirect(await endSessionUrl(deps, user.loginHint));
+  });
+
+  // Retry of the identity provider's sign-out after it was unreachable (the local session is already gone).
+  router.get('/end-session', async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    await ensureAuthorityReachableForSignOut(deps);
+    ctx.redirect(await endSessionUrl(deps, null));
   });
 
   // Front-channel logout: the authority's sign-out page loads this in a hidden iframe with the Entra session id, so
@@ -109,6 +121,31 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
   });
 
   return router;
+}
+
+/** 503 with a Retry link instead of a redirect the browser could only answer with "site can't be reached". */
+async function ensureAuthorityReachable(ctx: Context, deps: AuthRouterDeps): Promise<void> {
+  try {
+    await deps.authorityMetadata.ensureReachable();
+  } catch (err) {
+    throw new UpstreamError(503, 'identity_provider_unavailable', 'The sign-in service cannot be reached right now, so you cannot sign in at the moment. Try again in a moment.', {
+      cause: err,
+      retryAfterSeconds: 5,
+      details: { retryUrl: ctx.originalUrl },
+    });
+  }
+}
+
+async function ensureAuthorityReachableForSignOut(deps: AuthRouterDeps): Promise<void> {
+  try {
+    await deps.authorityMetadata.ensureReachable();
+  } catch (err) {
+    throw new UpstreamError(503, 'identity_provider_unavailable', 'You are signed out of this app. The sign-in service cannot be reached right now, so your Microsoft account may still be signed in on this browser: retry to sign out there too.', {
+      cause: err,
+      retryAfterSeconds: 5,
+      details: { retryUrl: '/auth/end-session', signedOut: true },
+    });
+  }
 }
 
 function returnToFrom(ctx: Context): string {

@@ -10,6 +10,13 @@ export interface AuthorityMetadata {
 
 export interface AuthorityMetadataSource {
   get(): Promise<AuthorityMetadata>;
+  /**
+   * Resolves when the authority answered within the last `reachableForMs` (refetching the metadata otherwise), and
+   * rejects with 503 identity_provider_unavailable when it cannot be reached: called before sending the browser there,
+   * so an outage shows the app's error page instead of the browser's "site can't be reached". A no-op when the
+   * metadata is configured (no network wanted).
+   */
+  ensureReachable(): Promise<void>;
 }
 
 /**
@@ -21,9 +28,12 @@ export function createAuthorityMetadataSource(options: {
   configured: string | null;
   fetchWithDeadline: FetchWithDeadline;
   ttlMs?: number;
+  /** How long a successful fetch counts as proof that the authority is reachable (default 30 s). */
+  reachableForMs?: number;
   now?: () => number;
 }): AuthorityMetadataSource {
   const ttlMs = options.ttlMs ?? 24 * 3_600_000;
+  const reachableForMs = options.reachableForMs ?? 30_000;
   const now = options.now ?? Date.now;
   let cached: { value: AuthorityMetadata; at: number } | null = null;
   let inFlight: Promise<AuthorityMetadata> | null = null;
@@ -38,7 +48,7 @@ export function createAuthorityMetadataSource(options: {
 
   if (options.configured) {
     const value = parse(options.configured);
-    return { get: async () => value };
+    return { get: async () => value, ensureReachable: async () => undefined };
   }
 
   const load = async (): Promise<AuthorityMetadata> => {
@@ -55,10 +65,8 @@ export function createAuthorityMetadataSource(options: {
     }
   };
 
-  return {
-    async get() {
-      if (cached && now() - cached.at < ttlMs) return cached.value;
-      inFlight ??= load()
+  const refresh = (): Promise<AuthorityMetadata> => {
+    inFlight ??= load()
         .then((value) => {
           cached = { value, at: now() };
           return value;
@@ -66,7 +74,17 @@ export function createAuthorityMetadataSource(options: {
         .finally(() => {
           inFlight = null;
         });
-      return inFlight;
+    return inFlight;
+  };
+
+  return {
+    async get() {
+      if (cached && now() - cached.at < ttlMs) return cached.value;
+      return refresh();
+    },
+    async ensureReachable() {
+      if (cached && now() - cached.at < reachableForMs) return;
+      await refresh();
     },
   };
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { AuthError, ResponseMode, ServerError, type AuthenticationResult } from '@azure/msal-node';
 import type { Context } from 'koa';
 import type { Config } from '../../config/types';
+import { AUTH_NOTICE_PARAM, AUTH_NOTICE_SCOPES_PARAM, type AuthNoticeCode } from '../../shared-types/bootstrap';
 import type { SpaCodeGrant } from '../bootstrap/buildBootstrap';
 import { AppError, IdentityProviderError, LoginTransactionError, UpstreamError } from '../http/errors';
 import type { Logger } from '../http/logger';
@@ -90,6 +91,17 @@ export async function completeAuthorization(ctx: Context, deps: AuthorizeDeps): 
       ctx.redirect(tx.returnTo);
       return;
     }
+    if (query.error === 'access_denied' && tx.kind === 'consent') {
+      // Declining a permission is an answer, not a failure: back to the page that asked (the SPA keeps the draft).
+      deps.log.info({ requestId: ctx.state.requestId, kind: tx.kind }, 'consent declined');
+      ctx.redirect(withNotice(tx.returnTo, 'consent_declined', tx.scopes.filter((s) => !OIDC_SCOPES.has(s.toLowerCase()))));
+      return;
+    }
+    if (query.error === 'access_denied' && tx.kind === 'signin') {
+      deps.log.info({ requestId: ctx.state.requestId, kind: tx.kind }, 'sign-in cancelled');
+      ctx.redirect(withNotice('/', 'signin_cancelled', []));
+      return;
+    }
     throw identityProviderError(query.error, query.error_description);
   }
   if (typeof query.code !== 'string' || query.code.length === 0 || query.code.length > 4096) {
@@ -119,9 +131,22 @@ export async function completeAuthorization(ctx: Context, deps: AuthorizeDeps): 
   }
   const grant: SpaCodeGrant | null = result.code ? { code: result.code } : null;
   const spaCodeRef = grant ? await storeGrant(deps, grant) : null;
-  await startUserSession(ctx, user, { spaCodeRef, continuing: tx.kind !== 'signin', ...sessionOptions(deps) });
+  // No spa code (Entra gives none to personal accounts): remembered for the session, so the SPA of every tab goes
+  // straight to its own redirect instead of a prompt=none fresh-code round trip that cannot succeed either.
+  await startUserSession(ctx, user, { spaCodeRef, continuing: tx.kind !== 'signin', spaCodeUnavailable: grant === null, ...sessionOptions(deps) });
   deps.log.info({ requestId: ctx.state.requestId, kind: tx.kind, hybrid: grant !== null }, 'authorization completed');
   ctx.redirect(tx.returnTo);
+}
+
+const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
+
+/** `path` (a checked local returnTo) with the notice the SPA shows once and removes from the address bar. */
+export function withNotice(path: string, code: AuthNoticeCode, scopes: string[]): string {
+  const url = new URL(path, 'http://app.invalid');
+  url.searchParams.set(AUTH_NOTICE_PARAM, code);
+  if (scopes.length > 0) url.searchParams.set(AUTH_NOTICE_SCOPES_PARAM, scopes.join(','));
+  else url.searchParams.delete(AUTH_NOTICE_SCOPES_PARAM);
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 function sessionOptions(deps: AuthorizeDeps) {

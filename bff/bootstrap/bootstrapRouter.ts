@@ -6,7 +6,8 @@ import type { Config } from '../../config/types';
 import type { AuthorityMetadataSource } from '../auth/authorityMetadata';
 import { AppError } from '../http/errors';
 import { contentSecurityPolicy } from '../http/securityHeaders';
-import { getSignOutToken, getUser, takeSpaCodeRef } from '../session/sessionAccess';
+import { getSignOutToken, getUser, isSpaCodeUnavailable, takeSpaCodeRef } from '../session/sessionAccess';
+import { getSessionExpiry, renewsOnThisRequest, secondsUntil } from '../session/sessionExpiry';
 import type { OneTimeStore } from '../store/oneTimeStore';
 import { buildBootstrap, type SpaCodeGrant } from './buildBootstrap';
 import type { IndexTemplateSource } from './indexTemplate';
@@ -18,6 +19,8 @@ export interface BootstrapDeps {
   spaCodes: OneTimeStore<SpaCodeGrant>;
   authorityMetadata: AuthorityMetadataSource;
   indexTemplate: IndexTemplateSource;
+  session: Pick<Config['session'], 'idleTimeoutMs' | 'absoluteTimeoutMs' | 'spa'>;
+  now?: () => number;
 }
 
 /**
@@ -29,6 +32,9 @@ async function payloadFor(ctx: Context, deps: BootstrapDeps, deliverSpaCode: boo
   const ref = deliverSpaCode ? takeSpaCodeRef(ctx) : null;
   const grant = ref ? await deps.spaCodes.take(ref) : null;
   const metadata = await deps.authorityMetadata.get().catch(() => null);
+  const now = (deps.now ?? Date.now)();
+  // A page load is activity: koa-session renews the session once less than half the idle time is left.
+  const expiry = getSessionExpiry(ctx, { ...deps.session, now, extending: renewsOnThisRequest(ctx, deps.session.idleTimeoutMs, now) });
   return buildBootstrap({
     entra: deps.entra,
     graphBaseUrl: deps.graphBaseUrl,
@@ -36,6 +42,12 @@ async function payloadFor(ctx: Context, deps: BootstrapDeps, deliverSpaCode: boo
     user,
     signOutToken: getSignOutToken(ctx),
     grant,
+    spaCodeUnavailable: isSpaCodeUnavailable(ctx),
+    session: {
+      ...deps.session.spa,
+      idleExpiresInSeconds: expiry ? secondsUntil(expiry.idleExpiresAt, now) : null,
+      absoluteExpiresInSeconds: expiry ? secondsUntil(expiry.absoluteExpiresAt, now) : null,
+    },
   });
 }
 

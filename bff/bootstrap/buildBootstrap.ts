@@ -1,6 +1,6 @@
 // Builds the bootstrap payload from config and the session (account summary and the one-time spa code; never tokens).
 import type { Config } from '../../config/types';
-import type { BootstrapAccount, BootstrapPayload } from '../../shared-types/bootstrap';
+import type { BootstrapAccount, BootstrapPayload, BootstrapSession } from '../../shared-types/bootstrap';
 import type { SessionUser } from '../session/sessionAccess';
 
 /** What the one-time store holds for a session: a fresh spa code, or why none could be minted. */
@@ -17,6 +17,10 @@ export function buildBootstrap(input: {
   user: SessionUser | null;
   signOutToken: string | null;
   grant: SpaCodeGrant | null;
+  /** Entra issues no spa code for this session's account: the SPA skips the fresh-code round trip. */
+  spaCodeUnavailable?: boolean;
+  /** How the SPA follows the session; the expiry fields are null when anonymous. */
+  session: BootstrapSession;
 }): BootstrapPayload {
   const { entra, user, grant } = input;
   return {
@@ -34,6 +38,8 @@ export function buildBootstrap(input: {
     account: user ? toBootstrapAccount(user) : null,
     spaCode: user && grant && 'code' in grant ? grant.code : null,
     spaCodeError: user && grant && 'error' in grant ? grant.error : null,
+    spaCodeUnavailable: user !== null && input.spaCodeUnavailable === true,
+    session: input.session,
     routes: {
       signIn: '/auth/signin',
       signOut: user && input.signOutToken ? `/auth/signout?token=${encodeURIComponent(input.signOutToken)}` : null,

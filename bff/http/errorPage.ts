@@ -16,6 +16,13 @@ const TITLES: Record<number, string> = {
 export function renderErrorPage(input: { status: number; code: string; message: string; details: Record<string, unknown> }): string {
   const title = TITLES[input.status] ?? (input.status >= 500 ? 'Something went wrong' : 'Request failed');
   const detail = typeof input.details.idpDescription === 'string' ? `<pre class="detail">${escapeHtml(input.details.idpDescription)}</pre>` : '';
+  // Only same-origin paths: the retry target is ours (e.g. the sign-in that failed because the IdP was down).
+  const retry = typeof input.details.retryUrl === 'string' && /^\/(?![/\\])/.test(input.details.retryUrl) ? input.details.retryUrl : null;
+  const links = [
+    ...(retry ? [`<a href="${escapeHtml(retry)}" data-testid="error-retry">Retry</a>`] : []),
+    '<a href="/">Back to the app</a>',
+    ...(input.details.signedOut === true ? [] : ['<a href="/auth/signin">Sign in again</a>']),
+  ];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)}</title>
@@ -25,5 +32,5 @@ a{color:#0b5cad}</style></head>
 <body><main><h1>${escapeHtml(title)}</h1>
 <p data-testid="error-message">${escapeHtml(input.message)}</p>${detail}
 <p><small>Error code: <code>${escapeHtml(input.code)}</code> (HTTP ${input.status})</small></p>
-<p><a href="/">Back to the app</a> · <a href="/auth/signin">Sign in again</a></p></main></body></html>`;
+<p>${links.join(' · ')}</p></main></body></html>`;
 }

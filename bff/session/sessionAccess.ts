@@ -24,6 +24,8 @@ interface SessionData {
   signOutToken?: string;
   /** Key of this session's pending one-time spa code (or spa-code error) in the one-time store. */
   spaCodeRef?: string;
+  /** Entra issued no spa code at sign-in (personal accounts): fresh-code round trips cannot succeed for this session. */
+  spaCodeUnavailable?: boolean;
 }
 
 /** What front-channel logout needs to end a session it cannot see the cookie of. */
@@ -42,6 +44,10 @@ export function getUser(ctx: Context): SessionUser | null {
 
 export function getSignOutToken(ctx: Context): string | null {
   return data(ctx)?.signOutToken ?? null;
+}
+
+export function isSpaCodeUnavailable(ctx: Context): boolean {
+  return data(ctx)?.spaCodeUnavailable === true;
 }
 
 export function getSessionCreatedAt(ctx: Context): number | null {
@@ -64,7 +70,14 @@ export function takeSpaCodeRef(ctx: Context): string | null {
 export async function startUserSession(
   ctx: Context,
   user: SessionUser,
-  options: { spaCodeRef: string | null; continuing?: boolean; sidIndex?: OneTimeStore<SidIndexEntry>; absoluteTimeoutMs?: number },
+  options: {
+    spaCodeRef: string | null;
+    continuing?: boolean;
+    /** Entra returned no spa code for this account (see SessionData.spaCodeUnavailable). */
+    spaCodeUnavailable?: boolean;
+    sidIndex?: OneTimeStore<SidIndexEntry>;
+    absoluteTimeoutMs?: number;
+  },
 ): Promise<void> {
   const previous = data(ctx);
   const continuing = options.continuing === true && previous?.user?.homeAccountId === user.homeAccountId;
@@ -77,6 +90,7 @@ export async function startUserSession(
     createdAt,
     signOutToken,
     ...(options.spaCodeRef ? { spaCodeRef: options.spaCodeRef } : {}),
+    ...(options.spaCodeUnavailable ? { spaCodeUnavailable: true } : {}),
   } satisfies SessionData);
   await ctx.session!.regenerate();
   const sessionKey = ctx.state.sessionKey as string | undefined;

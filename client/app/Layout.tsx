@@ -2,6 +2,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { AuthBanner, SignInButton, SignOutButton } from '../features/auth/AuthControls';
 import { selectServerAccount } from '../features/auth/authSlice';
+import { SessionBanners } from '../features/session/SessionBanners';
 import { useAppSelector } from './hooks';
 import { Link, useRouter } from './router';
 
@@ -56,6 +57,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </div>
       </header>
       <AuthBanner />
+      <SessionBanners />
       <main id="main" ref={main} tabIndex={-1} className="main">
         {children}
       </main>

@@ -14,6 +14,7 @@ const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null &
 const isAbsoluteHttpUrl = (v: unknown): v is string =>
   typeof v === 'string' && /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v);
 /** A same-origin path such as `/auth/signin`; `//host` would be a different origin. */
+const isSeconds = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 const isLocalPath = (v: unknown): v is string => typeof v === 'string' && v.startsWith('/') && !v.startsWith('//');
 
 /** Collects problems instead of stopping at the first, so one error message lists them all. */
@@ -94,6 +95,18 @@ export function parseBootstrap(value: unknown): BootstrapPayload {
   checkAccount(c, value.account);
   c.nullableString(value, 'spaCode', '');
   c.nullableString(value, 'spaCodeError', '');
+  c.check(typeof value.spaCodeUnavailable === 'boolean', 'spaCodeUnavailable', 'must be a boolean');
+  const session = value.session;
+  if (isObject(session)) {
+    for (const key of ['checkIntervalSeconds', 'pollIntervalSeconds', 'idleNoticeSeconds']) {
+      c.check(isSeconds(session[key]), `session.${key}`, 'must be a whole number of seconds');
+    }
+    for (const key of ['idleExpiresInSeconds', 'absoluteExpiresInSeconds']) {
+      c.check(session[key] === null || isSeconds(session[key]), `session.${key}`, 'must be null or a whole number of seconds');
+    }
+  } else {
+    c.check(false, 'session', 'must be an object');
+  }
   const routes = value.routes;
   if (isObject(routes)) {
     c.check(isLocalPath(routes.signIn), 'routes.signIn', 'must be a same-origin path');
@@ -132,6 +145,14 @@ export function parseBootstrap(value: unknown): BootstrapPayload {
     },
     spaCode: value.spaCode as string | null,
     spaCodeError: value.spaCodeError as string | null,
+    spaCodeUnavailable: value.spaCodeUnavailable as boolean,
+    session: {
+      checkIntervalSeconds: (session as Obj).checkIntervalSeconds as number,
+      pollIntervalSeconds: (session as Obj).pollIntervalSeconds as number,
+      idleNoticeSeconds: (session as Obj).idleNoticeSeconds as number,
+      idleExpiresInSeconds: (session as Obj).idleExpiresInSeconds as number | null,
+      absoluteExpiresInSeconds: (session as Obj).absoluteExpiresInSeconds as number | null,
+    },
     routes: {
       signIn: r.signIn as string,
       signOut: r.signOut as string | null,

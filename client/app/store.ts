@@ -5,6 +5,10 @@ import type { AuthClient, TokenRequestMap } from '../features/auth/authClient';
 import { authSlice, authStateFromBootstrap } from '../features/auth/authSlice';
 import { bffApi } from '../features/bff/bffApi';
 import { graphApi } from '../features/graph/graphApi';
+import type { SessionCheckOutcome } from '../features/session/checkSession';
+import { createLocalSessionChannel, type SessionChannel } from '../features/session/sessionChannel';
+import { createSessionListener } from '../features/session/sessionListener';
+import { sessionSlice, sessionStateFromBootstrap } from '../features/session/sessionSlice';
 import { createMemoryStorage, type KeyValueStorage } from './storage';
 
 /** Runtime dependencies, reachable from thunks (`extra`) and base queries (`api.extra`) only. */
@@ -22,13 +26,17 @@ export interface AppExtra {
   /** Base URL of the BFF's JSON API: `/api` in the browser, absolute in tests. */
   apiBaseUrl: string;
   tokenRequests: TokenRequestMap;
+  /** Tells the browser's other tabs about session changes (BroadcastChannel in the browser). */
+  sessionChannel: SessionChannel;
+  /** The session check in flight, shared by concurrent triggers. */
+  sessionCheck: { current: Promise<SessionCheckOutcome> | null };
 }
 
 /** What a caller must supply; the rest has defaults that suit tests. */
 export type AppExtraInput = Pick<AppExtra, 'msal' | 'bootstrap' | 'navigate'> &
   Partial<Omit<AppExtra, 'msal' | 'bootstrap' | 'navigate'>>;
 
-const rootReducer = combineSlices(authSlice, graphApi, bffApi);
+const rootReducer = combineSlices(authSlice, sessionSlice, graphApi, bffApi);
 
 export type RootState = ReturnType<typeof rootReducer>;
 
@@ -48,13 +56,22 @@ export function makeStore(options: { extra: AppExtraInput; preloadedState?: Part
     now: () => Date.now(),
     apiBaseUrl: '/api',
     tokenRequests: new Map(),
+    sessionChannel: createLocalSessionChannel(),
+    sessionCheck: { current: null },
     ...options.extra,
   };
+  const sessionListener = createSessionListener();
   return configureStore({
     reducer: rootReducer,
-    preloadedState: { auth: authStateFromBootstrap(extra.bootstrap.account), ...options.preloadedState },
+    preloadedState: {
+      auth: authStateFromBootstrap(extra.bootstrap.account),
+      session: sessionStateFromBootstrap(extra.bootstrap, extra.now()),
+      ...options.preloadedState,
+    },
     middleware: (getDefaultMiddleware) =>
-      getDefaultMiddleware({ thunk: { extraArgument: extra } }).concat(graphApi.middleware, bffApi.middleware),
+      getDefaultMiddleware({ thunk: { extraArgument: extra } })
+        .prepend(sessionListener.middleware)
+        .concat(graphApi.middleware, bffApi.middleware),
     devTools: { actionSanitizer: redactTokens },
   });
 }

@@ -5,6 +5,8 @@ import { useAppDispatch } from '../app/hooks';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { RequireSession } from '../features/auth/Guards';
 import { useSendMailMutation } from '../features/bff/bffApi';
+import { ConsentDeclinedNotice } from '../features/session/ConsentDeclinedNotice';
+import { authNoticeDismissed } from '../features/session/sessionActions';
 import {
   clearSavedDraft,
   grantConsent,
@@ -38,6 +40,7 @@ function SendMailForm() {
       return;
     }
     setProblem(null);
+    dispatch(authNoticeDismissed());
     const result = await sendMail(checked.request);
     if ('data' in result) {
       setSentTo(checked.request.to);
@@ -54,6 +57,7 @@ function SendMailForm() {
           Your draft was restored.
         </p>
       )}
+      <ConsentDeclinedNotice draft={draft} fallbackScopes={['Mail.Send']} />
       {apiError?.code === 'consent_required' && apiError.consentUrl && (
         <div className="banner banner--warning" role="alert" data-testid="consent-banner">
           <div>

@@ -138,11 +138,11 @@ describe('hybrid sign-in (BFF half)', () => {
     const a = agent();
     const { state } = await startSignIn(a);
     const res = await a
-      .get(`/auth/callback?state=${state}&error=access_denied&error_description=${encodeURIComponent('AADSTS65004: User declined to consent to access the app.')}`)
+      .get(`/auth/callback?state=${state}&error=temporarily_unavailable&error_description=${encodeURIComponent('AADSTS90033: A transient error has occurred.')}`)
       .set('Accept', 'text/html')
-      .expect(403);
-    expect(res.text).to.contain('AADSTS65004: User declined to consent');
-    expect(res.text).to.contain('cancelled');
+      .expect(400);
+    expect(res.text).to.contain('AADSTS90033: A transient error has occurred.');
+    expect(res.text).to.contain('temporarily unavailable');
   });
 
   it('keeps two users signed in side by side in separate partitions', async () => {

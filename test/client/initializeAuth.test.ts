@@ -87,6 +87,23 @@ describe('initializeAuth', () => {
     expect(h.navigations).to.deep.equal(['/auth/spa-code?returnTo=%2Fprofile%3Ftab%3D1']);
   });
 
+  it('skips the fresh-code round trip when the BFF says Entra issues this account no spa code (new tab: one redirect)', async () => {
+    const msal = new FakeMsal();
+    const h = buildTestStore({ msal, bootstrap: testBootstrap({ spaCode: null, spaCodeUnavailable: true }) });
+    await h.store.dispatch(initializeAuth());
+    expect(h.navigations, 'fresh-code navigations').to.deep.equal([]);
+    expect(msal.callsTo('acquireTokenRedirect')[0]!.request).to.deep.include({ loginHint: 'hint-adele', scopes: SCOPES });
+    expect(h.store.getState().auth).to.include({ status: 'interaction_required', pendingInteraction: 'redirect' });
+  });
+
+  it('with spaCodeUnavailable, a cached MSAL account is still used silently before any redirect', async () => {
+    const msal = new FakeMsal({ accounts: [makeAccount(HOME_ACCOUNT_ID)], onSilent: async (r) => makeResult(r.account!, r.scopes) });
+    const h = buildTestStore({ msal, bootstrap: testBootstrap({ spaCode: null, spaCodeUnavailable: true }) });
+    await h.store.dispatch(initializeAuth());
+    expect(h.store.getState().auth).to.include({ status: 'authenticated', tokenSource: 'silent' });
+    expect(msal.callsTo('acquireTokenRedirect')).to.deep.equal([]);
+  });
+
   it('reports fresh_code as the source when the fresh-code round trip delivers a usable code', async () => {
     const msal = new FakeMsal({ onCode: async (r) => makeResult(makeAccount(HOME_ACCOUNT_ID), r.scopes ?? []) });
     const first = buildTestStore({ msal: new FakeMsal(), bootstrap: testBootstrap({ spaCode: null }) });

@@ -6,6 +6,12 @@ import { selectAuth } from './authSlice';
 import { initializeAuth } from './initializeAuth';
 import { signIn, signOut } from './signOut';
 
+const END_MESSAGES = {
+  signed_out: 'You signed out in another tab. Sign in again to continue.',
+  idle_timeout: 'You were signed out because the app was not used for a while. Sign in again to continue.',
+  ended: 'Sign in again to continue.',
+} as const;
+
 export function SignInButton({ label = 'Sign in' }: { label?: string }) {
   const dispatch = useAppDispatch();
   return (
@@ -28,9 +34,10 @@ export function SignOutButton() {
 export function AuthBanner() {
   const dispatch = useAppDispatch();
   const auth = useAppSelector(selectAuth);
+  const endReason = useAppSelector((s) => s.session.endReason);
   if (auth.sessionExpired) {
     return (
-      <ErrorBanner title="Your session has ended" message="Sign in again to continue." testId="session-expired-banner">
+      <ErrorBanner title="Your session has ended" message={END_MESSAGES[endReason ?? 'ended']} testId="session-expired-banner">
         <SignInButton label="Sign in again" />
       </ErrorBanner>
     );

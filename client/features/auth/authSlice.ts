@@ -6,6 +6,7 @@ import { interactionStarted, sessionExpired, spaCodeConsumed } from './authActio
 import type { AccountSummary, AuthErrorInfo, PendingInteraction, TokenSource } from './authTypes';
 import { initializeAuth } from './initializeAuth';
 import { signOut } from './signOut';
+import { sessionEnded } from '../session/sessionActions';
 
 export type AuthStatus = 'idle' | 'redeeming' | 'authenticated' | 'interaction_required' | 'signed_out' | 'error';
 
@@ -115,13 +116,19 @@ export const authSlice = createSlice({
       .addCase(signOut.rejected, (state) => {
         state.signingOut = false;
       })
-      .addCase(sessionExpired, (state) => {
-        state.sessionExpired = true;
-        state.status = 'signed_out';
-        state.serverAccount = null;
-        state.account = null;
-        state.grantedScopes = [];
-      });
+      .addMatcher(
+        (action) => sessionExpired.match(action) || sessionEnded.match(action),
+        (state) => {
+          state.sessionExpired = true;
+          state.status = 'signed_out';
+          state.serverAccount = null;
+          state.account = null;
+          state.grantedScopes = [];
+          state.tokenSource = null;
+          state.pendingInteraction = null;
+          state.error = null;
+        },
+      );
   },
   selectors: {
     selectAuth: (state) => state,

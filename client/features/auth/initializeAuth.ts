@@ -28,7 +28,7 @@ type Dispatch = (action: ReturnType<typeof interactionStarted>) => unknown;
  * 2. no server account → signed_out; `spaCodeError` → redirect with the login hint;
  * 3. spa code → acquireTokenByCode exactly once; InteractionRequired → redirect; invalid_grant → step 4;
  * 4. recovery for a new tab / reload / lost or used code: silent for the bootstrap account → fresh spa code
- *    (once per tab) → redirect with the login hint. The user is never left silently signed out.
+ *    (once per tab; skipped when the BFF says Entra issues this account none) → redirect with the login hint. The user is never left silently signed out.
  */
 export const initializeAuth = createAppAsyncThunk<
   InitializeOutcome,
@@ -95,7 +95,8 @@ async function recover(extra: AppExtra, dispatch: Dispatch): Promise<InitializeO
       if (!isSilentInteractionRequired(error)) throw error;
     }
   }
-  if (!hasTriedFreshCode(storage)) {
+  // No spa code for this account at sign-in (personal accounts): a prompt=none fresh code cannot bring one either.
+  if (!bootstrap.spaCodeUnavailable && !hasTriedFreshCode(storage)) {
     markFreshCodeTried(storage, Date.now());
     dispatch(interactionStarted('fresh_code'));
     extra.navigate(`${bootstrap.routes.freshSpaCode}?returnTo=${encodeURIComponent(extra.currentPath())}`);

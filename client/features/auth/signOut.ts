@@ -1,14 +1,19 @@
 // signOut / signIn: top-level navigations to the BFF; sign-out clears the SPA's MSAL cache first.
 import type { AppThunk } from '../../app/withTypes';
 import { createAppAsyncThunk } from '../../app/withTypes';
+import { clearSavedDraft } from '../bff/mailDraft';
 import { interactionStarted } from './authActions';
 
 /**
  * Clears this account's tokens from MSAL's cache and *then* navigates to the BFF's sign-out route: navigating first
  * could unload the page before sessionStorage is cleared. A failed clear still signs out on the server.
  */
-export const signOut = createAppAsyncThunk('auth/signOut', async (_arg, { extra }) => {
+export const signOut = createAppAsyncThunk('auth/signOut', async (_arg, { extra, dispatch }) => {
   const { msal, bootstrap } = extra;
+  // The other tabs drop their tokens and data now, not at their next check; this tab's draft goes too (it is
+  // personal data, and sessionStorage outlives the navigation).
+  extra.sessionChannel.post({ type: 'ended', reason: 'signed_out' });
+  dispatch(clearSavedDraft());
   const homeAccountId = bootstrap.account?.homeAccountId;
   const account = (homeAccountId ? msal.getAccount({ homeAccountId }) : null) ?? msal.getActiveAccount();
   try {

@@ -3,6 +3,7 @@ import type { BaseQueryFn } from '@reduxjs/toolkit/query';
 import { fetchError, messageForStatus, parseRetryAfter, type ApiError } from '../../app/apiError';
 import type { AppDispatch, AppExtra } from '../../app/store';
 import { acquireToken } from '../auth/acquireToken';
+import { checkSession } from '../session/checkSession';
 
 export interface GraphRequest {
   /** Path under the Graph base URL, e.g. `/me` (query string included). */
@@ -43,6 +44,12 @@ export const graphBaseQuery: BaseQueryFn<GraphRequest | string, unknown, ApiErro
   // SPA keeps one cache entry and renews it with one refresh-token request instead of one per scope.
   const endpointScopes = extraOptions?.scopes ?? ['User.Read'];
   const scopes = [...bootstrap.scopes, ...endpointScopes.filter((s) => !bootstrap.scopes.some((b) => b.toLowerCase() === s.toLowerCase()))];
+
+  // The browser's token outlives the BFF session unless asked: confirm the session first (at most once per check
+  // interval). A Graph call is user activity, so the check also extends the session.
+  if ((await dispatch(checkSession({ slide: true }))).payload === 'ended') {
+    return { error: { status: 'AUTH_ERROR', code: 'session_ended', message: 'Your session has ended. Sign in again to continue.' } };
+  }
 
   for (let attempt = 0; ; attempt++) {
     const tokenResult = await dispatch(acquireToken({ scopes, forceRefresh: attempt > 0 }));

@@ -2,6 +2,7 @@
 import type { BootstrapPayload } from '../../../shared-types/bootstrap';
 import { makeStore } from '../../../client/app/store';
 import { createMemoryStorage, type KeyValueStorage } from '../../../client/app/storage';
+import type { SessionChannel } from '../../../client/features/session/sessionChannel';
 import { FakeMsal } from './fakeMsal';
 
 export const HOME_ACCOUNT_ID = '00000000-0000-0000-0000-0000000000aa.8f5d3c2a-6b1e-4c9d-9a7f-2e4b6c8d0a11';
@@ -28,6 +29,8 @@ export function testBootstrap(overrides: Partial<BootstrapPayload> = {}): Bootst
     },
     spaCode: 'spa-code-1',
     spaCodeError: null,
+    spaCodeUnavailable: false,
+    session: { checkIntervalSeconds: 30, pollIntervalSeconds: 60, idleNoticeSeconds: 120, idleExpiresInSeconds: 3600, absoluteExpiresInSeconds: 43_200 },
     routes: { signIn: '/auth/signin', signOut: '/auth/signout?t=abc', freshSpaCode: '/auth/spa-code' },
     ...overrides,
   };
@@ -49,6 +52,7 @@ export function buildTestStore(
     path?: string;
     clock?: () => number;
     onNavigate?: (url: string) => void;
+    sessionChannel?: SessionChannel;
   } = {},
 ): TestHarness {
   const msal = options.msal ?? new FakeMsal();
@@ -68,6 +72,7 @@ export function buildTestStore(
       currentPath: () => options.path ?? '/profile?tab=1',
       now: options.clock ?? (() => (t += 10)),
       apiBaseUrl: API_BASE_URL,
+      ...(options.sessionChannel ? { sessionChannel: options.sessionChannel } : {}),
     },
   });
   return { store, msal, navigations, storage, bootstrap };

@@ -1,0 +1,50 @@
+// GET /api/session: the session state every open tab follows (signed in, expiry, sign-out URL); never tokens.
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Config } from '../../config/types';
+import type { SessionResponse } from '../../shared-types/api';
+import { BadRequestError } from '../http/errors';
+import { getSignOutToken, getUser } from '../session/sessionAccess';
+import { extendSession, getSessionExpiry, holdSessionExpiry, secondsUntil } from '../session/sessionExpiry';
+
+export interface SessionRouterDeps {
+  session: Pick<Config['session'], 'idleTimeoutMs' | 'absoluteTimeoutMs'>;
+  now?: () => number;
+}
+
+/** `slide` defaults to false: reading the session must never keep it alive (a polling tab would otherwise). */
+function parseSlide(raw: unknown): boolean {
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new BadRequestError('slide must be "true" (extend the session) or "false" (the default: only read it).', { code: 'invalid_slide' });
+}
+
+export function signOutUrl(token: string | null): string | null {
+  return token ? `/auth/signout?token=${encodeURIComponent(token)}` : null;
+}
+
+export function createSessionRouter(deps: SessionRouterDeps): Router {
+  const router = new Router();
+  const now = deps.now ?? Date.now;
+  router.get('/api/session', (ctx: Context) => {
+    const slide = parseSlide(ctx.query.slide);
+    ctx.set('Cache-Control', 'no-store');
+    const user = getUser(ctx);
+    if (slide) extendSession(ctx);
+    else holdSessionExpiry(ctx);
+    const at = now();
+    const expiry = getSessionExpiry(ctx, { ...deps.session, now: at, extending: slide });
+    const body: SessionResponse =
+      user && expiry
+        ? {
+            signedIn: true,
+            accountId: user.homeAccountId,
+            idleExpiresInSeconds: secondsUntil(expiry.idleExpiresAt, at),
+            absoluteExpiresInSeconds: secondsUntil(expiry.absoluteExpiresAt, at),
+            signOutUrl: signOutUrl(getSignOutToken(ctx)),
+          }
+        : { signedIn: false, accountId: null, idleExpiresInSeconds: null, absoluteExpiresInSeconds: null, signOutUrl: null };
+    ctx.body = body;
+  });
+  return router;
+}
