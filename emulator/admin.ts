@@ -27,6 +27,11 @@ export interface EmulatorAdmin {
   revokeConsent(user: string, clientId: string, scopes?: string[]): void;
   /** Back to the seeded state: sessions, codes, tokens, consent, outbox, faults, log and clock. */
   reset(): void;
+  /**
+   * Points an app's front-channel logout URL somewhere else (a BFF on a test port); null removes it. Kept until
+   * changed again (registration, not session state: reset() leaves it).
+   */
+  setFrontChannelLogoutUrl(clientId: string, url: string | null): void;
 }
 
 /** Admin calls that change persisted state (sessions, tokens, consent, mail). */
@@ -114,6 +119,13 @@ function createAdminApi(ctx: EmulatorContext, resetState: () => void): EmulatorA
     reset() {
       guard();
       resetState();
+    },
+    setFrontChannelLogoutUrl(clientId, url) {
+      guard();
+      const app = ctx.directory.findApp(clientId);
+      if (!app) throw new Error(`unknown emulator app "${clientId}"`);
+      if (url === null) delete app.frontChannelLogoutUrl;
+      else app.frontChannelLogoutUrl = url;
     },
   };
 }

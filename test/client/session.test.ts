@@ -199,7 +199,8 @@ describe('session: watcher', () => {
     w.clock.t += next;
     const scope = nock(BFF).get('/api/session').query(query ?? ((q) => Object.keys(q).length === 0)).reply(200, reply);
     w.fake.runNextTimer();
-    await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 200 && !scope.isDone(); i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 20)); // the check's own follow-up (notice, end of session)
     scope.done();
   }
 
@@ -218,7 +219,7 @@ describe('session: watcher', () => {
     // Ignored this time: the notice, then the expiry check finds the session gone.
     await runTimer(w, { ...ACTIVE, idleExpiresInSeconds: 120 }, 480_000);
     expect(store.getState().session.idleNotice).to.equal(true);
-    await runTimer(w, ENDED, 120_000 + 250);
+    await runTimer(w, ENDED, 120_000 + 1_000);
     expect(store.getState().session).to.include({ status: 'ended', endReason: 'idle_timeout' });
     expect(store.getState().auth.status).to.equal('signed_out');
     expect(w.fake.timers.size, 'timers left after the end').to.equal(0);

@@ -33,7 +33,9 @@ export const checkSession = createAppAsyncThunk<SessionCheckOutcome, CheckSessio
     const now = extra.now();
     const age = session.lastCheckedAt === null ? Infinity : now - session.lastCheckedAt;
     const interval = extra.bootstrap.session.checkIntervalSeconds * 1000;
-    if (!args.slide && age < (args.force ? FRESH_MS : interval)) return 'active';
+    // An answer that says the session should be over by now is never reused: that is exactly what is being checked.
+    const due = session.idleExpiresAt !== null && session.idleExpiresAt <= now;
+    if (!args.slide && !due && age < (args.force ? FRESH_MS : interval)) return 'active';
     if (args.slide && !args.force && age < interval) return 'active';
 
     // One request at a time per tab; concurrent triggers (three Graph calls of one page) share it.

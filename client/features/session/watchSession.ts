@@ -20,6 +20,8 @@ export interface WatchHost {
 const MAX_DELAY_MS = 2 ** 31 - 1;
 /** Spreads the timers of several tabs, so one asks and the others reuse its answer (shared over the channel). */
 const JITTER_MS = 750;
+/** How long after the known expiry the session is checked. */
+const EXPIRY_GRACE_MS = 1_000;
 
 export interface WatchDeps {
   /** The same channel and clock the store's thunks use (AppExtra). */
@@ -82,9 +84,15 @@ export function watchSession(store: AppStore, host: WatchHost, extra: WatchDeps)
         });
       });
     }
-    at(Math.min(idleAt, s.absoluteExpiresAt) + 250, () => {
-      void dispatch(checkSession({ force: true, endReason: 'idle_timeout' }));
-    });
+    // A second after the expiry the server has certainly ended it (its answers are rounded down to whole seconds).
+    const checkExpiry = () => {
+      void dispatch(checkSession({ force: true, endReason: 'idle_timeout' })).then(() => {
+        const after = settings();
+        // Still active with the same, passed expiry (clock skew, a slow answer): ask again shortly.
+        if (after.status === 'active' && after.idleExpiresAt === idleAt && idleAt <= extra.now()) at(extra.now() + EXPIRY_GRACE_MS, checkExpiry);
+      });
+    };
+    at(Math.min(idleAt, s.absoluteExpiresAt) + EXPIRY_GRACE_MS, checkExpiry);
   };
   const unsubscribeStore = store.subscribe(schedule);
   schedule();
