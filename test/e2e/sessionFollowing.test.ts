@@ -64,8 +64,9 @@ describe('e2e: one session everywhere (issue 13)', () => {
     await session.page.getByTestId('sign-out-button').click();
     await expectSignedOutView(tabB, 'adele');
     const tookMs = Date.now() - clickedAt;
+    // Reported, not asserted (a timed assertion would flake on a loaded machine): what makes it prompt is that tab B
+    // needed no check at all, so it did not wait for its check interval.
     numbers.signOutTabAToTabBMs = tookMs;
-    expect(tookMs, 'ms from sign-out in A to B signed out').to.be.below(2_000 + 1_000);
     expect(sessionChecks(session, mark).filter((r) => r.tab === 1), 'tab B needed no check (the channel told it)').to.have.length(0);
     expect(session.since(mark).filter((r) => r.tab === 1 && r.url.startsWith(new URL(stack().emulator.urls.graph).origin)), 'Graph calls of B').to.deep.equal([]);
     expectNoProblems(session);
