@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { bffApi } from '../../client/features/bff/bffApi';
-import { grantConsent, clearSavedDraft, loadSavedDraft, toSendMailRequest } from '../../client/features/bff/mailDraft';
+import fc from 'fast-check';
+import { consentUrl } from '../../bff/api/graphAsUser';
+import { grantConsent, clearSavedDraft, isNavigableUrl, loadSavedDraft, toSendMailRequest } from '../../client/features/bff/mailDraft';
+import { hostileReturnTo } from '../helpers/hostileUrls';
 import { buildTestStore } from './helpers/testStore';
 
 const BFF = 'http://bff.test';
@@ -103,6 +106,19 @@ describe('mail draft and consent', () => {
     const { store, navigations } = buildTestStore();
     expect(store.dispatch(grantConsent('javascript:alert(1)', { to: '', subject: '', body: '' }))).to.equal(false);
     expect(navigations).to.deep.equal([]);
+  });
+
+  it('navigates only to paths inside the app: no backslash, scheme, //host or dot-segment trick', () => {
+    for (const url of ['/\\evil.example', '/\\/evil.example', '//evil.example', 'https://evil.example/', '/.//evil.example', '/%2e%2e//evil.example', ' /auth/consent', 'data:text/html,x']) {
+      expect(isNavigableUrl(url), url).to.equal(false);
+    }
+    expect(isNavigableUrl(consentUrl(['Mail.Send'], '/mail/send', '{"access_token":{"xms_cc":{"values":["cp1"]}}}'))).to.equal(true);
+    fc.assert(
+      fc.property(hostileReturnTo, (url) => {
+        if (isNavigableUrl(url)) expect(new URL(url, 'https://app.example/mail/send').origin, url).to.equal('https://app.example');
+      }),
+      { numRuns: 10_000 },
+    );
   });
 
   it('validates recipients (1 to 10, comma-separated) and the subject', () => {

@@ -1,5 +1,6 @@
 // Keeps the send-mail draft across the consent round trip (a top-level navigation away and back).
 import type { SendMailRequest } from '../../../shared-types/api';
+import { localPathOf } from '../../../shared-types/localPath';
 import type { AppThunk } from '../../app/withTypes';
 
 const KEY = 'hybrid-spa:mail-draft';
@@ -11,10 +12,12 @@ export interface MailDraft {
   body: string;
 }
 
-/** Only http(s) URLs and same-origin paths: a consent URL is never allowed to run script. */
+/**
+ * Only paths inside this app (the BFF's consent route): the same rule as the BFF's returnTo, so no scheme, `//host`,
+ * `/\host`, dot segment or encoded slash can take the browser elsewhere or run script.
+ */
 export function isNavigableUrl(url: string): boolean {
-  if (url.startsWith('/') && !url.startsWith('//')) return true;
-  return /^https?:\/\//i.test(url) && URL.canParse(url);
+  return localPathOf(url) !== null;
 }
 
 /** Saves the draft, then navigates to the BFF's consent route (which returns to this page). */
