@@ -1,5 +1,4 @@
 // createApp(services): the Koa app's middleware order and routers; no I/O at import time.
-import bodyParser from '@koa/bodyparser';
 import Koa, { type Middleware } from 'koa';
 import compose from 'koa-compose';
 import { createApiRouters } from './api/apiRouters';
@@ -10,6 +9,7 @@ import { CookieSigner } from './http/cookieSigner';
 import { createCsrfGuard } from './http/csrf';
 import { createErrorHandler } from './http/errorHandler';
 import { createHealthRouter } from './http/healthRouter';
+import { createJsonBody } from './http/jsonBody';
 import { createRequestContext } from './http/requestContext';
 import { createSecurityHeaders } from './http/securityHeaders';
 import { createStaticFiles } from './http/staticFiles';
@@ -30,7 +30,7 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
   app.silent = true; // errors are logged by errorHandler, with secrets redacted
 
   const csrfGuard = createCsrfGuard({ publicOrigin: new URL(config.server.publicUrl).origin });
-  const jsonBody = bodyParser({ enableTypes: ['json'], jsonLimit: '100kb', encoding: 'utf-8' });
+  const jsonBody = createJsonBody({ limit: '100kb' });
 
   const routers = [
     createAuthRouter({
@@ -66,7 +66,7 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
   app.use(createStaticFiles(config.server.clientDistDir));
   app.use(createHealthRouter(stores.readiness).routes());
   app.use(createSessionMiddleware(app, config.session, stores.sessions));
-  app.use(onPath(/^\/api(\/|$)/, compose<Koa.ParameterizedContext>([csrfGuard, jsonBody as Middleware])));
+  app.use(onPath(/^\/api(\/|$)/, compose<Koa.ParameterizedContext>([csrfGuard, jsonBody])));
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());
   return app;
 }

@@ -45,7 +45,7 @@ const mailQuery = z.object({
 
 const sendMailBody = z.strictObject({
   to: z
-    .array(z.email({ error: (iss) => `to: "${String(iss.input).slice(0, 100)}" is not a valid email address` }), {
+    .array(z.email({ error: (iss) => (typeof iss.input === 'string' ? `to: "${iss.input.slice(0, 100)}" is not a valid email address` : 'to must be a list of email addresses') }), {
       error: 'to must be a list of email addresses',
     })
     .min(1, 'to needs at least one recipient')

@@ -7,8 +7,8 @@ import { connect } from 'node:net';
 import supertest from 'supertest';
 import { renderBootstrapElement, serializeJsonForHtml } from '../../../bff/bootstrap/serializeBootstrap';
 import { compileIndexTemplate } from '../../../bff/bootstrap/indexTemplate';
-import { setManagedIdentityEnv } from '../../helpers/managedIdentityEnv';
-import { ALICE, INSTANCE, METADATA_PATH, TOKEN_PATH, entraError, openIdConfiguration } from '../../helpers/entraFixtures';
+import { healthyDownstreams } from '../../helpers/healthyDownstreams';
+import { ALICE, INSTANCE, METADATA_PATH, openIdConfiguration } from '../../helpers/entraFixtures';
 import { INDEX_HTML, buildTestApp, parseBootstrapHtml, signIn, testConfig } from '../../helpers/testApp';
 
 describe('bootstrap serializer properties (fast-check)', () => {
@@ -44,27 +44,6 @@ describe('hostile input never causes a 5xx', () => {
     restoreEnv?.();
   });
 
-  /** Healthy downstreams, so every 5xx would be the BFF's own fault (the downstream failure paths have their own tests). */
-  function healthyDownstreams(): void {
-    const persist = <T extends nock.Interceptor>(i: T) => i.optionally().times(2000);
-    persist(nock(INSTANCE).get(METADATA_PATH)).reply(200, openIdConfiguration);
-    persist(nock(INSTANCE).post(TOKEN_PATH).query(true)).reply(400, { ...entraError('invalid_grant', 65001, 'consent required'), suberror: 'consent_required' });
-    persist(nock('https://graph.microsoft.com').get('/v1.0/me/messages').query(true)).reply(200, { value: [] });
-    persist(nock('https://graph.microsoft.com').post('/v1.0/me/sendMail')).reply(202);
-    restoreEnv = setManagedIdentityEnv('http://169.254.255.2:8081/msi/token', 'fuzz-identity-header');
-    persist(nock('http://169.254.255.2:8081').get('/msi/token').query(true)).reply(200, {
-      access_token: 'mi-token',
-      expires_on: String(Math.floor(Date.now() / 1000) + 3600),
-      resource: 'https://vault.azure.net',
-      token_type: 'Bearer',
-    });
-    persist(nock('https://contoso-vault.vault.azure.net').get(/^\/secrets\//).query(true)).reply(200, {
-      value: 'v',
-      id: 'https://contoso-vault.vault.azure.net/secrets/app-secret/0123456789abcdef0123456789abcdef',
-      attributes: { enabled: true, updated: 1790000000 },
-    });
-  }
-
   it('1 000 random or oversized cookies, headers, query strings and bodies against every route: 0 responses >= 500', async function () {
     this.timeout(180_000);
     nock(INSTANCE).get(METADATA_PATH).optionally().reply(200, openIdConfiguration);
@@ -75,7 +54,7 @@ describe('hostile input never causes a 5xx', () => {
     const agent = () => supertest.agent(httpServer);
     const signedIn = agent();
     await signIn(signedIn, ALICE);
-    healthyDownstreams();
+    restoreEnv = healthyDownstreams();
     const routes = ['/', '/profile', '/api/me', '/api/bootstrap', '/api/mail', '/api/mail/send', '/api/secret', '/auth/signin', '/auth/callback', '/auth/spa-code', '/auth/consent', '/auth/signout', '/auth/frontchannel-logout', '/healthz', '/readyz', '/main.js', '/%2e%2e/%2e%2e/etc/passwd', '/api/unknown'];
     const junk = fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ maxLength: 5000 }), fc.constantFrom('%', '%00', '../../', '{"a":', '[]', 'null', '\u0000'));
     const request = fc.record({
