@@ -3,8 +3,13 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-/** Query parameters whose values are credentials or one-time codes. */
-const SECRET_QUERY_PARAMS = ['code', 'state', 'session_state', 'spa_code', 'id_token', 'access_token', 'refresh_token', 'client_secret', 'sid', 'code_verifier', 'nonce', 'client_info', 'token', 'claims', 'login_hint', 'logout_hint'];
+/**
+ * Query parameters whose values are credentials, one-time codes or personal data (Entra's error_description names
+ * the user; an attacker can plant token-shaped text in it). Matched case-insensitively.
+ */
+const SECRET_QUERY_PARAMS = new Set(
+  ['code', 'state', 'session_state', 'spa_code', 'id_token', 'access_token', 'refresh_token', 'client_secret', 'sid', 'code_verifier', 'nonce', 'client_info', 'token', 'claims', 'login_hint', 'logout_hint', 'error_description', 'error_uri'],
+);
 
 const REDACT_PATHS = [
   'req.headers.cookie',
@@ -42,11 +47,11 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return url;
-  const params = new URLSearchParams(url.slice(q + 1));
-  for (const name of SECRET_QUERY_PARAMS) {
-    if (params.has(name)) params.set(name, '[redacted]');
+  const redacted = new URLSearchParams();
+  for (const [name, value] of new URLSearchParams(url.slice(q + 1))) {
+    redacted.append(name, SECRET_QUERY_PARAMS.has(name.toLowerCase()) ? '[redacted]' : value);
   }
-  return `${url.slice(0, q)}?${params.toString().replace(/%5Bredacted%5D/g, '[redacted]')}`;
+  return `${url.slice(0, q)}?${redacted.toString().replace(/%5Bredacted%5D/g, '[redacted]')}`;
 }
 
 /** Strips anything token-shaped from free text (e.g. an upstream error description) before it is logged. */

@@ -36,4 +36,24 @@ describe('logs never contain secrets', () => {
     for (const value of forbidden) expect(logged, `log contains ${value.slice(0, 12)}…`).not.to.contain(value);
     expect(logged).to.contain('[redacted]');
   });
+
+  it('redacts error_description and error_uri on callbacks, however they are spelled or repeated', async () => {
+    mockMetadata();
+    const capture = captureLogs();
+    const { agent } = buildTestApp({ log: capture.log });
+    const upn = 'victim.person@contoso.example';
+    const planted = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.planted-signature';
+    const description = `AADSTS50105: The signed in user '${upn}' is not assigned to a role. ${planted}`;
+    const errorUri = `https://login.microsoftonline.com/error?code=50105&upn=${upn}`;
+    const spellings = ['error_description', 'ERROR_DESCRIPTION', 'Error_Uri', 'error%5Furi', 'error_uri'];
+    for (const name of spellings) {
+      const a = agent();
+      const { state } = await startSignIn(a);
+      const value = name.toLowerCase().includes('uri') || name.includes('%5F') ? errorUri : description;
+      await a.get(`/auth/callback?error=access_denied&${name}=${encodeURIComponent(value)}&${name}=${encodeURIComponent(planted)}&state=${state}`).set('Accept', 'application/json');
+    }
+    const logged = capture.text();
+    expect(logged).to.contain('/auth/callback');
+    for (const value of [upn, encodeURIComponent(upn), planted, 'AADSTS50105']) expect(logged, `log contains ${value}`).not.to.contain(value);
+  });
 });
