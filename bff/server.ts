@@ -29,9 +29,10 @@ export async function createStores(config: Readonly<Config>, log?: Logger): Prom
 export async function startBff(config: Readonly<Config>, log: Logger): Promise<RunningBff> {
   const stores = await createStores(config, log);
   const app = createApp(createServices({ config, log, stores }));
-  const server = createServer(app.callback());
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 30_000;
+  const { headersMs, requestMs, keepAliveMs } = config.server.timeouts;
+  // Slow clients (slowloris) are dropped; Node checks these deadlines every connectionsCheckingInterval (default 30 s).
+  const server = createServer({ headersTimeout: headersMs, requestTimeout: requestMs, connectionsCheckingInterval: 1_000 }, app.callback());
+  server.keepAliveTimeout = keepAliveMs;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       void stores.close();
@@ -40,6 +41,7 @@ export async function startBff(config: Readonly<Config>, log: Logger): Promise<R
     server.listen(config.server.port, config.server.host, () => resolve());
   });
   log.info({ url: config.server.publicUrl, mode: config.mode, store: config.store.kind }, 'BFF listening');
+  for (const warning of config.warnings) log.warn(`CONFIGURATION WARNING: ${warning}`);
   let closing: Promise<void> | null = null;
   return {
     server,

@@ -60,6 +60,9 @@ export const envSchema = z.object({
   TRUST_PROXY: bool,
   PROXY_HOPS: intIn(1, 10),
   CLIENT_DIST_DIR: optional,
+  SERVER_HEADERS_TIMEOUT_MS: intIn(1_000, 600_000),
+  SERVER_REQUEST_TIMEOUT_MS: intIn(1_000, 3_600_000),
+  SERVER_KEEP_ALIVE_TIMEOUT_MS: intIn(1, 600_000),
   ENTRA_INSTANCE: httpsUrl,
   ENTRA_TENANT_ID: optional.pipe(
     z

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { envSchema, type Env } from './envSchema';
 import { EMULATOR_DEFAULTS } from './emulatorDefaults';
+import { binaryKeyWeakness, sessionKeyWeakness } from './secretStrength';
 import type { ClientCredential, Config, StoreConfig } from './types';
 
 export class ConfigError extends Error {
@@ -27,6 +28,8 @@ export interface LoadConfigOptions {
 const GRAPH_V1 = 'https://graph.microsoft.com/v1.0';
 /** Scopes that must never be handed to the browser. */
 const SERVER_ONLY_SCOPE = /^(mail\.|https:\/\/vault\.azure\.net)/i;
+/** Bind addresses meaning "every interface". */
+const ALL_INTERFACES = new Set(['0.0.0.0', '::', '[::]', '0:0:0:0:0:0:0:0', '*']);
 
 
 
@@ -52,6 +55,24 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const secureCookies = e.COOKIE_SECURE ?? publicUrl.startsWith('https://');
   if (production && !publicUrl.startsWith('https://')) problems.push('PUBLIC_URL: must be https:// in production');
+  if (production && e.COOKIE_SECURE === false && publicUrl.startsWith('https://')) {
+    problems.push('COOKIE_SECURE: false is refused in production with an https PUBLIC_URL (the session cookie would also travel over plain http); remove the setting');
+  }
+  const host = e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1');
+  const warnings: string[] = [];
+  if (e.TRUST_PROXY && ALL_INTERFACES.has(host)) {
+    warnings.push(
+      `TRUST_PROXY=true while listening on all interfaces (HOST=${host}): any client that reaches this port directly can forge X-Forwarded-For and evade the per-IP rate limits. Bind HOST to the interface only your proxy reaches, or firewall the port.`,
+    );
+  }
+  const timeouts = {
+    headersMs: e.SERVER_HEADERS_TIMEOUT_MS ?? 20_000,
+    requestMs: e.SERVER_REQUEST_TIMEOUT_MS ?? 30_000,
+    keepAliveMs: e.SERVER_KEEP_ALIVE_TIMEOUT_MS ?? 5_000,
+  };
+  if (timeouts.headersMs > timeouts.requestMs) {
+    problems.push(`SERVER_HEADERS_TIMEOUT_MS: ${timeouts.headersMs} must not exceed SERVER_REQUEST_TIMEOUT_MS (${timeouts.requestMs})`);
+  }
 
   const emulatorPorts = {
     entra: e.EMULATOR_ENTRA_PORT ?? EMULATOR_DEFAULTS.ports.entra,
@@ -84,17 +105,22 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       sessionKeys = [randomBytes(32).toString('base64url')];
       keysEphemeral = true;
     } else {
-      problems.push(
-        `SESSION_KEYS: required${emu ? ' with STORE=redis (every instance must share the same keys)' : ''}, comma-separated, each at least 32 characters (e.g. \`openssl rand -base64 48\`)`,
-      );
+      const why = production
+        ? 'in production (random per-run keys would sign everyone out at every restart and differ between instances)'
+        : emu
+          ? 'with STORE=redis (every instance must share the same keys)'
+          : 'with AUTH_MODE=entra';
+      problems.push(`SESSION_KEYS: required ${why}, comma-separated, each at least 32 characters (e.g. \`openssl rand -base64 48\`)`);
     }
   }
   sessionKeys.forEach((k, i) => {
     if (k.length < 32) problems.push(`SESSION_KEYS: key #${i + 1} is ${k.length} characters; each key needs at least 32`);
+    const weakness = production && !keysEphemeral ? sessionKeyWeakness(k) : null;
+    if (weakness) problems.push(`SESSION_KEYS: key #${i + 1} ${weakness}; use a random key (e.g. \`openssl rand -base64 48\`)`);
   });
 
   const store = resolveStore(e, problems);
-  const encryptionKeys = resolveCacheKeys(e.TOKEN_CACHE_KEYS, sessionKeys, problems);
+  const encryptionKeys = resolveCacheKeys(e.TOKEN_CACHE_KEYS, sessionKeys, problems, production);
 
   const keyVaultUrl = e.KEY_VAULT_URL ?? (emu ? `https://${emuHost}:${emulatorPorts.keyVault}` : undefined);
   const secretNames = e.KEY_VAULT_SECRET_NAMES ?? (emu ? [EMULATOR_DEFAULTS.keyVaultSecretName] : []);
@@ -110,13 +136,15 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
   const config: Config = {
     mode,
     production,
+    warnings,
     server: {
-      host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+      host,
       port,
       publicUrl,
       trustProxy: e.TRUST_PROXY ?? false,
       proxyHops: e.PROXY_HOPS ?? 1,
       clientDistDir: resolve(rootDir, e.CLIENT_DIST_DIR ?? 'dist/client'),
+      timeouts,
     },
     entra: {
       instance,
@@ -222,7 +250,7 @@ function resolveStore(e: Env, problems: string[]): StoreConfig {
   };
 }
 
-function resolveCacheKeys(given: string[] | undefined, sessionKeys: string[], problems: string[]): Buffer[] {
+function resolveCacheKeys(given: string[] | undefined, sessionKeys: string[], problems: string[], production: boolean): Buffer[] {
   if (given && given.length) {
     return given.flatMap((k, i) => {
       const buf = Buffer.from(k, 'base64');
@@ -230,6 +258,8 @@ function resolveCacheKeys(given: string[] | undefined, sessionKeys: string[], pr
         problems.push(`TOKEN_CACHE_KEYS: key #${i + 1} must be 32 bytes, base64-encoded (e.g. \`openssl rand -base64 32\`)`);
         return [];
       }
+      const weakness = production ? binaryKeyWeakness(buf) : null;
+      if (weakness) problems.push(`TOKEN_CACHE_KEYS: key #${i + 1} ${weakness}; use \`openssl rand -base64 32\``);
       return [buf];
     });
   }

@@ -12,6 +12,8 @@ export interface Config {
   /** `emulator`: the local stand-in for Entra ID, Graph, managed identity and Key Vault; `entra`: the real services. */
   mode: 'emulator' | 'entra';
   production: boolean;
+  /** Settings that are allowed but risky; logged loudly when the server starts. */
+  warnings: string[];
   server: {
     host: string;
     port: number;
@@ -23,6 +25,8 @@ export interface Config {
     proxyHops: number;
     /** Where the built SPA lives (index.html and assets). */
     clientDistDir: string;
+    /** Slow clients are dropped: whole headers within headersMs, the whole request within requestMs, idle keep-alive after keepAliveMs. */
+    timeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
   };
   entra: {
     /** Authority host base, e.g. https://login.microsoftonline.com (national clouds: their own host). */

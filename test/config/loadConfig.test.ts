@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '../../config/loadConfig';
 import { EMULATOR_DEFAULTS } from '../../config/emulatorDefaults';
 
@@ -94,5 +94,68 @@ describe('loadConfig', () => {
     const c = loadConfig({ ...entraEnv, SESSION_KEYS: `${KEY},${'j'.repeat(32)}` });
     expect(c.tokenCache.encryptionKeys).to.have.length(2);
     expect(c.tokenCache.encryptionKeys[0]!.length).to.equal(32);
+  });
+
+  describe('production footguns', () => {
+    const RANDOM_KEY = 'q7Rk2mXv9LpT4wZs8NcY1bHf6JdG3aEu5VnKiOxPrQ';
+    const prod = { ...entraEnv, NODE_ENV: 'production', PUBLIC_URL: 'https://app.example.com', SESSION_KEYS: RANDOM_KEY };
+
+    it('accepts a production configuration with random keys, hex ones included', () => {
+      expect(loadConfig(prod).production).to.equal(true);
+      for (let i = 0; i < 200; i++) {
+        const hex = randomBytes(16 + (i % 17)).toString('hex');
+        const b64 = randomBytes(24 + (i % 24)).toString('base64');
+        expect(() => loadConfig({ ...prod, SESSION_KEYS: `${hex},${b64}`, TOKEN_CACHE_KEYS: randomBytes(32).toString('base64') }), `${hex} ${b64}`).not.to.throw();
+      }
+    });
+
+    it('refuses COOKIE_SECURE=false with an https PUBLIC_URL', () => {
+      expect(problemsOf({ ...prod, COOKIE_SECURE: 'false' })).to.deep.equal([
+        'COOKIE_SECURE: false is refused in production with an https PUBLIC_URL (the session cookie would also travel over plain http); remove the setting',
+      ]);
+      expect(loadConfig({ ...prod, NODE_ENV: 'development', COOKIE_SECURE: 'false' }).session.secureCookies).to.equal(false);
+    });
+
+    it('refuses obviously weak session and token-cache keys', () => {
+      const weak = ['k'.repeat(40), 'abcdabcdabcdabcdabcdabcdabcdabcdabcd', 'abcdefghijklmnopqrstuvwxyz0123456789', 'changeme-changeme-please-7Hq2xZ9!kL4', '0123456789012345678901234567890123456789', 'Pa55word-Pa55word-Pa55word-Pa55word-Pa55'];
+      for (const key of weak) {
+        const problems = problemsOf({ ...prod, SESSION_KEYS: `${RANDOM_KEY},${key}` });
+        expect(problems, key).to.have.length(1);
+        expect(problems[0], key).to.match(/^SESSION_KEYS: key #2 .*use a random key/);
+      }
+      expect(problemsOf({ ...prod, TOKEN_CACHE_KEYS: Buffer.alloc(32).toString('base64') })[0]).to.match(/^TOKEN_CACHE_KEYS: key #1 has only 1 distinct bytes/);
+      // Outside production the same keys are allowed (tests, local runs).
+      expect(() => loadConfig({ ...entraEnv, SESSION_KEYS: 'k'.repeat(40) })).not.to.throw();
+    });
+
+    it('names the real reason when SESSION_KEYS is missing in production, whatever the store', () => {
+      for (const env of [{ NODE_ENV: 'production' }, { ...prod, SESSION_KEYS: '' }, { ...prod, SESSION_KEYS: '', STORE: 'redis', REDIS_URL: 'redis://r:6379' }]) {
+        const missing = problemsOf(env).find((p) => p.startsWith('SESSION_KEYS'));
+        expect(missing).to.match(/^SESSION_KEYS: required in production \(/);
+        expect(missing).not.to.contain('STORE=redis');
+      }
+      expect(problemsOf({ STORE: 'redis', REDIS_URL: 'redis://r:6379' })).to.deep.equal([
+        'SESSION_KEYS: required with STORE=redis (every instance must share the same keys), comma-separated, each at least 32 characters (e.g. `openssl rand -base64 48`)',
+      ]);
+    });
+
+    it('warns about TRUST_PROXY=true on every interface, not on a specific one', () => {
+      for (const host of ['0.0.0.0', '::', undefined]) {
+        const c = loadConfig({ ...prod, TRUST_PROXY: 'true', ...(host ? { HOST: host } : {}) });
+        expect(c.warnings.join('\n'), String(host)).to.match(/TRUST_PROXY=true while listening on all interfaces .*forge X-Forwarded-For/);
+      }
+      expect(loadConfig({ ...prod, TRUST_PROXY: 'true', HOST: '10.0.0.5' }).warnings).to.deep.equal([]);
+      expect(loadConfig({ ...prod, HOST: '0.0.0.0' }).warnings).to.deep.equal([]);
+    });
+  });
+
+  it('reads the HTTP server timeouts, with defaults, and refuses a headers timeout longer than the request timeout', () => {
+    expect(loadConfig({}).server.timeouts).to.deep.equal({ headersMs: 20_000, requestMs: 30_000, keepAliveMs: 5_000 });
+    const c = loadConfig({ SERVER_HEADERS_TIMEOUT_MS: '5000', SERVER_REQUEST_TIMEOUT_MS: '8000', SERVER_KEEP_ALIVE_TIMEOUT_MS: '65000' });
+    expect(c.server.timeouts).to.deep.equal({ headersMs: 5_000, requestMs: 8_000, keepAliveMs: 65_000 });
+    expect(problemsOf({ SERVER_HEADERS_TIMEOUT_MS: '9000', SERVER_REQUEST_TIMEOUT_MS: '8000' })).to.deep.equal([
+      'SERVER_HEADERS_TIMEOUT_MS: 9000 must not exceed SERVER_REQUEST_TIMEOUT_MS (8000)',
+    ]);
+    expect(problemsOf({ SERVER_HEADERS_TIMEOUT_MS: '10' })[0]).to.match(/^SERVER_HEADERS_TIMEOUT_MS: must be at least 1000/);
   });
 });
