@@ -31,8 +31,9 @@ export default (env: Record<string, string | boolean | undefined>, argv: { mode?
       assetModuleFilename: `assets/[name]${hashed}[ext]`,
       clean: true,
     },
-    // No eval-based maps: they would need 'unsafe-eval', which the BFF's CSP rightly refuses.
-    devtool: production ? 'source-map' : 'cheap-module-source-map',
+    // No eval-based maps: they would need 'unsafe-eval', which the BFF's CSP rightly refuses. Production maps are
+    // hidden (no sourceMappingURL; for an error tracker) and the BFF never serves *.map.
+    devtool: production ? 'hidden-source-map' : 'cheap-module-source-map',
     resolve: { extensions: ['.tsx', '.ts', '.js', '.mjs'] },
     module: {
       rules: [

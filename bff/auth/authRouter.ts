@@ -26,6 +26,8 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
   const router = new Router({ prefix: '/auth' });
   const signInLimit = createRateLimit({ pointsPerMinute: deps.rateLimit.signInPerMinute, name: 'signin' });
   const callbackLimit = createRateLimit({ pointsPerMinute: deps.rateLimit.callbackPerMinute, name: 'callback' });
+  // The iframe carries no cookie, so anyone can call it: cap guessing sids and the store work it costs, per client IP.
+  const frontChannelLimit = createRateLimit({ pointsPerMinute: deps.rateLimit.callbackPerMinute, name: 'frontchannel-logout', what: 'sign-out requests' });
   // Every new tab of a signed-in user takes this route: limit per user (and IP), so colleagues behind one NAT don't share it.
   const freshCodeLimit = createRateLimit({
     pointsPerMinute: deps.rateLimit.signInPerMinute,
@@ -99,7 +101,7 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
   // Front-channel logout: the authority's sign-out page loads this in a hidden iframe with the Entra session id, so
   // signing out elsewhere (another app, the account portal) ends this BFF session and drops the user's server tokens.
   // The iframe is cross-site, so the session cookie is not sent; the sid index finds the session instead.
-  router.get('/frontchannel-logout', async (ctx) => {
+  router.get('/frontchannel-logout', frontChannelLimit, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.remove('X-Frame-Options');
     ctx.set('Content-Security-Policy', `default-src 'none'; frame-ancestors ${new URL(deps.entra.authority).origin}`);

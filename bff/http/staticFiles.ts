@@ -1,4 +1,5 @@
-// Serves the built SPA's files from one folder: no directory listing, no traversal, long caching for hashed names.
+// Serves the built SPA's files from one folder: no directory listing, no traversal, no source maps, long caching
+// for hashed names.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
@@ -16,7 +17,8 @@ export function createStaticFiles(rootDir: string) {
     } catch {
       return next();
     }
-    if (rel.includes('\0')) return next();
+    // Source maps stay private (they hold the original sources); the build keeps them for an error tracker only.
+    if (rel.includes('\0') || rel.toLowerCase().endsWith('.map')) return next();
     const file = normalize(join(root, rel));
     if (!file.startsWith(root)) return next();
     const info = await stat(file).catch(() => null);
