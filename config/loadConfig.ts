@@ -3,6 +3,7 @@ import { X509Certificate, createHash, hkdfSync, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { envSchema, type Env } from './envSchema';
+import { authModeOf } from './authMode';
 import { EMULATOR_DEFAULTS } from './emulatorDefaults';
 import { binaryKeyWeakness, sessionKeyWeakness } from './secretStrength';
 import type { ClientCredential, Config, StoreConfig } from './types';
@@ -46,7 +47,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
   }
   const e = parsed.data;
   const problems: string[] = [];
-  const mode = e.AUTH_MODE ?? (e.ENTRA_CLIENT_ID ? 'entra' : 'emulator');
+  const mode = authModeOf(env) === 'entra' ? 'entra' : 'emulator'; // AUTH_MODE itself was validated by the schema
   const emu = mode === 'emulator';
   const production = e.NODE_ENV === 'production';
   if (emu && production) problems.push('AUTH_MODE: the emulator is for development and tests; set AUTH_MODE=entra in production');

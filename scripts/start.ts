@@ -1,6 +1,6 @@
 // npm start / npm run dev: builds the SPA when it is stale, starts the local emulator (unless real Entra settings are
 // configured) and the BFF, prints where to go and who to sign in as; Ctrl-C stops everything cleanly.
-//   tsx scripts/withEmulatorCa.ts tsx scripts/start.ts [--dev]
+//   tsx scripts/withEmulatorCa.ts --dotenv .env tsx scripts/start.ts [--dev]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
