@@ -4,7 +4,6 @@ import compose from 'koa-compose';
 import { createApiRouters } from './api/apiRouters';
 import { createAuthRouter } from './auth/authRouter';
 import { createBootstrapRouter } from './bootstrap/bootstrapRouter';
-import { createIndexTemplateSource, type IndexTemplateSource } from './bootstrap/indexTemplate';
 import { CookieSigner } from './http/cookieSigner';
 import { createCsrfGuard } from './http/csrf';
 import { createErrorHandler } from './http/errorHandler';
@@ -16,12 +15,7 @@ import { createStaticFiles } from './http/staticFiles';
 import type { Services } from './services';
 import { createSessionMiddleware } from './session/createSessionMiddleware';
 
-export interface AppOptions {
-  /** Overrides where index.html comes from (tests). */
-  indexTemplate?: IndexTemplateSource;
-}
-
-export function createApp(services: Services, options: AppOptions = {}): Koa {
+export function createApp(services: Services): Koa {
   const { config, log, stores } = services;
   // maxIpsCount: read the client IP from the right of X-Forwarded-For (the leftmost entry is the client's to forge).
   const app = new Koa({ proxy: config.server.trustProxy, maxIpsCount: config.server.proxyHops });
@@ -33,29 +27,10 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
   const jsonBody = createJsonBody({ limit: '100kb' });
 
   const routers = [
-    createAuthRouter({
-      entra: config.entra,
-      msalFactory: services.msalFactory,
-      loginTransactions: services.loginTransactions,
-      spaCodes: stores.spaCodes,
-      sidIndex: stores.sidIndex,
-      absoluteSessionMs: config.session.absoluteTimeoutMs,
-      sessions: stores.sessions,
-      rateLimit: config.rateLimit,
-      tokenCacheStore: stores.tokenCache,
-      authorityMetadata: services.authorityMetadata,
-      log,
-    }),
+    createAuthRouter(services),
     ...createApiRouters(services),
     // Last: it answers every remaining HTML navigation with the SPA.
-    createBootstrapRouter({
-      entra: config.entra,
-      graphBaseUrl: config.graph.baseUrl,
-      spaCodes: stores.spaCodes,
-      authorityMetadata: services.authorityMetadata,
-      indexTemplate: options.indexTemplate ?? createIndexTemplateSource(config.server.clientDistDir),
-      session: config.session,
-    }),
+    createBootstrapRouter(services),
   ];
 
   app.use(createRequestContext(log));
@@ -64,7 +39,7 @@ export function createApp(services: Services, options: AppOptions = {}): Koa {
   app.use(createErrorHandler(log));
   if (config.session.secureCookies) app.use(secureCookiesBehindTls);
   app.use(createStaticFiles(config.server.clientDistDir));
-  app.use(createHealthRouter(stores.readiness).routes());
+  app.use(createHealthRouter(services).routes());
   app.use(createSessionMiddleware(app, config.session, stores.sessions));
   app.use(onPath(/^\/api(\/|$)/, compose<Koa.ParameterizedContext>([csrfGuard, jsonBody])));
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());

@@ -1,32 +1,19 @@
-// Builds the BFF's services from config and storage backends (the wiring both main.ts and tests use).
+// Builds the BFF's services from config and storage backends: every client, built once (the wiring main.ts and tests use).
 import type { Config } from '../config/types';
 import { createAuthorityMetadataSource, type AuthorityMetadataSource } from './auth/authorityMetadata';
-import { createLoginTransactions, type LoginTransaction, type LoginTransactions } from './auth/loginTransactions';
+import { createLoginTransactions, type LoginTransactions } from './auth/loginTransactions';
 import { createMsalClientFactory, type MsalClientFactory } from './auth/msalClientFactory';
 import { MsalNetworkClient } from './auth/networkClient';
 import { createTokenService, type TokenService } from './auth/tokenService';
-import type { SpaCodeGrant } from './bootstrap/buildBootstrap';
+import { createIndexTemplateSource, type IndexTemplateSource } from './bootstrap/indexTemplate';
 import { createFetchWithDeadline, type FetchWithDeadline } from './downstream/fetchWithDeadline';
-import type { ManagedIdentityTokenProvider } from './downstream/managedIdentity';
-import type { ReadinessCheck } from './http/healthRouter';
+import { createGraphClient, type GraphClient } from './downstream/graphClient';
+import { createKeyVaultClient, type KeyVaultClient } from './downstream/keyVaultClient';
+import { createManagedIdentityTokenProvider, type ManagedIdentityTokenProvider } from './downstream/managedIdentity';
 import type { Logger } from './http/logger';
-import type { SessionStore } from './session/sessionStore';
-import type { OneTimeStore } from './store/oneTimeStore';
-import type { TokenCacheStore } from './tokenCache/tokenCacheStore';
-import type { SidIndexEntry } from './session/sessionAccess';
+import type { Stores } from './store/stores';
 
-/** The storage backends: memory by default, Redis when several instances share state. */
-export interface Stores {
-  sessions: SessionStore;
-  tokenCache: TokenCacheStore;
-  loginTransactions: OneTimeStore<LoginTransaction>;
-  spaCodes: OneTimeStore<SpaCodeGrant>;
-  /** Entra session id (`sid`) → the BFF session and partition it signed in, for front-channel logout. */
-  sidIndex: OneTimeStore<SidIndexEntry>;
-  /** Readiness probes for /readyz (e.g. Redis PING). */
-  readiness: Record<string, ReadinessCheck>;
-  close(): Promise<void>;
-}
+export type { Stores } from './store/stores';
 
 export interface Services {
   config: Readonly<Config>;
@@ -37,8 +24,14 @@ export interface Services {
   msalFactory: MsalClientFactory;
   loginTransactions: LoginTransactions;
   tokenService: TokenService;
-  /** Overrides the managed-identity token provider /api/secret uses (tests); built from config when absent. */
-  managedIdentity?: ManagedIdentityTokenProvider;
+  /** Microsoft Graph with the user's server-side token (mail). */
+  graph: GraphClient;
+  /** Key Vault; null when keyVault.url is not configured. */
+  keyVault: KeyVaultClient | null;
+  /** The app's managed identity (app-level tokens for Key Vault). */
+  managedIdentity: ManagedIdentityTokenProvider;
+  /** The built SPA's index.html (null until `npm run build`). */
+  indexTemplate: IndexTemplateSource;
 }
 
 export function createServices(input: {
@@ -50,6 +43,7 @@ export function createServices(input: {
 }): Services {
   const { config, log, stores } = input;
   const fetchWithDeadline = createFetchWithDeadline(config.http.timeoutMs, input.fetchImpl);
+  const downstream = { fetchWithDeadline, log };
   const authorityMetadata = createAuthorityMetadataSource({
     authority: config.entra.authority,
     configured: config.entra.authorityMetadata,
@@ -77,5 +71,14 @@ export function createServices(input: {
     msalFactory,
     loginTransactions,
     tokenService: createTokenService(msalFactory),
+    graph: createGraphClient({ ...downstream, baseUrl: config.graph.baseUrl }),
+    keyVault: config.keyVault.url ? createKeyVaultClient({ ...downstream, vaultUrl: config.keyVault.url }) : null,
+    managedIdentity: createManagedIdentityTokenProvider({
+      clientId: config.keyVault.managedIdentityClientId,
+      networkClient: new MsalNetworkClient(fetchWithDeadline),
+      timeoutMs: config.http.timeoutMs,
+      log,
+    }),
+    indexTemplate: createIndexTemplateSource(config.server.clientDistDir),
   };
 }

@@ -8,6 +8,7 @@ import type { TokenService } from '../auth/tokenService';
 import type { GraphClient } from '../downstream/graphClient';
 import { AppError, BadRequestError } from '../http/errors';
 import type { Logger } from '../http/logger';
+import type { Services } from '../services';
 import { graphAsUser } from './graphAsUser';
 import { requireUser } from './requireUser';
 
@@ -17,7 +18,9 @@ export const MAIL_SEND_SCOPES = ['Mail.Send'];
 const MAIL_PAGE = '/mail';
 const SEND_PAGE = '/mail/send';
 
-export interface MailRouterDeps {
+export type MailRouterServices = Pick<Services, 'config' | 'log' | 'tokenService' | 'graph'>;
+
+interface MailRouterDeps {
   tokenService: TokenService;
   graph: GraphClient;
   entra: Pick<Config['entra'], 'consentScopes'>;
@@ -59,7 +62,8 @@ const sendMailBody = z.strictObject({
   body: z.string({ error: 'body is required' }).min(1, 'body must not be empty').max(20_000, 'body may be at most 20000 characters'),
 });
 
-export function createMailRouter(deps: MailRouterDeps): Router {
+export function createMailRouter(services: MailRouterServices): Router {
+  const deps: MailRouterDeps = { tokenService: services.tokenService, graph: services.graph, entra: services.config.entra, log: services.log };
   const router = new Router();
 
   router.get('/api/mail', async (ctx) => {

@@ -6,9 +6,12 @@ import { KEY_VAULT_RESOURCE, type KeyVaultClient } from '../downstream/keyVaultC
 import type { ManagedIdentityTokenProvider } from '../downstream/managedIdentity';
 import { AppError, BadRequestError } from '../http/errors';
 import type { Logger } from '../http/logger';
+import type { Services } from '../services';
 import { requireUser } from './requireUser';
 
-export interface SecretRouterDeps {
+export type SecretRouterServices = Pick<Services, 'config' | 'log' | 'keyVault' | 'managedIdentity'>;
+
+interface SecretRouterDeps {
   keyVault: Config['keyVault'];
   /** Null when keyVault.url is not configured. */
   vault: KeyVaultClient | null;
@@ -16,7 +19,13 @@ export interface SecretRouterDeps {
   log: Logger;
 }
 
-export function createSecretRouter(deps: SecretRouterDeps): Router {
+export function createSecretRouter(services: SecretRouterServices): Router {
+  const deps: SecretRouterDeps = {
+    keyVault: services.config.keyVault,
+    vault: services.keyVault,
+    managedIdentity: services.managedIdentity,
+    log: services.log,
+  };
   const router = new Router();
 
   router.get('/api/secret', async (ctx) => {

@@ -1,16 +1,13 @@
 // GET /api/session: the session state every open tab follows (signed in, expiry, sign-out URL); never tokens.
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { Config } from '../../config/types';
 import type { SessionResponse } from '../../shared-types/api';
 import { BadRequestError } from '../http/errors';
+import type { Services } from '../services';
 import { getSignOutToken, getUser } from '../session/sessionAccess';
 import { extendSession, getSessionExpiry, holdSessionExpiry, secondsUntil } from '../session/sessionExpiry';
 
-export interface SessionRouterDeps {
-  session: Pick<Config['session'], 'idleTimeoutMs' | 'absoluteTimeoutMs'>;
-  now?: () => number;
-}
+export type SessionRouterServices = Pick<Services, 'config'>;
 
 /** `slide` defaults to false: reading the session must never keep it alive (a polling tab would otherwise). */
 function parseSlide(raw: unknown): boolean {
@@ -23,9 +20,10 @@ export function signOutUrl(token: string | null): string | null {
   return token ? `/auth/signout?token=${encodeURIComponent(token)}` : null;
 }
 
-export function createSessionRouter(deps: SessionRouterDeps): Router {
+export function createSessionRouter(services: SessionRouterServices, options: { now?: () => number } = {}): Router {
+  const deps = { session: services.config.session };
   const router = new Router();
-  const now = deps.now ?? Date.now;
+  const now = options.now ?? Date.now;
   router.get('/api/session', (ctx: Context) => {
     const slide = parseSlide(ctx.query.slide);
     ctx.set('Cache-Control', 'no-store');

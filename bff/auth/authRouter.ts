@@ -5,6 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../config/types';
 import { BadRequestError, CsrfError, UpstreamError } from '../http/errors';
 import { clearSession, getSignOutToken, getUser } from '../session/sessionAccess';
+import type { Services } from '../services';
 import type { TokenCacheStore } from '../tokenCache/tokenCacheStore';
 import type { SessionStore } from '../session/sessionStore';
 import type { AuthorityMetadataSource } from './authorityMetadata';
@@ -12,7 +13,9 @@ import { completeAuthorization, redirectToAuthority, type AuthorizeDeps } from '
 import { parseReturnTo } from './returnTo';
 import { createRateLimit } from '../http/rateLimit';
 
-export interface AuthRouterDeps extends AuthorizeDeps {
+export type AuthRouterServices = Pick<Services, 'config' | 'log' | 'stores' | 'msalFactory' | 'loginTransactions' | 'authorityMetadata'>;
+
+interface AuthRouterDeps extends AuthorizeDeps {
   rateLimit: Config['rateLimit'];
   tokenCacheStore: TokenCacheStore;
   sessions: SessionStore;
@@ -22,7 +25,21 @@ export interface AuthRouterDeps extends AuthorizeDeps {
 
 const MAX_CLAIMS_LENGTH = 4096;
 
-export function createAuthRouter(deps: AuthRouterDeps): Router {
+export function createAuthRouter(services: AuthRouterServices): Router {
+  const { config, stores } = services;
+  const deps: AuthRouterDeps = {
+    entra: config.entra,
+    msalFactory: services.msalFactory,
+    loginTransactions: services.loginTransactions,
+    spaCodes: stores.spaCodes,
+    sidIndex: stores.sidIndex,
+    absoluteSessionMs: config.session.absoluteTimeoutMs,
+    sessions: stores.sessions,
+    rateLimit: config.rateLimit,
+    tokenCacheStore: stores.tokenCache,
+    authorityMetadata: services.authorityMetadata,
+    log: services.log,
+  };
   const router = new Router({ prefix: '/auth' });
   const signInLimit = createRateLimit({ pointsPerMinute: deps.rateLimit.signInPerMinute, name: 'signin' });
   const callbackLimit = createRateLimit({ pointsPerMinute: deps.rateLimit.callbackPerMinute, name: 'callback' });

@@ -10,10 +10,13 @@ import { getSignOutToken, getUser, isSpaCodeUnavailable, takeSpaCodeRef } from '
 import { getSessionExpiry, renewsOnThisRequest, secondsUntil } from '../session/sessionExpiry';
 import type { OneTimeStore } from '../store/oneTimeStore';
 import { buildBootstrap, type SpaCodeGrant } from './buildBootstrap';
+import type { Services } from '../services';
 import type { IndexTemplateSource } from './indexTemplate';
 import { renderBootstrapElement } from './serializeBootstrap';
 
-export interface BootstrapDeps {
+export type BootstrapRouterServices = Pick<Services, 'config' | 'stores' | 'authorityMetadata' | 'indexTemplate'>;
+
+interface BootstrapDeps {
   entra: Config['entra'];
   graphBaseUrl: string;
   spaCodes: OneTimeStore<SpaCodeGrant>;
@@ -81,7 +84,15 @@ function isDocumentLoad(ctx: Context): boolean {
   return ctx.method === 'GET' && ctx.get('Accept').includes('text/html') && (dest === '' || dest === 'document') && !/prefetch/i.test(purpose);
 }
 
-export function createBootstrapRouter(deps: BootstrapDeps): Router {
+export function createBootstrapRouter(services: BootstrapRouterServices): Router {
+  const deps: BootstrapDeps = {
+    entra: services.config.entra,
+    graphBaseUrl: services.config.graph.baseUrl,
+    spaCodes: services.stores.spaCodes,
+    authorityMetadata: services.authorityMetadata,
+    indexTemplate: services.indexTemplate,
+    session: services.config.session,
+  };
   const router = new Router();
 
   router.get('/api/bootstrap', async (ctx) => {

@@ -1,9 +1,11 @@
 // /healthz: the process is up. /readyz: its dependencies (session/token stores) answer, so it can take traffic.
 import Router from '@koa/router';
+import type { Services } from '../services';
 
 export type ReadinessCheck = () => Promise<void>;
 
-export function createHealthRouter(checks: Record<string, ReadinessCheck>): Router {
+export function createHealthRouter(services: Pick<Services, 'stores'>): Router {
+  const checks = services.stores.readiness;
   const router = new Router();
   router.get('/healthz', (ctx) => {
     ctx.set('Cache-Control', 'no-store');

@@ -1,6 +1,6 @@
 // The in-process storage backends (the default for one BFF instance and for `npm start`).
 import type { Config } from '../../config/types';
-import type { Stores } from '../services';
+import type { Stores } from './stores';
 import { MemorySessionStore } from '../session/sessionStore';
 import { MemoryTokenCacheStore } from '../tokenCache/tokenCacheStore';
 import { MemoryOneTimeStore } from './oneTimeStore';

@@ -3,7 +3,7 @@ import type { Config } from '../../config/types';
 import type { LoginTransaction } from '../auth/loginTransactions';
 import type { SpaCodeGrant } from '../bootstrap/buildBootstrap';
 import { createLogger, type Logger } from '../http/logger';
-import type { Stores } from '../services';
+import type { Stores } from './stores';
 import { RedisSessionStore } from '../session/redisSessionStore';
 import type { SidIndexEntry } from '../session/sessionAccess';
 import { CacheCipher } from '../tokenCache/cacheEncryption';

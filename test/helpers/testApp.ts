@@ -7,8 +7,9 @@ import type { Config } from '../../config/types';
 import { createApp } from '../../bff/app';
 import { compileIndexTemplate } from '../../bff/bootstrap/indexTemplate';
 import { createLogger, type Logger } from '../../bff/http/logger';
-import { createServices, type Services, type Stores } from '../../bff/services';
+import { createServices, type Services } from '../../bff/services';
 import { createMemoryStores } from '../../bff/store/memoryStores';
+import type { Stores } from '../../bff/store/stores';
 import type { BootstrapPayload } from '../../shared-types/bootstrap';
 import { BOOTSTRAP_PLACEHOLDER } from '../../shared-types/bootstrap';
 import { AUTHORITY, CLIENT_ID, CLIENT_SECRET, INSTANCE, METADATA_PATH, TENANT_ID, TOKEN_PATH, openIdConfiguration, tokenResponse, type TestUser } from './entraFixtures';
@@ -45,16 +46,16 @@ export function buildTestApp(
     stores?: Stores;
     indexHtml?: string;
     log?: Logger;
-    /** Swaps a service (e.g. the managed-identity provider) before the app is built. */
+    /** Swaps any service or client (e.g. the managed-identity provider, Graph) before the app is built. */
     adjustServices?: (services: Services) => Services;
   } = {},
 ): TestApp {
   const config = options.config ?? testConfig();
   const stores = options.stores ?? createMemoryStores(config);
-  const base = createServices({ config, log: options.log ?? createLogger('silent'), stores });
-  const services = options.adjustServices ? options.adjustServices(base) : base;
   const template = compileIndexTemplate(options.indexHtml ?? INDEX_HTML);
-  const app = createApp(services, { indexTemplate: { get: async () => template } });
+  const base: Services = { ...createServices({ config, log: options.log ?? createLogger('silent'), stores }), indexTemplate: { get: async () => template } };
+  const services = options.adjustServices ? options.adjustServices(base) : base;
+  const app = createApp(services);
   const server = app.callback();
   return { services, server, agent: () => request.agent(server) };
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
-import type { Stores } from '../../../bff/services';
+import type { Stores } from '../../../bff/store/stores';
 import { createRedisStores } from '../../../bff/store/redisStores';
 import { deleteKeysWithPrefix, openInspector, redisTestConfig, requireRedis, uniqueKeyPrefix } from '../../helpers/redis';
 
