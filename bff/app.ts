@@ -5,6 +5,7 @@ import { createApiRouters } from './api/apiRouters';
 import { createAuthRouter } from './auth/authRouter';
 import { createBootstrapRouter } from './bootstrap/bootstrapRouter';
 import { CookieSigner } from './http/cookieSigner';
+import type { AppContext, AppState } from './http/appState';
 import { createCsrfGuard } from './http/csrf';
 import { createErrorHandler } from './http/errorHandler';
 import { createHealthRouter } from './http/healthRouter';
@@ -18,7 +19,7 @@ import { createSessionMiddleware } from './session/createSessionMiddleware';
 export function createApp(services: Services): Koa {
   const { config, log, stores } = services;
   // maxIpsCount: read the client IP from the right of X-Forwarded-For (the leftmost entry is the client's to forge).
-  const app = new Koa({ proxy: config.server.trustProxy, maxIpsCount: config.server.proxyHops });
+  const app = new Koa<AppState>({ proxy: config.server.trustProxy, maxIpsCount: config.server.proxyHops });
   // koa's typings say string[]; cookies also accepts any object with Keygrip's sign/verify/index.
   app.keys = new CookieSigner(config.session.keys) as unknown as string[];
   app.silent = true; // errors are logged by errorHandler, with secrets redacted
@@ -41,7 +42,7 @@ export function createApp(services: Services): Koa {
   app.use(createStaticFiles(config.server.clientDistDir));
   app.use(createHealthRouter(services).routes());
   app.use(createSessionMiddleware(app, config.session, stores.sessions));
-  app.use(onPath(/^\/api(\/|$)/, compose<Koa.ParameterizedContext>([csrfGuard, jsonBody])));
+  app.use(onPath(/^\/api(\/|$)/, compose<AppContext>([csrfGuard, jsonBody])));
   for (const r of routers) app.use(r.routes()).use(r.allowedMethods());
   return app;
 }

@@ -1,13 +1,14 @@
 // GET /api/mail (Mail.Read) and POST /api/mail/send (Mail.Send, incremental consent) with the server-side Graph token.
 import Router from '@koa/router';
-import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Config } from '../../config/types';
 import type { MailListResponse, SendMailResponse } from '../../shared-types/api';
 import type { TokenService } from '../auth/tokenService';
 import type { GraphClient } from '../downstream/graphClient';
-import { AppError, BadRequestError } from '../http/errors';
+import type { AppState } from '../http/appState';
+import { AppError } from '../http/errors';
 import type { Logger } from '../http/logger';
+import { parseOrThrow, single } from '../http/validate';
 import type { Services } from '../services';
 import { graphAsUser } from './graphAsUser';
 import { requireUser } from './requireUser';
@@ -64,12 +65,12 @@ const sendMailBody = z.strictObject({
 
 export function createMailRouter(services: MailRouterServices): Router {
   const deps: MailRouterDeps = { tokenService: services.tokenService, graph: services.graph, entra: services.config.entra, log: services.log };
-  const router = new Router();
+  const router = new Router<AppState>();
 
   router.get('/api/mail', async (ctx) => {
     const user = requireUser(ctx);
     const query = parseOrThrow(mailQuery, { top: single(ctx.query.top), skip: single(ctx.query.skip) }, 'invalid_query');
-    const page = await graphAsUser(deps, { user, scopes: MAIL_READ_SCOPES, returnTo: MAIL_PAGE, requestId: requestIdOf(ctx) }, (token) =>
+    const page = await graphAsUser(deps, { user, scopes: MAIL_READ_SCOPES, returnTo: MAIL_PAGE, requestId: ctx.state.requestId }, (token) =>
       deps.graph.listMessages(token, query),
     );
     const nextSkip = page.nextSkip !== null && page.nextSkip <= 10_000 ? page.nextSkip : null;
@@ -84,10 +85,10 @@ export function createMailRouter(services: MailRouterServices): Router {
       throw new AppError(415, 'unsupported_media_type', 'Send the message as JSON (Content-Type: application/json).');
     }
     const mail = parseOrThrow(sendMailBody, (ctx.request as { body?: unknown }).body, 'invalid_request');
-    await graphAsUser(deps, { user, scopes: MAIL_SEND_SCOPES, returnTo: SEND_PAGE, requestId: requestIdOf(ctx) }, (token) =>
+    await graphAsUser(deps, { user, scopes: MAIL_SEND_SCOPES, returnTo: SEND_PAGE, requestId: ctx.state.requestId }, (token) =>
       deps.graph.sendMail(token, mail),
     );
-    deps.log.info({ requestId: requestIdOf(ctx), recipients: mail.to.length }, 'mail sent');
+    deps.log.info({ requestId: ctx.state.requestId, recipients: mail.to.length }, 'mail sent');
     const body: SendMailResponse = { status: 'sent' };
     ctx.status = 202;
     ctx.set('Cache-Control', 'no-store');
@@ -95,24 +96,4 @@ export function createMailRouter(services: MailRouterServices): Router {
   });
 
   return router;
-}
-
-function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, code: string): z.output<T> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => {
-    if (i.code === 'unrecognized_keys') return `unknown field${i.keys.length > 1 ? 's' : ''}: ${i.keys.join(', ')}`;
-    if (i.code === 'invalid_type' && i.path.length === 0) return 'the request body must be a JSON object';
-    return i.message;
-  });
-  throw new BadRequestError(`${[...new Set(problems)].join('; ')}.`, { code });
-}
-
-function single(v: string | string[] | undefined): string | undefined {
-  // A repeated parameter (top=1&top=2) fails validation as the joined text.
-  return Array.isArray(v) ? v.join(',') : v;
-}
-
-function requestIdOf(ctx: Context): string | undefined {
-  return ctx.state.requestId as string | undefined;
 }

@@ -1,11 +1,12 @@
 // GET /api/me: the signed-in account as the server knows it (never tokens).
 import Router from '@koa/router';
 import type { MeResponse } from '../../shared-types/api';
+import type { AppState } from '../http/appState';
 import { toBootstrapAccount } from '../bootstrap/buildBootstrap';
 import { requireUser } from './requireUser';
 
 export function createMeRouter(): Router {
-  const router = new Router();
+  const router = new Router<AppState>();
   router.get('/api/me', (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     const body: MeResponse = { account: toBootstrapAccount(requireUser(ctx)) };

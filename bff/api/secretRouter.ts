@@ -1,11 +1,14 @@
 // GET /api/secret[?name=]: an allow-listed Key Vault secret, read with the app's managed identity, for a signed-in user.
 import Router from '@koa/router';
+import { z } from 'zod';
 import type { Config } from '../../config/types';
 import type { SecretResponse } from '../../shared-types/api';
 import { KEY_VAULT_RESOURCE, type KeyVaultClient } from '../downstream/keyVaultClient';
 import type { ManagedIdentityTokenProvider } from '../downstream/managedIdentity';
-import { AppError, BadRequestError } from '../http/errors';
+import type { AppState } from '../http/appState';
+import { AppError } from '../http/errors';
 import type { Logger } from '../http/logger';
+import { parseOrThrow, single } from '../http/validate';
 import type { Services } from '../services';
 import { requireUser } from './requireUser';
 
@@ -26,7 +29,8 @@ export function createSecretRouter(services: SecretRouterServices): Router {
     managedIdentity: services.managedIdentity,
     log: services.log,
   };
-  const router = new Router();
+  const router = new Router<AppState>();
+  const secretName = secretNameParam(deps.keyVault.secretNames);
 
   router.get('/api/secret', async (ctx) => {
     requireUser(ctx);
@@ -37,11 +41,11 @@ export function createSecretRouter(services: SecretRouterServices): Router {
         'The secret feature is not configured on this server. Set KEY_VAULT_URL (https://<vault>.vault.azure.net) and KEY_VAULT_SECRET_NAMES.',
       );
     }
-    const name = secretNameFrom(ctx.query.name, deps.keyVault.secretNames);
+    const name = parseOrThrow(secretName, single(ctx.query.name), 'invalid_secret_name');
     const token = await deps.managedIdentity.getToken(KEY_VAULT_RESOURCE);
     const secret = await deps.vault.getSecret(token, name);
     // Name and version only: the value is never logged.
-    deps.log.info({ requestId: ctx.state.requestId as string | undefined, secret: name, version: secret.version }, 'secret read');
+    deps.log.info({ requestId: ctx.state.requestId, secret: name, version: secret.version }, 'secret read');
     const body: SecretResponse = secret;
     ctx.body = body;
   });
@@ -58,9 +62,14 @@ class FeatureNotConfiguredError extends AppError {
 }
 
 /** The requested name if it is on the allow-list (Key Vault names are case-insensitive), else the first; anything else is 400. */
-function secretNameFrom(raw: string | string[] | undefined, allowed: readonly string[]): string {
-  if (raw === undefined || raw === '') return allowed[0]!;
-  const match = typeof raw === 'string' ? allowed.find((n) => n.toLowerCase() === raw.toLowerCase()) : undefined;
-  if (!match) throw new BadRequestError(`name must be one of the secrets this app exposes: ${allowed.join(', ')}.`, { code: 'invalid_secret_name' });
-  return match;
+function secretNameParam(allowed: readonly string[]) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, c) => {
+      if (raw === undefined || raw === '') return allowed[0]!;
+      const match = allowed.find((n) => n.toLowerCase() === raw.toLowerCase());
+      if (!match) c.addIssue({ code: 'custom', message: `name must be one of the secrets this app exposes: ${allowed.join(', ')}` });
+      return match ?? z.NEVER;
+    });
 }

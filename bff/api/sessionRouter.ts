@@ -1,8 +1,9 @@
 // GET /api/session: the session state every open tab follows (signed in, expiry, sign-out URL); never tokens.
 import Router from '@koa/router';
-import type { Context } from 'koa';
+import { z } from 'zod';
 import type { SessionResponse } from '../../shared-types/api';
-import { BadRequestError } from '../http/errors';
+import type { AppState } from '../http/appState';
+import { parseOrThrow } from '../http/validate';
 import type { Services } from '../services';
 import { getSignOutToken, getUser } from '../session/sessionAccess';
 import { extendSession, getSessionExpiry, holdSessionExpiry, secondsUntil } from '../session/sessionExpiry';
@@ -10,11 +11,10 @@ import { extendSession, getSessionExpiry, holdSessionExpiry, secondsUntil } from
 export type SessionRouterServices = Pick<Services, 'config'>;
 
 /** `slide` defaults to false: reading the session must never keep it alive (a polling tab would otherwise). */
-function parseSlide(raw: unknown): boolean {
-  if (raw === undefined || raw === 'false') return false;
-  if (raw === 'true') return true;
-  throw new BadRequestError('slide must be "true" (extend the session) or "false" (the default: only read it).', { code: 'invalid_slide' });
-}
+const slideParam = z
+  .enum(['true', 'false'], { error: 'slide must be "true" (extend the session) or "false" (the default: only read it)' })
+  .optional()
+  .transform((v) => v === 'true');
 
 export function signOutUrl(token: string | null): string | null {
   return token ? `/auth/signout?token=${encodeURIComponent(token)}` : null;
@@ -22,10 +22,10 @@ export function signOutUrl(token: string | null): string | null {
 
 export function createSessionRouter(services: SessionRouterServices, options: { now?: () => number } = {}): Router {
   const deps = { session: services.config.session };
-  const router = new Router();
+  const router = new Router<AppState>();
   const now = options.now ?? Date.now;
-  router.get('/api/session', (ctx: Context) => {
-    const slide = parseSlide(ctx.query.slide);
+  router.get('/api/session', (ctx) => {
+    const slide = parseOrThrow(slideParam, ctx.query.slide, 'invalid_slide');
     ctx.set('Cache-Control', 'no-store');
     const user = getUser(ctx);
     if (slide) extendSession(ctx);

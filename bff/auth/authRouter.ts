@@ -2,8 +2,11 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import type { Config } from '../../config/types';
-import { BadRequestError, CsrfError, UpstreamError } from '../http/errors';
+import type { AppState } from '../http/appState';
+import { CsrfError, UpstreamError } from '../http/errors';
+import { parseOrThrow } from '../http/validate';
 import { clearSession, getSignOutToken, getUser } from '../session/sessionAccess';
 import type { Services } from '../services';
 import type { TokenCacheStore } from '../tokenCache/tokenCacheStore';
@@ -25,6 +28,38 @@ interface AuthRouterDeps extends AuthorizeDeps {
 
 const MAX_CLAIMS_LENGTH = 4096;
 
+const promptParam = z.enum(['select_account', 'login'], { error: 'prompt may only be "select_account" or "login"' }).optional();
+
+const returnToParam = z.unknown().transform((raw, c) => {
+  if (raw === undefined) return '/';
+  const path = parseReturnTo(raw);
+  if (path === null) c.addIssue({ code: 'custom', message: 'returnTo must be a path inside this app, such as /profile' });
+  return path ?? z.NEVER;
+});
+
+/** Requested scopes, each matched case-insensitively to its canonical spelling in `allowed`, at most 10. */
+function consentScopesParam(allowed: readonly string[]) {
+  const onlyThese = `Only these permissions can be requested here: ${allowed.join(', ')}`;
+  return z
+    .string({ error: `scopes is required, e.g. scopes=${allowed[0] ?? 'Mail.Send'}` })
+    .refine((raw) => raw.trim() !== '', `scopes is required, e.g. scopes=${allowed[0] ?? 'Mail.Send'}`)
+    .transform((raw, c) => {
+      const requested = [...new Set(raw.split(/[\s,]+/).filter(Boolean))];
+      const canonical = requested.map((s) => allowed.find((a) => a.toLowerCase() === s.toLowerCase()));
+      if (requested.length > 10 || canonical.some((s) => s === undefined)) c.addIssue({ code: 'custom', message: onlyThese });
+      return canonical.filter((s) => s !== undefined);
+    });
+}
+
+const claimsParam = z
+  .string({ error: 'claims must be a JSON claims request' })
+  .max(MAX_CLAIMS_LENGTH, 'claims must be a JSON claims request')
+  .refine(isJsonObject, 'claims must be a JSON claims request')
+  .optional()
+  .transform((raw) => raw ?? null);
+
+const sidParam = z.string({ error: 'sid is required' }).regex(/^[\w.:-]{1,256}$/, 'sid is required');
+
 export function createAuthRouter(services: AuthRouterServices): Router {
   const { config, stores } = services;
   const deps: AuthRouterDeps = {
@@ -40,7 +75,13 @@ export function createAuthRouter(services: AuthRouterServices): Router {
     authorityMetadata: services.authorityMetadata,
     log: services.log,
   };
-  const router = new Router({ prefix: '/auth' });
+  const router = new Router<AppState>({ prefix: '/auth' });
+  // Sign-in scopes are allowed too: a claims challenge from Graph on Mail.Read comes back through /consent with claims=.
+  const consentScopes = consentScopesParam([...deps.entra.consentScopes, ...deps.entra.serverScopes]);
+  const issParam = z
+    .string({ error: "iss does not match this app's authority" })
+    .refine((iss) => issuerMatches(iss, deps.entra.instance), "iss does not match this app's authority")
+    .optional();
   const signInLimit = createRateLimit({ pointsPerMinute: deps.rateLimit.signInPerMinute, name: 'signin' });
   const callbackLimit = createRateLimit({ pointsPerMinute: deps.rateLimit.callbackPerMinute, name: 'callback' });
   // The iframe carries no cookie, so anyone can call it: cap guessing sids and the store work it costs, per client IP.
@@ -54,10 +95,7 @@ export function createAuthRouter(services: AuthRouterServices): Router {
 
   router.get('/signin', signInLimit, async (ctx) => {
     const returnTo = returnToFrom(ctx);
-    const prompt = ctx.query.prompt;
-    if (prompt !== undefined && prompt !== 'select_account' && prompt !== 'login') {
-      throw new BadRequestError('prompt may only be "select_account" or "login".', { code: 'invalid_prompt' });
-    }
+    const prompt = parseOrThrow(promptParam, ctx.query.prompt, 'invalid_prompt');
     await ensureAuthorityReachable(ctx, deps);
     await redirectToAuthority(ctx, deps, { kind: 'signin', returnTo, scopes: deps.entra.serverScopes, user: null, ...(prompt ? { prompt } : {}) });
   });
@@ -76,9 +114,8 @@ export function createAuthRouter(services: AuthRouterServices): Router {
   // Incremental consent: ask for a feature's extra permission (e.g. Mail.Send) only when the feature needs it.
   router.get('/consent', signInLimit, async (ctx) => {
     const returnTo = returnToFrom(ctx);
-    // Sign-in scopes are allowed too: a claims challenge from Graph on Mail.Read comes back through here with claims=.
-    const scopes = parseConsentScopes(ctx.query.scopes, [...deps.entra.consentScopes, ...deps.entra.serverScopes]);
-    const claims = parseClaims(ctx.query.claims);
+    const scopes = parseOrThrow(consentScopes, ctx.query.scopes, 'invalid_scopes');
+    const claims = parseOrThrow(claimsParam, ctx.query.claims, 'invalid_claims');
     const user = getUser(ctx);
     if (!user) return redirectToSignIn(ctx, returnTo);
     await ensureAuthorityReachable(ctx, deps);
@@ -122,14 +159,8 @@ export function createAuthRouter(services: AuthRouterServices): Router {
     ctx.set('Cache-Control', 'no-store');
     ctx.remove('X-Frame-Options');
     ctx.set('Content-Security-Policy', `default-src 'none'; frame-ancestors ${new URL(deps.entra.authority).origin}`);
-    const sid = ctx.query.sid;
-    const iss = ctx.query.iss;
-    if (typeof sid !== 'string' || !/^[\w.:-]{1,256}$/.test(sid)) {
-      throw new BadRequestError('sid is required.', { code: 'invalid_sid' });
-    }
-    if (iss !== undefined && (typeof iss !== 'string' || !issuerMatches(iss, deps.entra.instance))) {
-      throw new BadRequestError('iss does not match this app\'s authority.', { code: 'invalid_issuer' });
-    }
+    const sid = parseOrThrow(sidParam, ctx.query.sid, 'invalid_sid');
+    parseOrThrow(issParam, ctx.query.iss, 'invalid_issuer');
     const entry = await deps.sidIndex.take(sid);
     if (entry) {
       await deps.sessions.destroy(entry.sessionKey);
@@ -168,13 +199,7 @@ async function ensureAuthorityReachableForSignOut(deps: AuthRouterDeps): Promise
 }
 
 function returnToFrom(ctx: Context): string {
-  const raw = ctx.query.returnTo;
-  if (raw === undefined) return '/';
-  const path = parseReturnTo(raw);
-  if (path === null) {
-    throw new BadRequestError('returnTo must be a path inside this app, such as /profile.', { code: 'invalid_return_to' });
-  }
-  return path;
+  return parseOrThrow(returnToParam, ctx.query.returnTo, 'invalid_return_to');
 }
 
 function redirectToSignIn(ctx: Context, returnTo: string): void {
@@ -182,28 +207,13 @@ function redirectToSignIn(ctx: Context, returnTo: string): void {
   ctx.redirect(`/auth/signin?returnTo=${encodeURIComponent(returnTo)}`);
 }
 
-function parseConsentScopes(raw: unknown, allowed: readonly string[]): string[] {
-  if (typeof raw !== 'string' || raw.trim() === '') {
-    throw new BadRequestError(`scopes is required, e.g. scopes=${allowed[0] ?? 'Mail.Send'}.`, { code: 'invalid_scopes' });
-  }
-  const requested = [...new Set(raw.split(/[\s,]+/).filter(Boolean))];
-  const canonical = requested.map((s) => allowed.find((a) => a.toLowerCase() === s.toLowerCase()));
-  if (requested.length > 10 || canonical.some((s) => s === undefined)) {
-    throw new BadRequestError(`Only these permissions can be requested here: ${allowed.join(', ')}.`, { code: 'invalid_scopes' });
-  }
-  return canonical as string[];
-}
-
-function parseClaims(raw: unknown): string | null {
-  if (raw === undefined) return null;
-  if (typeof raw !== 'string' || raw.length > MAX_CLAIMS_LENGTH) throw new BadRequestError('claims must be a JSON claims request.', { code: 'invalid_claims' });
+function isJsonObject(raw: string): boolean {
   try {
     const parsed: unknown = JSON.parse(raw);
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
   } catch {
-    throw new BadRequestError('claims must be a JSON claims request.', { code: 'invalid_claims' });
+    return false;
   }
-  return raw;
 }
 
 async function endSessionUrl(deps: AuthRouterDeps, loginHint: string | null): Promise<string> {

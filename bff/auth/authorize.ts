@@ -6,6 +6,7 @@ import type { Config } from '../../config/types';
 import { AUTH_NOTICE_PARAM, AUTH_NOTICE_SCOPES_PARAM, type AuthNoticeCode } from '../../shared-types/bootstrap';
 import type { SpaCodeGrant } from '../bootstrap/buildBootstrap';
 import { AppError, IdentityProviderError, LoginTransactionError, UpstreamError } from '../http/errors';
+import type { AppContext } from '../http/appState';
 import type { Logger } from '../http/logger';
 import { redactText } from '../http/logger';
 import { getUser, startUserSession, type SessionUser, type SidIndexEntry } from '../session/sessionAccess';
@@ -73,7 +74,7 @@ export async function redirectToAuthority(ctx: Context, deps: AuthorizeDeps, req
 }
 
 /** Handles the authority's redirect back: checks the transaction first, then redeems the code for tokens + spa code. */
-export async function completeAuthorization(ctx: Context, deps: AuthorizeDeps): Promise<void> {
+export async function completeAuthorization(ctx: AppContext, deps: AuthorizeDeps): Promise<void> {
   ctx.set('Cache-Control', 'no-store');
   ctx.set('Referrer-Policy', 'no-referrer');
   const query = ctx.query;

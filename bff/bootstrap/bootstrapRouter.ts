@@ -4,6 +4,7 @@ import type { Context } from 'koa';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config/types';
 import type { AuthorityMetadataSource } from '../auth/authorityMetadata';
+import type { AppState } from '../http/appState';
 import { AppError } from '../http/errors';
 import { contentSecurityPolicy } from '../http/securityHeaders';
 import { getSignOutToken, getUser, isSpaCodeUnavailable, takeSpaCodeRef } from '../session/sessionAccess';
@@ -93,7 +94,7 @@ export function createBootstrapRouter(services: BootstrapRouterServices): Router
     indexTemplate: services.indexTemplate,
     session: services.config.session,
   };
-  const router = new Router();
+  const router = new Router<AppState>();
 
   router.get('/api/bootstrap', async (ctx) => {
     ctx.set('Cache-Control', 'no-store');

@@ -1,12 +1,13 @@
 // One middleware renders every error: JSON for /api and /auth XHRs, a small HTML page for navigations. Never a stack trace.
 import type { Context, Next } from 'koa';
+import type { AppContext } from './appState';
 import { AppError } from './errors';
 import { renderErrorPage } from './errorPage';
 import type { Logger } from './logger';
 import { redactText, redactUrl } from './logger';
 
 export function createErrorHandler(log: Logger) {
-  return async function errorHandler(ctx: Context, next: Next): Promise<void> {
+  return async function errorHandler(ctx: AppContext, next: Next): Promise<void> {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw new AppError(404, 'not_found', 'There is nothing at this address.');
@@ -14,7 +15,7 @@ export function createErrorHandler(log: Logger) {
     } catch (raw) {
       const err = toAppError(raw);
       const logFields = {
-        requestId: ctx.state.requestId as string | undefined,
+        requestId: ctx.state.requestId,
         method: ctx.method,
         url: redactUrl(ctx.originalUrl),
         status: err.status,

@@ -1,12 +1,13 @@
 // /healthz: the process is up. /readyz: its dependencies (session/token stores) answer, so it can take traffic.
 import Router from '@koa/router';
 import type { Services } from '../services';
+import type { AppState } from './appState';
 
 export type ReadinessCheck = () => Promise<void>;
 
 export function createHealthRouter(services: Pick<Services, 'stores'>): Router {
   const checks = services.stores.readiness;
-  const router = new Router();
+  const router = new Router<AppState>();
   router.get('/healthz', (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { status: 'ok' };

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type Koa from 'koa';
 import type { Context, Next } from 'koa';
+import type { AppContext } from '../http/appState';
 import session from 'koa-session';
 import type { Config } from '../../config/types';
 import { clearSession, getSessionCreatedAt } from './sessionAccess';
@@ -28,7 +29,7 @@ export function createSessionMiddleware(app: Koa, config: Config['session'], sto
       overwrite: true,
       store,
       // The new id is also kept on ctx.state: koa-session's Session object keeps reporting the pre-regenerate key.
-      genid: (ctx: Context) => {
+      genid: (ctx: AppContext) => {
         const id = randomBytes(32).toString('base64url');
         ctx.state.sessionKey = id;
         return id;

@@ -1,6 +1,7 @@
 // Typed access to the koa-session object: the only code that touches ctx.session (untyped in koa-session 7).
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
+import type { AppContext } from '../http/appState';
 import type { OneTimeStore } from '../store/oneTimeStore';
 
 /** The signed-in user as the server keeps it: enough to address MSAL's cache without reading it first. */
@@ -68,7 +69,7 @@ export function takeSpaCodeRef(ctx: Context): string | null {
  * lifetime — and keeps the sign-out token, so Sign out still works in the user's other open tabs.
  */
 export async function startUserSession(
-  ctx: Context,
+  ctx: AppContext,
   user: SessionUser,
   options: {
     spaCodeRef: string | null;
@@ -93,7 +94,7 @@ export async function startUserSession(
     ...(options.spaCodeUnavailable ? { spaCodeUnavailable: true } : {}),
   } satisfies SessionData);
   await ctx.session!.regenerate();
-  const sessionKey = ctx.state.sessionKey as string | undefined;
+  const sessionKey = ctx.state.sessionKey;
   if (options.sidIndex && user.sid && sessionKey) {
     await options.sidIndex.put(user.sid, { sessionKey, homeAccountId: user.homeAccountId }, options.absoluteTimeoutMs ?? 24 * 3_600_000);
   }
