@@ -1,4 +1,5 @@
 // JSON shapes of the BFF's /api routes, shared by the BFF and the SPA.
+import type { ApiErrorCode } from './apiErrorCode';
 import type { BootstrapAccount } from './bootstrap';
 
 /** Every /api request must carry this header (CSRF defence; no CORS on the BFF). */
@@ -7,7 +8,7 @@ export const CSRF_HEADER_VALUE = '1';
 
 /** The body of every error response: a stable machine code, a human message, optional extras. */
 export interface ApiErrorBody {
-  error: string;
+  error: ApiErrorCode;
   message: string;
   /** For consent_required: the scopes still to grant. */
   scopes?: string[];

@@ -82,7 +82,7 @@ export function createMailRouter(services: MailRouterServices): Router {
   router.post('/api/mail/send', async (ctx) => {
     const user = requireUser(ctx);
     if (!ctx.is('application/json')) {
-      throw new AppError(415, 'unsupported_media_type', 'Send the message as JSON (Content-Type: application/json).');
+      throw new AppError(415, 'unsupported_media_type', 'Send the message as JSON (Content-Type: application/json).', { expose: true });
     }
     const mail = parseOrThrow(sendMailBody, (ctx.request as { body?: unknown }).body, 'invalid_request');
     await graphAsUser(deps, { user, scopes: MAIL_SEND_SCOPES, returnTo: SEND_PAGE, requestId: ctx.state.requestId }, (token) =>

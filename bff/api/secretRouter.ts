@@ -1,5 +1,6 @@
 // GET /api/secret[?name=]: an allow-listed Key Vault secret, read with the app's managed identity, for a signed-in user.
 import Router from '@koa/router';
+import type { ApiErrorCode } from '../../shared-types/apiErrorCode';
 import { z } from 'zod';
 import type { Config } from '../../config/types';
 import type { SecretResponse } from '../../shared-types/api';
@@ -55,10 +56,9 @@ export function createSecretRouter(services: SecretRouterServices): Router {
 
 /** 503 whose message is shown: it tells the operator what to set, and holds nothing secret. */
 class FeatureNotConfiguredError extends AppError {
-  constructor(code: string, message: string) {
-    super(503, code, message);
+  constructor(code: ApiErrorCode, message: string) {
+    super(503, code, message, { expose: true });
   }
-  override readonly expose = true;
 }
 
 /** The requested name if it is on the allow-list (Key Vault names are case-insensitive), else the first; anything else is 400. */

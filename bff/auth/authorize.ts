@@ -5,7 +5,7 @@ import type { Context } from 'koa';
 import type { Config } from '../../config/types';
 import { AUTH_NOTICE_PARAM, AUTH_NOTICE_SCOPES_PARAM, type AuthNoticeCode } from '../../shared-types/bootstrap';
 import type { SpaCodeGrant } from '../bootstrap/buildBootstrap';
-import { AppError, IdentityProviderError, LoginTransactionError, UpstreamError } from '../http/errors';
+import { AccountMismatchError, type AppError, IdentityProviderError, LoginTransactionError, UpstreamError } from '../http/errors';
 import type { AppContext } from '../http/appState';
 import type { Logger } from '../http/logger';
 import { redactText } from '../http/logger';
@@ -128,7 +128,7 @@ export async function completeAuthorization(ctx: AppContext, deps: AuthorizeDeps
 
   const user = toSessionUser(result);
   if (tx.kind !== 'signin' && user.homeAccountId !== tx.homeAccountId) {
-    throw new AppError(400, 'account_mismatch', 'You signed in with a different account than this session belongs to. Sign out first to switch accounts.');
+    throw new AccountMismatchError();
   }
   const grant: SpaCodeGrant | null = result.code ? { code: result.code } : null;
   const spaCodeRef = grant ? await storeGrant(deps, grant) : null;

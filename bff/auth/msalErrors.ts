@@ -1,7 +1,7 @@
 // Translates MSAL and network failures into the BFF's typed errors (never leaking tokens or raw library errors).
 import { AuthError, InteractionRequiredAuthError } from '@azure/msal-node';
 import { DeadlineExceededError, NetworkFailureError } from '../downstream/fetchWithDeadline';
-import { AppError, LoginRequiredError, UpstreamError } from '../http/errors';
+import { AccountMismatchError, AppError, InternalError, LoginRequiredError, UpstreamError } from '../http/errors';
 import { PartitionMismatchError } from '../tokenCache/partition';
 
 /** True when Entra said the user must consent (AADSTS65001 / consent_required), as opposed to signing in again. */
@@ -37,9 +37,7 @@ export function toAuthAppError(err: unknown): AppError {
     });
   }
   if (err instanceof PartitionMismatchError) {
-    return new AppError(400, 'account_mismatch', 'You signed in with a different account than this session belongs to. Sign out first to switch accounts.', {
-      cause: err,
-    });
+    return new AccountMismatchError({ cause: err });
   }
   if (err instanceof InteractionRequiredAuthError) {
     return new LoginRequiredError('Your sign-in has expired. Sign in again to continue.', { cause: err });
@@ -51,5 +49,5 @@ export function toAuthAppError(err: unknown): AppError {
     }
     return new UpstreamError(502, 'identity_provider_error', 'The sign-in service rejected the request. Try signing in again.', { cause: err });
   }
-  return new AppError(500, 'server_error', 'Internal error', { cause: err });
+  return new InternalError({ cause: err });
 }

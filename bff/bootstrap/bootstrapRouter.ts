@@ -105,7 +105,10 @@ export function createBootstrapRouter(services: BootstrapRouterServices): Router
     if (!isSpaRoute(ctx.path) || !ctx.accepts('html')) return next();
     const template = await deps.indexTemplate.get();
     if (!template) {
-      throw new AppError(503, 'spa_not_built', 'The web app has not been built yet. Run `npm run build` (npm start does this for you) and reload.');
+      throw new AppError(503, 'spa_not_built', 'The web app has not been built yet. Run `npm run build` (npm start does this for you) and reload.', {
+        // Shown: it tells the operator the one command to run, and holds nothing internal.
+        expose: true,
+      });
     }
     const payload = await payloadFor(ctx, deps, isDocumentLoad(ctx));
     const nonce = cspNonce();

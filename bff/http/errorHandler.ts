@@ -1,7 +1,7 @@
 // One middleware renders every error: JSON for /api and /auth XHRs, a small HTML page for navigations. Never a stack trace.
 import type { Context, Next } from 'koa';
 import type { AppContext } from './appState';
-import { AppError } from './errors';
+import { AppError, InternalError, NotFoundError } from './errors';
 import { renderErrorPage } from './errorPage';
 import type { Logger } from './logger';
 import { redactText, redactUrl } from './logger';
@@ -10,8 +10,8 @@ export function createErrorHandler(log: Logger) {
   return async function errorHandler(ctx: AppContext, next: Next): Promise<void> {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw new AppError(404, 'not_found', 'There is nothing at this address.');
-      if (ctx.status === 405 && ctx.body === undefined) throw new AppError(405, 'method_not_allowed', `${ctx.method} is not allowed here.`);
+      if (ctx.status === 404 && ctx.body === undefined) throw new NotFoundError('There is nothing at this address.');
+      if (ctx.status === 405 && ctx.body === undefined) throw new AppError(405, 'method_not_allowed', `${ctx.method} is not allowed here.`, { expose: true });
     } catch (raw) {
       const err = toAppError(raw);
       const logFields = {
@@ -52,18 +52,19 @@ export function toAppError(raw: unknown): AppError {
   const e = raw as { status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown; type?: unknown };
   const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
   if (status === 400 && raw instanceof SyntaxError && /prototype property/.test(raw.message)) {
-    return new AppError(400, 'invalid_request', 'The JSON body contains a forbidden key (__proto__ or constructor.prototype).', { cause: raw });
+    return new AppError(400, 'invalid_request', 'The JSON body contains a forbidden key (__proto__ or constructor.prototype).', { cause: raw, expose: true });
   }
   if (status === 400 && raw instanceof SyntaxError) {
-    return new AppError(400, 'invalid_json', 'The request body is not valid JSON. Send a JSON object with Content-Type: application/json.', { cause: raw });
+    return new AppError(400, 'invalid_json', 'The request body is not valid JSON. Send a JSON object with Content-Type: application/json.', { cause: raw, expose: true });
   }
   if (status >= 400 && status < 500) {
     const code =
       e.type === 'entity.too.large' ? 'payload_too_large' : e.type === 'entity.parse.failed' ? 'invalid_json' : status === 415 ? 'unsupported_media_type' : 'bad_request';
     const message = e.expose === true && typeof e.message === 'string' ? e.message : 'The request could not be processed.';
-    return new AppError(status, code, message, { cause: raw });
+    // Only an error that says it may be shown (http-errors' expose) keeps its message.
+    return new AppError(status, code, message, { cause: raw, expose: true });
   }
-  return new AppError(500, 'server_error', 'Internal error', { cause: raw });
+  return new InternalError({ cause: raw });
 }
 
 function describeCause(raw: unknown): Record<string, unknown> {

@@ -24,6 +24,7 @@ export function createJsonBody(options: JsonBodyOptions): Middleware {
     if (!isIdentityEncoding(ctx.get('Content-Encoding'))) {
       throw new AppError(415, 'unsupported_content_encoding', 'Send the request body uncompressed (no Content-Encoding header).', {
         headers: { 'Accept-Encoding': 'identity' },
+        expose: true,
       });
     }
     await parse(ctx, async () => {

@@ -25,6 +25,7 @@ export function createRateLimit(options: {
       throw new AppError(429, 'rate_limited', `Too many ${options.what ?? 'sign-in attempts'} from your network. Wait ${seconds} seconds and try again.`, {
         headers: { 'Retry-After': String(seconds) },
         details: { retryAfter: seconds },
+        expose: true,
       });
     }
     await next();

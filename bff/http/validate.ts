@@ -1,12 +1,13 @@
 // Validation where input enters over HTTP (query strings, JSON bodies): zod schemas, one 400 shape for every route.
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { ApiErrorCode } from '../../shared-types/apiErrorCode';
 import { BadRequestError } from './errors';
 
 /**
  * `input` parsed by `schema`, or a 400 with `code` whose message lists every problem once ("a; b."). Schema messages
  * are written for the user: what is wrong and what is accepted, without a trailing period.
  */
-export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, code: string): z.output<T> {
+export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, code: ApiErrorCode): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => {

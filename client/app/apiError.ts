@@ -1,10 +1,16 @@
 // The one error shape both RTK Query base queries return (they never throw), plus helpers to build it.
+import type { SerializedError } from '@reduxjs/toolkit';
+import type { ApiErrorCode } from '../../shared-types/apiErrorCode';
 
-export interface ApiError {
+/** Codes the SPA gives failures that carry no BFF code: no answer, an unreadable one, or a bare HTTP status. */
+export type ClientErrorCode = 'network_error' | 'aborted' | 'parse_error' | `http_${number}`;
+
+/** An /api error (`Code` defaults to the BFF's contract); GraphError carries Graph's or MSAL's own codes. */
+export interface ApiError<Code extends string = ApiErrorCode | ClientErrorCode> {
   /** HTTP status, or a transport-level reason. */
   status: number | 'FETCH_ERROR' | 'PARSE_ERROR' | 'AUTH_ERROR';
   /** Stable machine code (`login_required`, `consent_required`, Graph's `error.code`, …). */
-  code: string;
+  code: Code;
   message: string;
   /** Seconds to wait before retrying (429/503 Retry-After). */
   retryAfter?: number;
@@ -13,6 +19,17 @@ export interface ApiError {
   scopes?: string[];
   /** login_required: where to sign in again. */
   signInUrl?: string;
+}
+
+/** A Graph call's error: Graph's `error.code` (e.g. `InvalidAuthenticationToken`) or the token error's code. */
+export type GraphError = ApiError<string>;
+
+/**
+ * Narrows an RTK Query hook's `error` to the base query's error. The base queries never throw, so the other member of
+ * the union (a SerializedError from a throwing query function) is not expected; it is not an ApiError either.
+ */
+export function isApiError<E extends ApiError<string>>(error: E | SerializedError | undefined): error is E {
+  return error !== undefined && 'status' in error;
 }
 
 /** Retry-After is either delta-seconds or an HTTP date. */
@@ -24,7 +41,7 @@ export function parseRetryAfter(header: string | null, nowMs: number = Date.now(
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000));
 }
 
-export function fetchError(error: unknown): ApiError {
+export function fetchError(error: unknown): ApiError<'network_error' | 'aborted'> {
   const aborted = error instanceof Error && error.name === 'AbortError';
   return {
     status: 'FETCH_ERROR',
@@ -50,7 +67,7 @@ export function messageForStatus(status: number): string {
 }
 
 /** A line for an error banner. */
-export function describeApiError(error: ApiError): string {
+export function describeApiError(error: ApiError<string>): string {
   const wait = error.retryAfter !== undefined ? ` (retry in ${error.retryAfter}s)` : '';
   return `${error.message}${wait}`;
 }

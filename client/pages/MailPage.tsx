@@ -1,6 +1,6 @@
 // Mail: the inbox, paged, fetched by the BFF with its server-side token.
 import { useState } from 'react';
-import { describeApiError, type ApiError } from '../app/apiError';
+import { describeApiError, isApiError } from '../app/apiError';
 import { Link } from '../app/router';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorBanner } from '../components/ErrorBanner';
@@ -18,7 +18,7 @@ function formatDate(iso: string): string {
 function Inbox() {
   const [skip, setSkip] = useState(0);
   const mail = useMailQuery({ top: PAGE_SIZE, skip });
-  const error = mail.error as ApiError | undefined;
+  const error = isApiError(mail.error) ? mail.error : undefined;
   return (
     <>
       {mail.isLoading && <Spinner label="Loading mail…" />}

@@ -1,5 +1,5 @@
 // Profile: /me, the photo and contacts, each fetched by the browser from Graph with its own token.
-import { describeApiError, type ApiError } from '../app/apiError';
+import { describeApiError, isApiError } from '../app/apiError';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Spinner } from '../components/Spinner';
@@ -20,7 +20,7 @@ function Profile() {
         )}
         <div>
           {me.isLoading && <Spinner label="Loading profile…" />}
-          {me.error && <ErrorBanner message={describeApiError(me.error as ApiError)} onRetry={() => void me.refetch()} />}
+          {isApiError(me.error) && <ErrorBanner message={describeApiError(me.error)} onRetry={() => void me.refetch()} />}
           {me.data && (
             <>
               <h2 data-testid="profile-name">{me.data.displayName ?? me.data.userPrincipalName}</h2>
@@ -30,12 +30,12 @@ function Profile() {
           )}
         </div>
       </div>
-      {photo.error && <p className="muted">The photo could not be loaded: {describeApiError(photo.error as ApiError)}</p>}
+      {isApiError(photo.error) && <p className="muted">The photo could not be loaded: {describeApiError(photo.error)}</p>}
 
       <h2>Contacts</h2>
       {contacts.isLoading && <Spinner label="Loading contacts…" />}
-      {contacts.error && (
-        <ErrorBanner message={describeApiError(contacts.error as ApiError)} onRetry={() => void contacts.refetch()} />
+      {isApiError(contacts.error) && (
+        <ErrorBanner message={describeApiError(contacts.error)} onRetry={() => void contacts.refetch()} />
       )}
       {contacts.data && contacts.data.length === 0 && <EmptyState message="You have no contacts yet." testId="contacts-empty" />}
       {contacts.data && contacts.data.length > 0 && (

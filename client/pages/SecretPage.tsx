@@ -1,5 +1,5 @@
 // Secret: a Key Vault secret the BFF reads with its managed identity.
-import { describeApiError, type ApiError } from '../app/apiError';
+import { describeApiError, isApiError } from '../app/apiError';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Spinner } from '../components/Spinner';
 import { RequireSession } from '../features/auth/Guards';
@@ -7,7 +7,7 @@ import { useSecretQuery } from '../features/bff/bffApi';
 
 function Secret() {
   const secret = useSecretQuery();
-  const error = secret.error as ApiError | undefined;
+  const error = isApiError(secret.error) ? secret.error : undefined;
   if (secret.isLoading) return <Spinner label="Loading secret…" />;
   if (error) {
     return error.status === 401 ? null : <ErrorBanner message={describeApiError(error)} onRetry={() => void secret.refetch()} />;

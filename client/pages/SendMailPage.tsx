@@ -1,6 +1,6 @@
 // Send mail through the BFF; on consent_required, keep the draft and send the user to grant Mail.Send.
 import { useState, type FormEvent } from 'react';
-import { describeApiError, type ApiError } from '../app/apiError';
+import { describeApiError, isApiError } from '../app/apiError';
 import { useAppDispatch } from '../app/hooks';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { RequireSession } from '../features/auth/Guards';
@@ -25,7 +25,7 @@ function SendMailForm() {
   const [problem, setProblem] = useState<string | null>(null);
   const [sentTo, setSentTo] = useState<string[] | null>(null);
   const [sendMail, { isLoading, error, reset }] = useSendMailMutation();
-  const apiError = error as ApiError | undefined;
+  const apiError = isApiError(error) ? error : undefined;
 
   const update = (field: keyof MailDraft) => (event: { target: { value: string } }) => {
     setDraft((d) => ({ ...d, [field]: event.target.value }));

@@ -1,6 +1,7 @@
 // The BFF /api base query: same-origin cookies, the CSRF header on every call, typed errors (never throws).
 import type { BaseQueryFn } from '@reduxjs/toolkit/query';
 import { CSRF_HEADER, CSRF_HEADER_VALUE, type ApiErrorBody } from '../../../shared-types/api';
+import { isApiErrorCode } from '../../../shared-types/apiErrorCode';
 import { fetchError, messageForStatus, parseRetryAfter, type ApiError } from '../../app/apiError';
 import type { AppExtra } from '../../app/store';
 import { sessionExpired } from '../auth/authActions';
@@ -25,7 +26,8 @@ async function bffErrorFrom(response: Response): Promise<ApiError> {
   const retryAfter = parseRetryAfter(response.headers.get('Retry-After')) ?? (typeof body.retryAfter === 'number' ? body.retryAfter : undefined);
   const error: ApiError = {
     status: response.status,
-    code: typeof body.error === 'string' ? body.error : `http_${response.status}`,
+    // A code outside the contract (e.g. a proxy's own JSON) is reported as the bare status.
+    code: isApiErrorCode(body.error) ? body.error : `http_${response.status}`,
     message: typeof body.message === 'string' && body.message ? body.message : messageForStatus(response.status),
   };
   if (retryAfter !== undefined) error.retryAfter = retryAfter;

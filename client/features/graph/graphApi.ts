@@ -1,6 +1,5 @@
 // Microsoft Graph, called by the browser with its own token: profile, photo and contacts.
 import { createApi } from '@reduxjs/toolkit/query/react';
-import type { ApiError } from '../../app/apiError';
 import { graphBaseQuery } from './graphBaseQuery';
 
 export interface GraphUser {
@@ -39,10 +38,7 @@ export const graphApi = createApi({
     photo: build.query<string | null, void>({
       async queryFn(_arg, _api, _extraOptions, baseQuery) {
         const result = await baseQuery({ url: '/me/photo/$value', responseType: 'blob' });
-        if (result.error) {
-          const error = result.error as ApiError;
-          return error.status === 404 ? { data: null } : { error };
-        }
+        if (result.error) return result.error.status === 404 ? { data: null } : { error: result.error };
         return { data: URL.createObjectURL(result.data as Blob) };
       },
       extraOptions: { scopes: USER_READ },

@@ -1,6 +1,6 @@
 // The Graph base query: a token from the auth thunk for the SPA's scopes (covering the endpoint's), Bearer header, one retry after 401.
 import type { BaseQueryFn } from '@reduxjs/toolkit/query';
-import { fetchError, messageForStatus, parseRetryAfter, type ApiError } from '../../app/apiError';
+import { fetchError, messageForStatus, parseRetryAfter, type GraphError } from '../../app/apiError';
 import type { AppDispatch, AppExtra } from '../../app/store';
 import { acquireToken } from '../auth/acquireToken';
 import { checkSession } from '../session/checkSession';
@@ -17,7 +17,7 @@ export interface GraphQueryOptions {
   scopes?: string[];
 }
 
-async function graphErrorFrom(response: Response): Promise<ApiError> {
+async function graphErrorFrom(response: Response): Promise<GraphError> {
   let code = `http_${response.status}`;
   let message = messageForStatus(response.status);
   try {
@@ -32,7 +32,7 @@ async function graphErrorFrom(response: Response): Promise<ApiError> {
   return { status: response.status, code, message, ...(retryAfter !== undefined && { retryAfter }) };
 }
 
-export const graphBaseQuery: BaseQueryFn<GraphRequest | string, unknown, ApiError, GraphQueryOptions> = async (
+export const graphBaseQuery: BaseQueryFn<GraphRequest | string, unknown, GraphError, GraphQueryOptions> = async (
   args,
   api,
   extraOptions,
