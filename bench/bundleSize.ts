@@ -1,9 +1,9 @@
 // Row 6: SPA size from the production build (same measure as scripts/reportBundleSize.ts: initial JS = the scripts
 // index.html loads, total JS = every chunk; gzip level 9, brotli quality 11). Builds dist/client first when stale.
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { ensureSpaBuilt } from '../scripts/lib/ensureSpaBuilt';
 
 export interface Sizes {
   files: number;
@@ -17,21 +17,9 @@ export interface BundleSizes {
   totalJs: Sizes;
 }
 
-function newestMtime(path: string): number {
-  const info = statSync(path, { throwIfNoEntry: false });
-  if (!info) return 0;
-  if (!info.isDirectory()) return info.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
-}
-
 /** Runs `npm run build:client` when dist/client/index.html is missing or older than the client sources. */
 export function ensureClientBuilt(rootDir: string, log: (line: string) => void): void {
-  const built = newestMtime(join(rootDir, 'dist/client/index.html'));
-  const sources = Math.max(...['client', 'shared-types', 'webpack.config.ts'].map((p) => newestMtime(join(rootDir, p))));
-  if (built >= sources) return;
-  log(built ? 'the SPA sources changed: rebuilding dist/client…' : 'building the SPA (dist/client)…');
-  const result = spawnSync('npm', ['run', '--silent', 'build:client'], { cwd: rootDir, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (result.status !== 0) throw new Error('the SPA build (npm run build:client) failed');
+  ensureSpaBuilt({ rootDir, onBuild: (reason) => log(reason === 'stale' ? 'the SPA sources changed: rebuilding dist/client…' : 'building the SPA (dist/client)…') });
 }
 
 export function measureBundle(distDir: string): BundleSizes {

@@ -1,6 +1,5 @@
 // Forks TypeScript child processes (node --import tsx) that talk JSON over IPC, and always stops them.
 import { fork, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export interface Child<T> {
@@ -53,11 +52,4 @@ export async function runChild<T>(script: string, args: string[] = [], options: 
   }
 }
 
-/** A loopback TCP port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((ok) => server.close(() => ok()));
-  return port;
-}
+export { freePort } from '../scripts/lib/freePort';

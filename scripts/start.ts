@@ -1,8 +1,7 @@
 // npm start / npm run dev: builds the SPA when it is stale, starts the local emulator (unless real Entra settings are
 // configured) and the BFF, prints where to go and who to sign in as; Ctrl-C stops everything cleanly.
 //   tsx scripts/withEmulatorCa.ts --dotenv .env tsx scripts/start.ts [--dev]
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EMULATOR_DEFAULTS } from '../config/emulatorDefaults';
@@ -11,25 +10,22 @@ import { ConfigError, loadConfig } from '../config/loadConfig';
 import { createLogger } from '../bff/http/logger';
 import { startBff, type RunningBff } from '../bff/server';
 import { startEmulator, type RunningEmulator } from '../emulator/index';
+import { ensureSpaBuilt, SpaBuildError } from './lib/ensureSpaBuilt';
 
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const dev = process.argv.includes('--dev');
 
-function newestMtime(path: string): number {
-  const info = statSync(path, { throwIfNoEntry: false });
-  if (!info) return 0;
-  if (!info.isDirectory()) return info.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
-}
-
 /** Rebuilds dist/client when any client source is newer than the built index.html. */
 function ensureClientBuilt(distDir: string): void {
-  const built = newestMtime(join(distDir, 'index.html'));
-  const sources = Math.max(...['client', 'shared-types', 'webpack.config.ts'].map((p) => newestMtime(join(rootDir, p))));
-  if (built >= sources) return;
-  console.log(built ? 'The SPA sources changed: rebuilding…' : 'Building the SPA (first run)…');
-  const result = spawnSync('npm', ['run', '--silent', 'build:client'], { cwd: rootDir, stdio: 'inherit' });
-  if (result.status !== 0) {
+  try {
+    ensureSpaBuilt({
+      rootDir,
+      distDir,
+      showOutput: true,
+      onBuild: (reason) => console.log(reason === 'stale' ? 'The SPA sources changed: rebuilding…' : 'Building the SPA (first run)…'),
+    });
+  } catch (err) {
+    if (!(err instanceof SpaBuildError)) throw err;
     console.error('The SPA build failed; see the output above.');
     process.exit(1);
   }

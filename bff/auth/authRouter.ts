@@ -1,11 +1,11 @@
 // /auth routes: sign-in, callback, fresh spa code, incremental consent, sign-out.
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../../config/types';
 import type { AppState } from '../http/appState';
 import { CsrfError, UpstreamError } from '../http/errors';
+import { safeEqual } from '../http/safeEqual';
 import { parseOrThrow } from '../http/validate';
 import { clearSession, getSignOutToken, getUser } from '../session/sessionAccess';
 import type { Services } from '../services';
@@ -233,10 +233,4 @@ function issuerMatches(iss: string, instance: string): boolean {
   } catch {
     return false;
   }
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

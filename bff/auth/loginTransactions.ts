@@ -1,7 +1,8 @@
 // Single-use login transactions (state → nonce, PKCE verifier, return path), bound to the browser that started them.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
 import { LoginTransactionError } from '../http/errors';
+import { safeEqual } from '../http/safeEqual';
 import type { OneTimeStore } from '../store/oneTimeStore';
 
 export type LoginTransactionKind = 'signin' | 'consent' | 'spa_code';
@@ -80,9 +81,7 @@ export function createLoginTransactions(options: {
       if (!binding) {
         throw new LoginTransactionError('This browser did not start this sign-in (its sign-in cookie is missing). Start the sign-in again.');
       }
-      const a = Buffer.from(sha256(binding));
-      const b = Buffer.from(tx.bindingHash);
-      if (a.length !== b.length || !timingSafeEqual(a, b)) {
+      if (!safeEqual(sha256(binding), tx.bindingHash)) {
         throw new LoginTransactionError('This sign-in was started in a different browser. Start the sign-in again.');
       }
       if (now() - tx.createdAt > ttlMs) {

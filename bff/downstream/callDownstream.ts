@@ -1,5 +1,6 @@
 // One outbound call to a downstream API (Graph, Key Vault) with a deadline, throttling/Retry-After handling and typed
 // failures; callers get the response for 2xx/4xx and interpret it. Never logs bodies, tokens or query strings.
+import { parseRetryAfter } from '../../shared-types/retryAfter';
 import { UpstreamError } from '../http/errors';
 import type { Logger } from '../http/logger';
 import { DeadlineExceededError, NetworkFailureError, type DeadlineResponse, type FetchWithDeadline } from './fetchWithDeadline';
@@ -97,16 +98,6 @@ function throttledError(service: string, status: 429 | 503, retryAfter: number |
   return status === 429
     ? new UpstreamError(429, 'downstream_throttled', `${service} is limiting requests. Try again in ${seconds} s.`, { retryAfterSeconds: seconds })
     : new UpstreamError(503, 'upstream_unavailable', `${service} is temporarily unavailable. Try again in ${seconds} s.`, { retryAfterSeconds: seconds });
-}
-
-/** Retry-After as whole seconds (delta-seconds or an HTTP-date), or null when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
-  if (value === null) return null;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed), 86_400);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return null;
-  return Math.min(Math.max(0, Math.ceil((date - now) / 1000)), 86_400);
 }
 
 /** JSON body of a response, or 502 upstream_bad_response when it is not JSON. */

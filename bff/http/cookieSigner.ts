@@ -1,5 +1,6 @@
 // Signs and verifies cookie values for Koa (the Keygrip interface cookies uses: sign, verify, index) with HMAC-SHA256.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from './safeEqual';
 
 /**
  * Same signatures as `new Keygrip(keys, 'sha256')` (base64url HMAC), verified with crypto.timingSafeEqual instead of
@@ -26,10 +27,8 @@ export class CookieSigner {
   /** The index of the key that produced `digest`, or -1. */
   index(data: string, digest: string): number {
     if (typeof digest !== 'string') return -1;
-    const given = Buffer.from(digest);
     for (let i = 0; i < this.#keys.length; i++) {
-      const expected = Buffer.from(hmac(this.#keys[i]!, data));
-      if (expected.length === given.length && timingSafeEqual(expected, given)) return i;
+      if (safeEqual(hmac(this.#keys[i]!, data), digest)) return i;
     }
     return -1;
   }

@@ -32,15 +32,6 @@ export function isApiError<E extends ApiError<string>>(error: E | SerializedErro
   return error !== undefined && 'status' in error;
 }
 
-/** Retry-After is either delta-seconds or an HTTP date. */
-export function parseRetryAfter(header: string | null, nowMs: number = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000));
-}
-
 export function fetchError(error: unknown): ApiError<'network_error' | 'aborted'> {
   const aborted = error instanceof Error && error.name === 'AbortError';
   return {

@@ -2,7 +2,6 @@
 // and a throwaway redis-server child for outage tests. Never FLUSHALL: only keys under the run's prefix are deleted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import type { Config } from '../../config/types';
 import { testConfig } from './testApp';
@@ -86,14 +85,7 @@ export function redisTestConfig(prefix: string, overrides: Record<string, string
   return testConfig({ STORE: 'redis', REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, ...overrides });
 }
 
-/** A loopback TCP port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from '../../scripts/lib/freePort';
 
 export interface RedisServerProcess {
   port: number;

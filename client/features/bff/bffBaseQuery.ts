@@ -2,7 +2,8 @@
 import type { BaseQueryFn } from '@reduxjs/toolkit/query';
 import { CSRF_HEADER, CSRF_HEADER_VALUE, type ApiErrorBody } from '../../../shared-types/api';
 import { isApiErrorCode } from '../../../shared-types/apiErrorCode';
-import { fetchError, messageForStatus, parseRetryAfter, type ApiError } from '../../app/apiError';
+import { parseRetryAfter } from '../../../shared-types/retryAfter';
+import { fetchError, messageForStatus, type ApiError } from '../../app/apiError';
 import type { AppExtra } from '../../app/store';
 import { sessionExpired } from '../auth/authActions';
 

@@ -1,6 +1,7 @@
 // The Graph base query: a token from the auth thunk for the SPA's scopes (covering the endpoint's), Bearer header, one retry after 401.
 import type { BaseQueryFn } from '@reduxjs/toolkit/query';
-import { fetchError, messageForStatus, parseRetryAfter, type GraphError } from '../../app/apiError';
+import { parseRetryAfter } from '../../../shared-types/retryAfter';
+import { fetchError, messageForStatus, type GraphError } from '../../app/apiError';
 import type { AppDispatch, AppExtra } from '../../app/store';
 import { acquireToken } from '../auth/acquireToken';
 import { checkSession } from '../session/checkSession';
@@ -28,7 +29,7 @@ async function graphErrorFrom(response: Response): Promise<GraphError> {
   } catch {
     // Not JSON: keep the status-based message.
   }
-  const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
+  const retryAfter = parseRetryAfter(response.headers.get('Retry-After')) ?? undefined;
   return { status: response.status, code, message, ...(retryAfter !== undefined && { retryAfter }) };
 }
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { parseRetryAfter } from '../../../bff/downstream/callDownstream';
+import { parseRetryAfter } from '../../../shared-types/retryAfter';
 import { ALICE, INSTANCE, TOKEN_PATH, tokenResponse } from '../../helpers/entraFixtures';
 import { setManagedIdentityEnv } from '../../helpers/managedIdentityEnv';
 import { buildTestApp, mockMetadata, signIn, testConfig } from '../../helpers/testApp';
