@@ -12,7 +12,8 @@ import { createMemoryStores } from '../../bff/store/memoryStores';
 import type { Stores } from '../../bff/store/stores';
 import type { BootstrapPayload } from '../../shared-types/bootstrap';
 import { BOOTSTRAP_PLACEHOLDER } from '../../shared-types/bootstrap';
-import { AUTHORITY, CLIENT_ID, CLIENT_SECRET, INSTANCE, METADATA_PATH, TENANT_ID, TOKEN_PATH, openIdConfiguration, tokenResponse, type TestUser } from './entraFixtures';
+import { AUTHORITY, CLIENT_ID, CLIENT_SECRET, INSTANCE, METADATA_PATH, TENANT_ID, openIdConfiguration, tokenResponse, type TestUser } from './entraFixtures';
+import { tokenEndpoint } from './tokenEndpoint';
 
 export const TEST_SESSION_KEY = 'test-session-key-0123456789abcdefghijklmnop';
 export const INDEX_HTML = `<!doctype html><html><head><meta charset="utf-8">${BOOTSTRAP_PLACEHOLDER}<script defer src="/main.js"></script></head><body><div id="root"></div></body></html>`;
@@ -87,17 +88,11 @@ export async function signIn(
 ): Promise<{ tokenRequest: Record<string, string>; spaCode: string | null }> {
   const { state, nonce } = await startSignIn(agent, options.returnTo ? `/auth/signin?returnTo=${encodeURIComponent(options.returnTo)}` : '/auth/signin');
   const spaCode = options.spaCode === undefined ? `spa-${user.oid.slice(0, 8)}-${Math.random().toString(36).slice(2)}` : options.spaCode;
-  let tokenRequest: Record<string, string> = {};
-  const token = nock(INSTANCE)
-    .post(TOKEN_PATH, (body: Record<string, string>) => {
-      tokenRequest = body;
-      return body.grant_type === 'authorization_code';
-    })
-    .query(true)
-    .reply(200, tokenResponse(user, { nonce, spaCode }));
+  const endpoint = tokenEndpoint('authorization_code');
+  const token = endpoint.interceptor.reply(200, tokenResponse(user, { nonce, spaCode }));
   await agent.get(`/auth/callback?code=web-code-${Math.random().toString(36).slice(2)}&state=${state}&session_state=abc`).expect(302);
   token.done();
-  return { tokenRequest, spaCode };
+  return { tokenRequest: endpoint.lastRequest(), spaCode };
 }
 
 export async function getBootstrap(agent: ReturnType<typeof request.agent>, path = '/'): Promise<BootstrapPayload> {

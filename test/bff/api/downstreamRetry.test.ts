@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { parseRetryAfter } from '../../../shared-types/retryAfter';
-import { ALICE, INSTANCE, TOKEN_PATH, tokenResponse } from '../../helpers/entraFixtures';
+import { ALICE, tokenResponse } from '../../helpers/entraFixtures';
 import { setManagedIdentityEnv } from '../../helpers/managedIdentityEnv';
 import { buildTestApp, mockMetadata, signIn, testConfig } from '../../helpers/testApp';
+import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 import { GRAPH_ORIGIN, GRAPH_PATH, graphError, graphMessageList } from './graphFixtures';
 
 const MESSAGES = `${GRAPH_PATH}/me/messages`;
@@ -22,10 +23,7 @@ const messages = () => nock(GRAPH_ORIGIN).get(MESSAGES).query(true);
 
 /** A silent Mail.Send token (the user consented earlier; the refresh grant returns it). */
 function mailSendToken() {
-  return nock(INSTANCE)
-    .post(TOKEN_PATH, (b: Record<string, string>) => b.grant_type === 'refresh_token')
-    .query(true)
-    .reply(200, tokenResponse(ALICE, { nonce: null, scope: 'Mail.Send', accessToken: 'at-send', spaCode: null }));
+  return tokenEndpoint('refresh_token').interceptor.reply(200, tokenResponse(ALICE, { nonce: null, scope: 'Mail.Send', accessToken: 'at-send', spaCode: null }));
 }
 
 describe('downstream throttling, timeouts and failures', () => {

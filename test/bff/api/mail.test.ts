@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { ALICE, AUTHORITY, INSTANCE, TOKEN_PATH, entraError, tokenResponse } from '../../helpers/entraFixtures';
 import { buildTestApp, mockMetadata, signIn } from '../../helpers/testApp';
+import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 import { CAE_CLAIMS, EXPIRED_TOKEN_HEADER, GRAPH_ORIGIN, GRAPH_PATH, claimsChallengeHeader, graphError, graphMessageList } from './graphFixtures';
 
 const MESSAGES = `${GRAPH_PATH}/me/messages`;
@@ -86,19 +87,16 @@ describe('GET /api/mail', () => {
     const rejected = graphList({ $top: '10', $skip: '0' })
       .matchHeader('authorization', /^Bearer at-aaaaaaaa-/)
       .reply(401, graphError('InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.'), { 'WWW-Authenticate': EXPIRED_TOKEN_HEADER });
-    let refreshBody: Record<string, string> = {};
-    const refresh = nock(INSTANCE)
-      .post(TOKEN_PATH, (b: Record<string, string>) => {
-        refreshBody = b;
-        return b.grant_type === 'refresh_token';
-      })
-      .query(true)
-      .reply(200, tokenResponse(ALICE, { nonce: null, scope: 'User.Read Contacts.Read Mail.Read openid profile email', accessToken: 'at-refreshed-1', spaCode: null }));
+    const endpoint = tokenEndpoint('refresh_token');
+    const refresh = endpoint.interceptor.reply(
+      200,
+      tokenResponse(ALICE, { nonce: null, scope: 'User.Read Contacts.Read Mail.Read openid profile email', accessToken: 'at-refreshed-1', spaCode: null }),
+    );
     const retried = graphList({ $top: '10', $skip: '0' }).matchHeader('authorization', 'Bearer at-refreshed-1').reply(200, graphMessageList({ count: 1 }));
 
     const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(200);
     expect(res.body.messages).to.have.length(1);
-    expect(refreshBody.scope!.split(' ')).to.include('Mail.Read');
+    expect(endpoint.lastRequest().scope!.split(' ')).to.include('Mail.Read');
     rejected.done();
     refresh.done();
     retried.done();
@@ -121,19 +119,13 @@ describe('GET /api/mail', () => {
     const graph = graphList({ $top: '10', $skip: '0' }).reply(401, graphError('InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge.'), {
       'WWW-Authenticate': claimsChallengeHeader(),
     });
-    let refreshBody: Record<string, string> = {};
-    const refresh = nock(INSTANCE)
-      .post(TOKEN_PATH, (b: Record<string, string>) => {
-        refreshBody = b;
-        return true;
-      })
-      .query(true)
-      .reply(400, { ...entraError('interaction_required', 50076, 'Due to a configuration change made by your administrator, you must use multi-factor authentication.'), suberror: 'basic_action' });
+    const endpoint = tokenEndpoint();
+    const refresh = endpoint.interceptor.reply(400, { ...entraError('interaction_required', 50076, 'Due to a configuration change made by your administrator, you must use multi-factor authentication.'), suberror: 'basic_action' });
 
     const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(401);
     expect(res.body.error).to.equal('login_required');
     // MSAL merges its own id_token claims into the request; the challenge's access_token claims must be there.
-    expect(JSON.parse(refreshBody.claims!).access_token).to.deep.equal(JSON.parse(CAE_CLAIMS).access_token);
+    expect(JSON.parse(endpoint.lastRequest().claims!).access_token).to.deep.equal(JSON.parse(CAE_CLAIMS).access_token);
     const signInUrl = new URL(res.body.signInUrl as string, 'http://localhost:3000');
     expect(signInUrl.pathname).to.equal('/auth/consent');
     expect(signInUrl.searchParams.get('scopes')).to.equal('Mail.Read');

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { ALICE, AUTHORITY, INSTANCE, TOKEN_PATH, entraError, homeAccountIdOf, tokenResponse } from '../../helpers/entraFixtures';
 import { buildTestApp, mockMetadata, signIn } from '../../helpers/testApp';
+import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 import { GRAPH_ORIGIN, GRAPH_PATH, graphError } from './graphFixtures';
 
 const SEND = `${GRAPH_PATH}/me/sendMail`;
@@ -34,17 +35,14 @@ async function grantConsent(agent: ReturnType<ReturnType<typeof buildTestApp>['a
   expect(`${authorize.origin}${authorize.pathname}`).to.equal(`${AUTHORITY}/oauth2/v2.0/authorize`);
   expect(authorize.searchParams.get('scope')!.split(' ')).to.include('Mail.Send');
   expect(authorize.searchParams.get('login_hint')).to.be.a('string');
-  let tokenRequest: Record<string, string> = {};
-  const token = nock(INSTANCE)
-    .post(TOKEN_PATH, (b: Record<string, string>) => {
-      tokenRequest = b;
-      return b.grant_type === 'authorization_code';
-    })
-    .query(true)
-    .reply(200, tokenResponse(ALICE, { nonce: authorize.searchParams.get('nonce'), scope: 'Mail.Send openid profile email', accessToken }));
+  const endpoint = tokenEndpoint('authorization_code');
+  const token = endpoint.interceptor.reply(
+    200,
+    tokenResponse(ALICE, { nonce: authorize.searchParams.get('nonce'), scope: 'Mail.Send openid profile email', accessToken }),
+  );
   const back = await agent.get(`/auth/callback?code=consent-code-1&state=${authorize.searchParams.get('state')}`).expect(302);
   token.done();
-  return { tokenRequest, returnedTo: back.headers.location as string };
+  return { tokenRequest: endpoint.lastRequest(), returnedTo: back.headers.location as string };
 }
 
 describe('POST /api/mail/send', () => {
@@ -52,14 +50,8 @@ describe('POST /api/mail/send', () => {
 
   it('answers 403 consent_required with the consent URL when Entra says Mail.Send was never granted (AADSTS65001), and sends nothing', async () => {
     const { agent } = await signedIn();
-    let refreshBody: Record<string, string> = {};
-    const refresh = nock(INSTANCE)
-      .post(TOKEN_PATH, (b: Record<string, string>) => {
-        refreshBody = b;
-        return b.grant_type === 'refresh_token';
-      })
-      .query(true)
-      .reply(400, consentRequiredAnswer());
+    const endpoint = tokenEndpoint('refresh_token');
+    const refresh = endpoint.interceptor.reply(400, consentRequiredAnswer());
 
     const res = await agent.post('/api/mail/send').set('X-CSRF', '1').send(MAIL).expect(403);
     expect(res.body).to.deep.equal({
@@ -69,7 +61,7 @@ describe('POST /api/mail/send', () => {
       consentUrl: CONSENT_URL,
     });
     expect(res.headers['content-type']).to.match(/^application\/json/);
-    expect(refreshBody.scope!.split(' ')).to.include('Mail.Send');
+    expect(endpoint.lastRequest().scope!.split(' ')).to.include('Mail.Send');
     refresh.done();
   });
 

@@ -1,14 +1,14 @@
 // BFF instances on real loopback ports over Redis, and a cookie-jar "browser" that can talk to any of them.
 import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
-import nock from 'nock';
 import type { Config } from '../../../config/types';
 import { createLogger, type Logger } from '../../../bff/http/logger';
 import type { Services, Stores } from '../../../bff/services';
 import type { SessionUser } from '../../../bff/session/sessionAccess';
 import { createRedisStores } from '../../../bff/store/redisStores';
-import { INSTANCE, TOKEN_PATH, tokenResponse, type TestUser } from '../../helpers/entraFixtures';
+import { tokenResponse, type TestUser } from '../../helpers/entraFixtures';
 import { buildTestApp, parseBootstrapHtml } from '../../helpers/testApp';
+import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 import type { BootstrapPayload } from '../../../shared-types/bootstrap';
 import type { Redis } from 'ioredis';
 import { deleteKeysWithPrefix, openInspector, requireRedis } from '../../helpers/redis';
@@ -136,10 +136,7 @@ export async function signInAcross(
   const accessToken = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.access-${user.oid}-${tag}`;
   const refreshToken = `0.ARwA-refresh-${user.oid}-${tag}`;
   const spaCode = options.spaCode === undefined ? `spa-code-${tag}` : options.spaCode;
-  const token = nock(INSTANCE)
-    .post(TOKEN_PATH, (body: Record<string, string>) => body.grant_type === 'authorization_code')
-    .query(true)
-    .reply(
+  const token = tokenEndpoint('authorization_code').interceptor.reply(
       200,
       tokenResponse(user, {
         nonce,

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { ALICE, INSTANCE, TOKEN_PATH, entraError, tokenResponse } from '../../helpers/entraFixtures';
 import { buildTestApp, mockMetadata, startSignIn } from '../../helpers/testApp';
+import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 
 describe('login transaction tampering', () => {
   beforeEach(() => mockMetadata());
@@ -29,17 +30,11 @@ describe('login transaction tampering', () => {
     const { agent } = buildTestApp();
     const a = agent();
     const { state, codeChallenge } = await startSignIn(a);
-    let verifier = '';
-    nock(INSTANCE)
-      .post(TOKEN_PATH, (body: Record<string, string>) => {
-        verifier = body.code_verifier!;
-        return true;
-      })
-      .query(true)
-      .reply(400, entraError('invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.'));
+    const endpoint = tokenEndpoint();
+    endpoint.interceptor.reply(400, entraError('invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.'));
     await a.get(`/auth/callback?code=c&state=${state}`).expect(400);
     const { createHash } = await import('node:crypto');
-    expect(createHash('sha256').update(verifier).digest('base64url')).to.equal(codeChallenge);
+    expect(createHash('sha256').update(endpoint.lastRequest().code_verifier!).digest('base64url')).to.equal(codeChallenge);
     await a.get('/api/me').set('X-CSRF', '1').expect(401);
   });
 
