@@ -55,22 +55,25 @@ async function payloadFor(ctx: Context, deps: BootstrapDeps, deliverSpaCode: boo
   });
 }
 
+const NONCE_BYTES = 18;
+
 /**
- * A fresh CSP nonce (18 random bytes, base64) per page. The bytes come from a per-process pool refilled from the CSPRNG
+ * A fresh CSP nonce (18 random bytes, base64) per page. The bytes come from a per-router pool refilled from the CSPRNG
  * 4.5 KiB at a time, each byte used once: one randomBytes() call per 256 pages instead of one per page (randomBytes
  * showed as ~3 % of the bootstrap page's CPU in `npm run bench -- --profile`).
  */
-const NONCE_BYTES = 18;
-let noncePool = Buffer.alloc(0);
-let nonceOffset = 0;
-function cspNonce(): string {
-  if (nonceOffset + NONCE_BYTES > noncePool.length) {
-    noncePool = randomBytes(NONCE_BYTES * 256);
-    nonceOffset = 0;
-  }
-  const nonce = noncePool.toString('base64', nonceOffset, nonceOffset + NONCE_BYTES);
-  nonceOffset += NONCE_BYTES;
-  return nonce;
+function createNonceSource(): () => string {
+  let pool = Buffer.alloc(0);
+  let offset = 0;
+  return function cspNonce() {
+    if (offset + NONCE_BYTES > pool.length) {
+      pool = randomBytes(NONCE_BYTES * 256);
+      offset = 0;
+    }
+    const nonce = pool.toString('base64', offset, offset + NONCE_BYTES);
+    offset += NONCE_BYTES;
+    return nonce;
+  };
 }
 
 /** Paths that are SPA routes: no file extension, not the BFF's own endpoints. */
@@ -95,6 +98,7 @@ export function createBootstrapRouter(services: BootstrapRouterServices): Router
     session: services.config.session,
   };
   const router = new Router<AppState>();
+  const cspNonce = createNonceSource();
 
   router.get('/api/bootstrap', async (ctx) => {
     ctx.set('Cache-Control', 'no-store');

@@ -100,15 +100,3 @@ function describe(err: unknown): Record<string, unknown> {
   if (err instanceof AuthError) return { type: err.name, code: err.errorCode };
   return { type: (err as Error)?.name ?? typeof err };
 }
-
-/**
- * Forgets msal-node's process-wide managed-identity state (chosen source with its endpoint and network client, and the
- * token cache), so a test can point IDENTITY_ENDPOINT somewhere else. Test use only: it reaches into msal-node statics.
- */
-export function resetManagedIdentityProcessState(): void {
-  const probe = new ManagedIdentityApplication() as unknown as { managedIdentityClient: { constructor: Record<string, unknown> } };
-  const clientClass = probe.managedIdentityClient.constructor;
-  delete clientClass.identitySource;
-  delete clientClass.sourceName;
-  delete (ManagedIdentityApplication as unknown as Record<string, unknown>).nodeStorage;
-}

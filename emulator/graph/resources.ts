@@ -1,6 +1,7 @@
 // Graph JSON shapes for the seeded user, contacts and messages, plus $select projection and $top/$skip paging.
 import { createHash } from 'node:crypto';
 import type { SeedContact, SeedMessage, SeedUser } from '../seedTypes';
+import { escapeHtml } from '../http/escape';
 
 type Json = Record<string, unknown>;
 
@@ -47,7 +48,7 @@ export function graphMessage(user: SeedUser, m: SeedMessage, i: number, referenc
   const from = { emailAddress: { name: m.fromName, address: m.fromAddress } };
   const content = m.body
     .split('\n')
-    .map((l) => l.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!))
+    .map(escapeHtml)
     .join('<br>');
   return {
     '@odata.etag': `W/"${createHash('sha1').update(`m${user.oid}${i}`).digest('base64')}"`,

@@ -1,6 +1,6 @@
 // Points msal-node's App Service managed-identity source (it reads IDENTITY_ENDPOINT / IDENTITY_HEADER itself and keeps
 // the chosen source for the process) at a test endpoint, and puts everything back afterwards.
-import { resetManagedIdentityProcessState } from '../../bff/downstream/managedIdentity';
+import { ManagedIdentityApplication } from '@azure/msal-node';
 
 const NAMES = ['IDENTITY_ENDPOINT', 'IDENTITY_HEADER'] as const;
 
@@ -17,4 +17,16 @@ export function setManagedIdentityEnv(endpoint: string, header: string): () => v
     }
     resetManagedIdentityProcessState();
   };
+}
+
+/**
+ * Forgets msal-node's process-wide managed-identity state (chosen source with its endpoint and network client, and the
+ * token cache), so a test can point IDENTITY_ENDPOINT somewhere else. It reaches into msal-node statics: tests only.
+ */
+export function resetManagedIdentityProcessState(): void {
+  const probe = new ManagedIdentityApplication() as unknown as { managedIdentityClient: { constructor: Record<string, unknown> } };
+  const clientClass = probe.managedIdentityClient.constructor;
+  delete clientClass.identitySource;
+  delete clientClass.sourceName;
+  delete (ManagedIdentityApplication as unknown as Record<string, unknown>).nodeStorage;
 }

@@ -3,8 +3,7 @@
 import { expect } from 'chai';
 import type request from 'supertest';
 import { loadConfig } from '../../../config/loadConfig';
-import { resetManagedIdentityProcessState } from '../../../bff/downstream/managedIdentity';
-import { setManagedIdentityEnv } from '../../helpers/managedIdentityEnv';
+import { resetManagedIdentityProcessState, setManagedIdentityEnv } from '../../helpers/managedIdentityEnv';
 import { startEmulator, type RunningEmulator } from '../../../emulator/index';
 import { Browser, authorize } from '../../emulator/helpers';
 import { buildApiTestApp, type ApiTestApp } from './apiTestApp';

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { MsalNetworkClient } from '../../../bff/auth/networkClient';
-import { createManagedIdentityTokenProvider, resetManagedIdentityProcessState } from '../../../bff/downstream/managedIdentity';
+import { createManagedIdentityTokenProvider } from '../../../bff/downstream/managedIdentity';
 import { ALICE } from '../../helpers/entraFixtures';
-import { setManagedIdentityEnv } from '../../helpers/managedIdentityEnv';
+import { resetManagedIdentityProcessState, setManagedIdentityEnv } from '../../helpers/managedIdentityEnv';
 import { mockMetadata, signIn, testConfig } from '../../helpers/testApp';
 import { buildApiTestApp } from './apiTestApp';
 
