@@ -2,6 +2,7 @@
 // listing a mailbox merges those with the seeded (Inbox) messages.
 import { randomUUID } from 'node:crypto';
 import type { EmulatorContext } from '../context';
+import { escapeHtml } from '../http/escape';
 import type { SeedUser } from '../seedTypes';
 import type { DeliveredMessage, SentMail } from '../state/store';
 import { graphMessage } from './resources';
@@ -56,7 +57,7 @@ function deliveredToGraph(m: DeliveredMessage): Json {
   const from = { emailAddress: { name: m.from.name, address: m.from.address } };
   const html = m.body.contentType.toLowerCase() === 'html';
   const text = html ? m.body.content.replace(/<[^>]*>/g, ' ') : m.body.content;
-  const escaped = text.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);
+  const escaped = escapeHtml(text);
   const time = m.sentAt.replace(/\.\d+Z$/, 'Z');
   return {
     '@odata.etag': `W/"${m.id.slice(5, 25)}"`,
