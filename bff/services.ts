@@ -10,6 +10,9 @@ import { createFetchWithDeadline, type FetchWithDeadline } from './downstream/fe
 import type { ManagedIdentityTokenProvider } from './downstream/managedIdentity';
 import type { ReadinessCheck } from './http/healthRouter';
 import type { Logger } from './http/logger';
+import { instrumentDownstream } from './observability/instrumentDownstream';
+import { instrumentMsalFactory } from './observability/instrumentMsal';
+import { NO_OBSERVABILITY, type Observability } from './observability/observability';
 import type { SessionStore } from './session/sessionStore';
 import type { OneTimeStore } from './store/oneTimeStore';
 import type { TokenCacheStore } from './tokenCache/tokenCacheStore';
@@ -37,6 +40,8 @@ export interface Services {
   msalFactory: MsalClientFactory;
   loginTransactions: LoginTransactions;
   tokenService: TokenService;
+  /** Tracing and metrics hooks; both off unless configured. */
+  observability: Observability;
   /** Overrides the managed-identity token provider /api/secret uses (tests); built from config when absent. */
   managedIdentity?: ManagedIdentityTokenProvider;
 }
@@ -47,21 +52,27 @@ export function createServices(input: {
   stores: Stores;
   fetchImpl?: typeof fetch;
   now?: () => number;
+  observability?: Observability;
 }): Services {
   const { config, log, stores } = input;
-  const fetchWithDeadline = createFetchWithDeadline(config.http.timeoutMs, input.fetchImpl);
+  const observability = input.observability ?? NO_OBSERVABILITY;
+  const fetchWithDeadline = instrumentDownstream(createFetchWithDeadline(config.http.timeoutMs, input.fetchImpl), observability, {
+    entra: new URL(config.entra.instance).origin,
+    graph: new URL(config.graph.baseUrl).origin,
+    keyVault: config.keyVault.url ? new URL(config.keyVault.url).origin : null,
+  });
   const authorityMetadata = createAuthorityMetadataSource({
     authority: config.entra.authority,
     configured: config.entra.authorityMetadata,
     fetchWithDeadline,
   });
-  const msalFactory = createMsalClientFactory({
+  const msalFactory = instrumentMsalFactory(createMsalClientFactory({
     entra: config.entra,
     tokenCacheStore: stores.tokenCache,
     networkClient: new MsalNetworkClient(fetchWithDeadline),
     authorityMetadata,
     log,
-  });
+  }), observability);
   const loginTransactions = createLoginTransactions({
     store: stores.loginTransactions,
     cookieName: config.session.transactionCookieName,
@@ -77,5 +88,6 @@ export function createServices(input: {
     msalFactory,
     loginTransactions,
     tokenService: createTokenService(msalFactory),
+    observability,
   };
 }
