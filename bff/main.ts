@@ -17,7 +17,9 @@ interface Telemetry {
 /** Tracing only with OTEL_EXPORTER_OTLP_ENDPOINT (the SDK is not even loaded otherwise); metrics only with METRICS_PORT. */
 async function createTelemetry(config: Readonly<Config>): Promise<Telemetry> {
   const { otlpEndpoint, serviceName, metricsPort } = config.observability;
-  const tracing = otlpEndpoint ? await (await import('./observability/tracing')).createTracing({ otlpEndpoint, serviceName }) : null;
+  const tracing = otlpEndpoint
+    ? await (await import('./observability/tracing')).createTracing({ otlpEndpoint, serviceName })
+    : null;
   const metrics = metricsPort !== null ? createMetrics({ defaultMetrics: true }) : null;
   return {
     observability: { tracer: tracing?.tracer ?? null, metrics },
@@ -37,7 +39,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.log.level);
-  if (config.session.keysEphemeral) log.warn('SESSION_KEYS is not set: using random keys for this run (sessions end on restart)');
+  if (config.session.keysEphemeral)
+    log.warn('SESSION_KEYS is not set: using random keys for this run (sessions end on restart)');
   let telemetry: Telemetry;
   let bff: RunningBff;
   let metricsServer: RunningMetricsServer | null = null;
@@ -67,7 +70,12 @@ async function main(): Promise<void> {
   });
 }
 
-function handleSignals(log: Logger, config: Readonly<Config>, bff: RunningBff, closeTelemetry: () => Promise<void>): void {
+function handleSignals(
+  log: Logger,
+  config: Readonly<Config>,
+  bff: RunningBff,
+  closeTelemetry: () => Promise<void>,
+): void {
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) {

@@ -39,7 +39,11 @@ export async function createStores(config: Readonly<Config>, log?: Logger): Prom
   return createRedisStores(config, log ? { log } : {});
 }
 
-export async function startBff(config: Readonly<Config>, log: Logger, options: { observability?: Observability } = {}): Promise<RunningBff> {
+export async function startBff(
+  config: Readonly<Config>,
+  log: Logger,
+  options: { observability?: Observability } = {},
+): Promise<RunningBff> {
   const observability = options.observability ?? NO_OBSERVABILITY;
   let draining = false;
   const baseStores = await createStores(config, log);
@@ -91,7 +95,9 @@ export async function startBff(config: Readonly<Config>, log: Logger, options: {
           });
           server.closeIdleConnections();
         });
-        await stores.close().catch((err: Error) => log.warn({ err: err.message }, 'shutdown: closing the stores failed'));
+        await stores
+          .close()
+          .catch((err: Error) => log.warn({ err: err.message }, 'shutdown: closing the stores failed'));
       })();
       return closing;
     },

@@ -56,23 +56,30 @@ export function createServices(input: {
 }): Services {
   const { config, log, stores } = input;
   const observability = input.observability ?? NO_OBSERVABILITY;
-  const fetchWithDeadline = instrumentDownstream(createFetchWithDeadline(config.http.timeoutMs, input.fetchImpl), observability, {
-    entra: new URL(config.entra.instance).origin,
-    graph: new URL(config.graph.baseUrl).origin,
-    keyVault: config.keyVault.url ? new URL(config.keyVault.url).origin : null,
-  });
+  const fetchWithDeadline = instrumentDownstream(
+    createFetchWithDeadline(config.http.timeoutMs, input.fetchImpl),
+    observability,
+    {
+      entra: new URL(config.entra.instance).origin,
+      graph: new URL(config.graph.baseUrl).origin,
+      keyVault: config.keyVault.url ? new URL(config.keyVault.url).origin : null,
+    },
+  );
   const authorityMetadata = createAuthorityMetadataSource({
     authority: config.entra.authority,
     configured: config.entra.authorityMetadata,
     fetchWithDeadline,
   });
-  const msalFactory = instrumentMsalFactory(createMsalClientFactory({
-    entra: config.entra,
-    tokenCacheStore: stores.tokenCache,
-    networkClient: new MsalNetworkClient(fetchWithDeadline),
-    authorityMetadata,
-    log,
-  }), observability);
+  const msalFactory = instrumentMsalFactory(
+    createMsalClientFactory({
+      entra: config.entra,
+      tokenCacheStore: stores.tokenCache,
+      networkClient: new MsalNetworkClient(fetchWithDeadline),
+      authorityMetadata,
+      log,
+    }),
+    observability,
+  );
   const loginTransactions = createLoginTransactions({
     store: stores.loginTransactions,
     cookieName: config.session.transactionCookieName,

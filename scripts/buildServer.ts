@@ -38,7 +38,9 @@ async function main(): Promise<void> {
   for (const input of Object.keys(result.metafile.inputs)) {
     for (const [pattern, what] of FORBIDDEN_INPUTS) if (pattern.test(input)) problems.push(`${input} (${what})`);
   }
-  const pkg = JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8')) as {
+    devDependencies?: Record<string, string>;
+  };
   const dev = new Set(Object.keys(pkg.devDependencies ?? {}));
   for (const output of Object.values(result.metafile.outputs)) {
     for (const imp of output.imports) {
@@ -48,14 +50,18 @@ async function main(): Promise<void> {
     }
   }
   if (problems.length) {
-    console.error(`The server bundle must run with production dependencies only, but contains:\n  - ${[...new Set(problems)].join('\n  - ')}`);
+    console.error(
+      `The server bundle must run with production dependencies only, but contains:\n  - ${[...new Set(problems)].join('\n  - ')}`,
+    );
     process.exit(1);
   }
   writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
   const bytes = Object.entries(result.metafile.outputs)
     .filter(([file]) => file.endsWith('.js'))
     .reduce((sum, [, o]) => sum + o.bytes, 0);
-  console.log(`Server built into dist/server (${(bytes / 1024).toFixed(0)} KiB of JS) in ${Math.round(performance.now() - started)} ms`);
+  console.log(
+    `Server built into dist/server (${(bytes / 1024).toFixed(0)} KiB of JS) in ${Math.round(performance.now() - started)} ms`,
+  );
 }
 
 void main();

@@ -3,7 +3,11 @@
 import Router from '@koa/router';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
-import { AUTH_TELEMETRY_MAX_EVENTS, AUTH_TELEMETRY_OPERATIONS, AUTH_TELEMETRY_PATH } from '../../shared-types/authTelemetry';
+import {
+  AUTH_TELEMETRY_MAX_EVENTS,
+  AUTH_TELEMETRY_OPERATIONS,
+  AUTH_TELEMETRY_PATH,
+} from '../../shared-types/authTelemetry';
 import { AppError, BadRequestError } from '../http/errors';
 import { boundedLabel } from './observability';
 import type { BffMetrics } from './metrics';
@@ -17,7 +21,10 @@ const beaconBody = z
             operation: z.enum(AUTH_TELEMETRY_OPERATIONS),
             durationMs: z.number().finite().min(0).max(600_000),
             success: z.boolean(),
-            errorCode: z.string().regex(/^[a-z0-9_]{1,64}$/).optional(),
+            errorCode: z
+              .string()
+              .regex(/^[a-z0-9_]{1,64}$/)
+              .optional(),
           })
           .strict(),
       )
@@ -64,7 +71,11 @@ export function createBeaconRouter(deps: BeaconRouterDeps): Router {
       for (const e of parsed.data.events) {
         const outcome = e.success ? 'success' : 'failure';
         metrics.spaAuthDuration.observe({ operation: e.operation, outcome }, e.durationMs / 1000);
-        metrics.spaAuthEvents.inc({ operation: e.operation, outcome, error: e.success ? '' : errorLabel(e.errorCode ?? 'unknown') });
+        metrics.spaAuthEvents.inc({
+          operation: e.operation,
+          outcome,
+          error: e.success ? '' : errorLabel(e.errorCode ?? 'unknown'),
+        });
       }
     }
     ctx.status = 204;

@@ -17,7 +17,8 @@ export function classifyTarget(url: URL, origins: DownstreamOrigins): Downstream
   if (url.origin === origins.entra) return 'entra';
   if (url.origin === origins.graph) return 'graph';
   if (origins.keyVault && url.origin === origins.keyVault) return 'key_vault';
-  if (url.hostname === '169.254.169.254' || /\/msi\/token|\/metadata\/identity\//.test(url.pathname)) return 'managed_identity';
+  if (url.hostname === '169.254.169.254' || /\/msi\/token|\/metadata\/identity\//.test(url.pathname))
+    return 'managed_identity';
   return 'other';
 }
 
@@ -36,7 +37,11 @@ function grantType(body: unknown): string | null {
   return g && /^[a-z_:.-]{1,80}$/i.test(g) ? g : null;
 }
 
-export function instrumentDownstream(fetchWithDeadline: FetchWithDeadline, obs: Observability, origins: DownstreamOrigins): FetchWithDeadline {
+export function instrumentDownstream(
+  fetchWithDeadline: FetchWithDeadline,
+  obs: Observability,
+  origins: DownstreamOrigins,
+): FetchWithDeadline {
   const { tracer, metrics } = obs;
   if (!tracer && !metrics) return fetchWithDeadline;
   return async function instrumentedFetch(url, init) {
@@ -74,7 +79,12 @@ export function instrumentDownstream(fetchWithDeadline: FetchWithDeadline, obs: 
         SpanKind.CLIENT,
       );
     } catch (err) {
-      status = err instanceof DeadlineExceededError ? 'timeout' : errorType(err) === 'NetworkFailureError' ? 'network_error' : 'error';
+      status =
+        err instanceof DeadlineExceededError
+          ? 'timeout'
+          : errorType(err) === 'NetworkFailureError'
+            ? 'network_error'
+            : 'error';
       throw err;
     } finally {
       metrics?.downstreamRequests.inc({ target, status });

@@ -7,7 +7,13 @@ import { inSpan, type Observability } from './observability';
 type Backend = 'memory' | 'redis';
 
 /** Every async method of `target` timed under `store`; other properties (e.g. `size`) read through unchanged. */
-function instrument<T extends object>(target: T, store: string, backend: Backend, obs: Observability, onResult?: (op: string, args: unknown[], result: unknown) => void): T {
+function instrument<T extends object>(
+  target: T,
+  store: string,
+  backend: Backend,
+  obs: Observability,
+  onResult?: (op: string, args: unknown[], result: unknown) => void,
+): T {
   const tracer = backend === 'redis' ? obs.tracer : null;
   const { metrics } = obs;
   return new Proxy(target, {
@@ -20,7 +26,13 @@ function instrument<T extends object>(target: T, store: string, backend: Backend
         const started = performance.now();
         const labels = { store, operation: prop, backend };
         const run = () => Promise.resolve(method.apply(t, args));
-        return inSpan(tracer, `${backend} ${store}.${prop}`, { 'db.system.name': backend, 'db.operation.name': prop, 'hsb.store': store }, run, SpanKind.CLIENT).then(
+        return inSpan(
+          tracer,
+          `${backend} ${store}.${prop}`,
+          { 'db.system.name': backend, 'db.operation.name': prop, 'hsb.store': store },
+          run,
+          SpanKind.CLIENT,
+        ).then(
           (result) => {
             metrics?.storeDuration.observe(labels, (performance.now() - started) / 1000);
             onResult?.(prop, args, result);
