@@ -1,5 +1,5 @@
 // Starts the BFF's HTTP server for a config (used by main.ts and the npm start/dev scripts) and stops it gracefully.
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Config } from '../config/types';
 import { createApp } from './app';
 import type { Logger } from './http/logger';
@@ -62,9 +62,16 @@ export async function startBff(
   // Slow clients (slowloris) are dropped; Node checks these deadlines every connectionsCheckingInterval (default 30 s).
   const server = createServer({ headersTimeout: headersMs, requestTimeout: requestMs, connectionsCheckingInterval: 1_000 }, app.callback());
   server.keepAliveTimeout = keepAliveMs;
-  // Registered after Koa's handler, still before any response is written: keep-alive clients reconnect elsewhere.
-  server.on('request', (_req, res) => {
-    if (draining && !res.headersSent) res.setHeader('Connection', 'close');
+  // Once shutdown begins, every response not yet started says `Connection: close`, so keep-alive clients reconnect
+  // elsewhere and each connection ends with its last response instead of waiting for the grace deadline.
+  const unanswered = new Set<ServerResponse>();
+  const closeAfterResponse = (res: ServerResponse) => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+  };
+  server.on('request', (_req, res: ServerResponse) => {
+    if (draining) return closeAfterResponse(res);
+    unanswered.add(res);
+    res.once('close', () => unanswered.delete(res));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
@@ -82,6 +89,7 @@ export async function startBff(
     close(graceMs = 10_000, drainMs = 0) {
       closing ??= (async () => {
         draining = true;
+        for (const res of unanswered) closeAfterResponse(res);
         if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => {
