@@ -4,8 +4,7 @@ import { resolveEnv } from '../config/envFile';
 import { ConfigError, loadConfig } from '../config/loadConfig';
 import type { Config } from '../config/types';
 import { createLogger, type Logger } from './http/logger';
-import { createMetrics } from './observability/metrics';
-import { startMetricsServer, type RunningMetricsServer } from './observability/metricsServer';
+import type { RunningMetricsServer } from './observability/metricsServer';
 import type { Observability } from './observability/observability';
 import { startBff, type RunningBff } from './server';
 
@@ -14,13 +13,17 @@ interface Telemetry {
   shutdown(): Promise<void>;
 }
 
-/** Tracing only with OTEL_EXPORTER_OTLP_ENDPOINT (the SDK is not even loaded otherwise); metrics only with METRICS_PORT. */
+/**
+ * Tracing only with OTEL_EXPORTER_OTLP_ENDPOINT, metrics only with METRICS_PORT: the OpenTelemetry SDK and prom-client
+ * are imported on demand, so a BFF without them does not even load them.
+ */
 async function createTelemetry(config: Readonly<Config>): Promise<Telemetry> {
   const { otlpEndpoint, serviceName, metricsPort } = config.observability;
   const tracing = otlpEndpoint
     ? await (await import('./observability/tracing')).createTracing({ otlpEndpoint, serviceName })
     : null;
-  const metrics = metricsPort !== null ? createMetrics({ defaultMetrics: true }) : null;
+  const metrics =
+    metricsPort !== null ? (await import('./observability/metrics')).createMetrics({ defaultMetrics: true }) : null;
   return {
     observability: { tracer: tracing?.tracer ?? null, metrics },
     shutdown: async () => tracing?.shutdown(),
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
     bff = await startBff(config, log, { observability: telemetry.observability });
     const { metrics } = telemetry.observability;
     if (metrics && config.observability.metricsPort !== null) {
+      const { startMetricsServer } = await import('./observability/metricsServer');
       metricsServer = await startMetricsServer(metrics.registry, config.observability.metricsPort, config.server.host);
     }
   } catch (err) {
