@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     files: ['bff/**', 'client/**', 'emulator/**', 'shared-types/**'],
-    ignores: ['bff/main.ts', 'emulator/main.ts'],
+    ignores: ['bff/main.ts', 'bff/healthcheck.ts', 'emulator/main.ts'],
     rules: {
       'no-restricted-properties': [
         'error',

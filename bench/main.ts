@@ -20,6 +20,7 @@ import { errorCount, runLoad, WARMUP_SECONDS } from './loadTest';
 import { heapPer10kSessions, redisBytesPerUser, scanKeys } from './memory';
 import { summarizeProfiles } from './profileSummary';
 import { GOALS, type BenchResults } from './results';
+import { measureProductionStartup } from './productionStartup';
 import { measureSignIn } from './signInCost';
 import { renderTable } from './table';
 import { runTokenScaling } from './tokenScaling';
@@ -69,6 +70,9 @@ async function main(): Promise<number> {
     ensureClientBuilt(rootDir, progress);
     progress('starting the emulator and the servers…');
     emulator = await startEmulator({ rootDir, ports: { entra: 0, managedIdentity: 0, keyVault: 0, graph: 0 }, testHooks: true });
+    // First, while nothing else runs: the production artifact's start-up time and memory.
+    progress('production start-up and RSS (dist/server/main.js)…');
+    const production = await measureProductionStartup(rootDir, emulator, quick ? 3 : 10);
     const sessionKey = randomBytes(36).toString('base64url');
     const envFor = (store: 'memory' | 'redis', port: number, sub: string) =>
       bffEnv({ port, emulatorPorts: emulator!.ports, sessionKey, store, redisUrl: REDIS_URL, redisKeyPrefix: `${runPrefix}${sub}:` });
@@ -172,6 +176,7 @@ async function main(): Promise<number> {
       memory: { redis: redisBytes, heap },
       signIn: { scripted: signInCost, browser: readE2eMetrics(rootDir) },
       bundle,
+      production,
       goals: GOALS,
       failures,
     };

@@ -4,6 +4,7 @@ import type { E2eMetrics } from './e2eMetrics';
 import type { HeapResult } from './heapWorker';
 import type { LoadSummary } from './loadWorker';
 import type { RedisBytes } from './memory';
+import type { ProductionStartup } from './productionStartup';
 import type { SignInCost } from './signInCost';
 import type { TokenScalingResult } from './tokenScaling';
 
@@ -27,6 +28,7 @@ export interface BenchResults {
   memory: { redis: RedisBytes; heap: HeapResult };
   signIn: { scripted: SignInCost; browser: E2eMetrics | null };
   bundle: BundleSizes;
+  production: ProductionStartup;
   goals: Goals;
   failures: string[];
 }

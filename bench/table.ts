@@ -78,6 +78,15 @@ export function renderTable(r: BenchResults): string {
   ]);
   rows.push(['6', 'SPA initial JS (scripts index.html loads)', sizes(r.bundle.initialJs), '—', '—']);
   rows.push(['6', 'SPA total JS (all chunks)', sizes(r.bundle.totalJs), '—', '—']);
+  const p = r.production;
+  rows.push([
+    '7',
+    `Production start-up: \`node dist/server/main.js\` (NODE_ENV=production, production dependencies only), spawn → first \`/healthz\` 200, median of ${p.runs}`,
+    `${ms(p.healthyMedianMs)} (p90 ${ms(p.healthyP90Ms)})`,
+    `bare \`node:http\` server, same measure: ${ms(p.bareNodeMedianMs)}; ours/bare = ${ratio(p.healthyMedianMs / p.bareNodeMedianMs)}`,
+    '—',
+  ]);
+  rows.push(['7', `Production process RSS: when healthy / after ${int(p.warmupRequests)} bootstrap pages`, `${p.rssAtStartMiB.toFixed(1)} MiB / ${p.rssAfterWarmupMiB.toFixed(1)} MiB`, '—', '—']);
 
   const header = ['#', 'Measure', 'Result', 'Side by side / ratio', 'Goal'];
   const lines = [

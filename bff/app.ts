@@ -10,6 +10,8 @@ import { createCsrfGuard } from './http/csrf';
 import { createErrorHandler } from './http/errorHandler';
 import { createHealthRouter } from './http/healthRouter';
 import { createJsonBody } from './http/jsonBody';
+import { createBeaconRouter } from './observability/beaconRouter';
+import { createErrorCodeCapture, createHttpTelemetry } from './observability/httpTelemetry';
 import { createRequestContext } from './http/requestContext';
 import { createSecurityHeaders } from './http/securityHeaders';
 import { createStaticFiles } from './http/staticFiles';
@@ -30,14 +32,20 @@ export function createApp(services: Services): Koa {
   const routers = [
     createAuthRouter(services),
     ...createApiRouters(services),
+    createBeaconRouter({ metrics: services.observability.metrics }),
     // Last: it answers every remaining HTML navigation with the SPA.
     createBootstrapRouter(services),
   ];
 
+  const { observability } = services;
+  const telemetry = observability.tracer !== null || observability.metrics !== null;
+  // First, so the request span is the parent of everything else and the duration covers the whole request.
+  if (telemetry) app.use(createHttpTelemetry(observability));
   app.use(createRequestContext(log));
   // Outside the error handler, so error pages get the headers too.
   app.use(createSecurityHeaders({ hsts: config.server.publicUrl.startsWith('https://') }));
   app.use(createErrorHandler(log));
+  if (telemetry) app.use(createErrorCodeCapture());
   if (config.session.secureCookies) app.use(secureCookiesBehindTls);
   app.use(createStaticFiles(config.server.clientDistDir));
   app.use(createHealthRouter(services).routes());

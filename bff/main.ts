@@ -1,8 +1,34 @@
-// Composition root: config → logger → BFF server; SIGTERM/SIGINT finish in-flight requests, then close the stores.
+// Composition root (production entry, `npm run serve` / the container's CMD): config → logger → tracing and metrics
+// (only when configured) → BFF server. SIGTERM/SIGINT: /readyz turns 503, in-flight requests finish, stores close.
 import { resolveEnv } from '../config/envFile';
 import { ConfigError, loadConfig } from '../config/loadConfig';
-import { createLogger } from './http/logger';
-import { startBff } from './server';
+import type { Config } from '../config/types';
+import { createLogger, type Logger } from './http/logger';
+import type { RunningMetricsServer } from './observability/metricsServer';
+import type { Observability } from './observability/observability';
+import { startBff, type RunningBff } from './server';
+
+interface Telemetry {
+  observability: Observability;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Tracing only with OTEL_EXPORTER_OTLP_ENDPOINT, metrics only with METRICS_PORT: the OpenTelemetry SDK and prom-client
+ * are imported on demand, so a BFF without them does not even load them.
+ */
+async function createTelemetry(config: Readonly<Config>): Promise<Telemetry> {
+  const { otlpEndpoint, serviceName, metricsPort } = config.observability;
+  const tracing = otlpEndpoint
+    ? await (await import('./observability/tracing')).createTracing({ otlpEndpoint, serviceName })
+    : null;
+  const metrics =
+    metricsPort !== null ? (await import('./observability/metrics')).createMetrics({ defaultMetrics: true }) : null;
+  return {
+    observability: { tracer: tracing?.tracer ?? null, metrics },
+    shutdown: async () => tracing?.shutdown(),
+  };
+}
 
 async function main(): Promise<void> {
   let config;
@@ -16,17 +42,70 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.log.level);
-  if (config.session.keysEphemeral) log.warn('SESSION_KEYS is not set: using random keys for this run (sessions end on restart)');
-  const bff = await startBff(config, log).catch((err: Error) => {
-    log.fatal(err.message);
+  if (config.session.keysEphemeral)
+    log.warn('SESSION_KEYS is not set: using random keys for this run (sessions end on restart)');
+  let telemetry: Telemetry;
+  let bff: RunningBff;
+  let metricsServer: RunningMetricsServer | null = null;
+  try {
+    telemetry = await createTelemetry(config);
+    bff = await startBff(config, log, { observability: telemetry.observability });
+    const { metrics } = telemetry.observability;
+    if (metrics && config.observability.metricsPort !== null) {
+      const { startMetricsServer } = await import('./observability/metricsServer');
+      metricsServer = await startMetricsServer(metrics.registry, config.observability.metricsPort, config.server.host);
+    }
+  } catch (err) {
+    log.fatal((err as Error).message);
     process.exit(1);
+  }
+  log.info(
+    {
+      // performance.now() counts from process start: module loading included.
+      startupMs: Math.round(performance.now()),
+      metricsPort: metricsServer?.port ?? null,
+      tracing: telemetry.observability.tracer !== null,
+    },
+    'ready',
+  );
+  handleSignals(log, config, bff, async () => {
+    await metricsServer?.close();
+    await telemetry.shutdown();
   });
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'shutting down: finishing in-flight requests');
-    void bff.close().then(() => process.exit(0));
+}
+
+function handleSignals(
+  log: Logger,
+  config: Readonly<Config>,
+  bff: RunningBff,
+  closeTelemetry: () => Promise<void>,
+): void {
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second signal: the operator does not want to wait.
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    const { drainMs, graceMs } = config.shutdown;
+    log.info({ signal, drainMs, graceMs }, 'shutting down: not ready any more, finishing in-flight requests');
+    bff
+      .close(graceMs, drainMs)
+      .then(closeTelemetry)
+      .then(
+        () => {
+          log.info('shutdown complete');
+          process.exit(0);
+        },
+        (err: Error) => {
+          log.error({ err: err.message }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
 
 void main();

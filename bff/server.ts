@@ -1,16 +1,29 @@
 // Starts the BFF's HTTP server for a config (used by main.ts and the npm start/dev scripts) and stops it gracefully.
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Config } from '../config/types';
 import { createApp } from './app';
 import type { Logger } from './http/logger';
+import { instrumentStores } from './observability/instrumentStores';
+import { NO_OBSERVABILITY, type Observability } from './observability/observability';
 import { createServices, type Stores } from './services';
 import { createMemoryStores } from './store/memoryStores';
 
 export interface RunningBff {
   server: Server;
   url: string;
-  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes the stores. */
-  close(graceMs?: number): Promise<void>;
+  /**
+   * Graceful stop: /readyz answers 503 at once and responses say `Connection: close`; after `drainMs` (load balancers
+   * notice and stop routing here) the listener stops accepting, in-flight requests get up to `graceMs` to finish, then
+   * remaining connections are closed and the stores (Redis) disconnected.
+   */
+  close(graceMs?: number, drainMs?: number): Promise<void>;
+}
+
+export class ShuttingDownError extends Error {
+  override readonly name = 'ShuttingDownError';
+  constructor() {
+    super('shutting down');
+  }
 }
 
 export class PortInUseError extends Error {
@@ -26,13 +39,40 @@ export async function createStores(config: Readonly<Config>, log?: Logger): Prom
   return createRedisStores(config, log ? { log } : {});
 }
 
-export async function startBff(config: Readonly<Config>, log: Logger): Promise<RunningBff> {
-  const stores = await createStores(config, log);
-  const app = createApp(createServices({ config, log, stores }));
+export async function startBff(
+  config: Readonly<Config>,
+  log: Logger,
+  options: { observability?: Observability } = {},
+): Promise<RunningBff> {
+  const observability = options.observability ?? NO_OBSERVABILITY;
+  let draining = false;
+  const baseStores = await createStores(config, log);
+  const stores: Stores = {
+    ...instrumentStores(baseStores, config.store.kind, observability),
+    // Not ready once shutdown began, whatever the stores say: the load balancer should send new users elsewhere.
+    readiness: {
+      ...baseStores.readiness,
+      accepting: async () => {
+        if (draining) throw new ShuttingDownError();
+      },
+    },
+  };
+  const app = createApp(createServices({ config, log, stores, observability }));
   const { headersMs, requestMs, keepAliveMs } = config.server.timeouts;
   // Slow clients (slowloris) are dropped; Node checks these deadlines every connectionsCheckingInterval (default 30 s).
   const server = createServer({ headersTimeout: headersMs, requestTimeout: requestMs, connectionsCheckingInterval: 1_000 }, app.callback());
   server.keepAliveTimeout = keepAliveMs;
+  // Once shutdown begins, every response not yet started says `Connection: close`, so keep-alive clients reconnect
+  // elsewhere and each connection ends with its last response instead of waiting for the grace deadline.
+  const unanswered = new Set<ServerResponse>();
+  const closeAfterResponse = (res: ServerResponse) => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+  };
+  server.on('request', (_req, res: ServerResponse) => {
+    if (draining) return closeAfterResponse(res);
+    unanswered.add(res);
+    res.once('close', () => unanswered.delete(res));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       void stores.close();
@@ -46,16 +86,27 @@ export async function startBff(config: Readonly<Config>, log: Logger): Promise<R
   return {
     server,
     url: config.server.publicUrl,
-    close(graceMs = 10_000) {
-      closing ??= new Promise<void>((resolve) => {
-        const force = setTimeout(() => server.closeAllConnections(), graceMs);
-        force.unref();
-        server.close(() => {
-          clearTimeout(force);
-          void stores.close().finally(resolve);
+    close(graceMs = 10_000, drainMs = 0) {
+      closing ??= (async () => {
+        draining = true;
+        for (const res of unanswered) closeAfterResponse(res);
+        if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
+        await new Promise<void>((resolve) => {
+          const force = setTimeout(() => {
+            log.warn({ graceMs }, 'shutdown: closing connections whose requests did not finish in time');
+            server.closeAllConnections();
+          }, graceMs);
+          force.unref();
+          server.close(() => {
+            clearTimeout(force);
+            resolve();
+          });
+          server.closeIdleConnections();
         });
-        server.closeIdleConnections();
-      });
+        await stores
+          .close()
+          .catch((err: Error) => log.warn({ err: err.message }, 'shutdown: closing the stores failed'));
+      })();
       return closing;
     },
   };

@@ -12,6 +12,9 @@ import { createKeyVaultClient, type KeyVaultClient } from './downstream/keyVault
 import { createManagedIdentityTokenProvider, type ManagedIdentityTokenProvider } from './downstream/managedIdentity';
 import type { Logger } from './http/logger';
 import type { Stores } from './store/stores';
+import { instrumentDownstream } from './observability/instrumentDownstream';
+import { instrumentMsalFactory } from './observability/instrumentMsal';
+import { NO_OBSERVABILITY, type Observability } from './observability/observability';
 
 export type { Stores } from './store/stores';
 
@@ -32,6 +35,8 @@ export interface Services {
   managedIdentity: ManagedIdentityTokenProvider;
   /** The built SPA's index.html (null until `npm run build`). */
   indexTemplate: IndexTemplateSource;
+  /** Tracing and metrics hooks; both off unless configured. */
+  observability: Observability;
 }
 
 export function createServices(input: {
@@ -40,22 +45,35 @@ export function createServices(input: {
   stores: Stores;
   fetchImpl?: typeof fetch;
   now?: () => number;
+  observability?: Observability;
 }): Services {
   const { config, log, stores } = input;
-  const fetchWithDeadline = createFetchWithDeadline(config.http.timeoutMs, input.fetchImpl);
+  const observability = input.observability ?? NO_OBSERVABILITY;
+  const fetchWithDeadline = instrumentDownstream(
+    createFetchWithDeadline(config.http.timeoutMs, input.fetchImpl),
+    observability,
+    {
+      entra: new URL(config.entra.instance).origin,
+      graph: new URL(config.graph.baseUrl).origin,
+      keyVault: config.keyVault.url ? new URL(config.keyVault.url).origin : null,
+    },
+  );
   const downstream = { fetchWithDeadline, log };
   const authorityMetadata = createAuthorityMetadataSource({
     authority: config.entra.authority,
     configured: config.entra.authorityMetadata,
     fetchWithDeadline,
   });
-  const msalFactory = createMsalClientFactory({
-    entra: config.entra,
-    tokenCacheStore: stores.tokenCache,
-    networkClient: new MsalNetworkClient(fetchWithDeadline),
-    authorityMetadata,
-    log,
-  });
+  const msalFactory = instrumentMsalFactory(
+    createMsalClientFactory({
+      entra: config.entra,
+      tokenCacheStore: stores.tokenCache,
+      networkClient: new MsalNetworkClient(fetchWithDeadline),
+      authorityMetadata,
+      log,
+    }),
+    observability,
+  );
   const loginTransactions = createLoginTransactions({
     store: stores.loginTransactions,
     cookieName: config.session.transactionCookieName,
@@ -80,5 +98,6 @@ export function createServices(input: {
       log,
     }),
     indexTemplate: createIndexTemplateSource(config.server.clientDistDir),
+    observability,
   };
 }

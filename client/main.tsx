@@ -1,5 +1,5 @@
 // Composition root: read the bootstrap → create and initialize the PCA → makeStore({ extra }) → render. Nothing imports it.
-import { PublicClientApplication } from '@azure/msal-browser';
+import { BrowserPerformanceClient, PublicClientApplication, type Configuration } from '@azure/msal-browser';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Provider } from 'react-redux';
@@ -8,6 +8,7 @@ import { BOOTSTRAP_ELEMENT_ID, type BootstrapPayload } from '../shared-types/boo
 import { App } from './app/App';
 import { parseBootstrapJson } from './app/bootstrap';
 import { makeStore } from './app/store';
+import { startAuthPerformanceBeacon } from './features/auth/authPerformanceBeacon';
 import { followSession } from './features/session/followSession';
 import { createSessionChannel } from './features/session/sessionChannel';
 import './styles.css';
@@ -53,19 +54,24 @@ async function start(): Promise<void> {
   try {
     const bootstrap = await loadBootstrap();
     const { msal: m } = bootstrap;
+    const auth: Configuration['auth'] = {
+      clientId: m.clientId,
+      authority: m.authority,
+      knownAuthorities: m.knownAuthorities,
+      redirectUri: m.redirectUri,
+      postLogoutRedirectUri: m.postLogoutRedirectUri,
+      ...(m.authorityMetadata && { authorityMetadata: m.authorityMetadata }),
+      ...(m.cloudDiscoveryMetadata && { cloudDiscoveryMetadata: m.cloudDiscoveryMetadata }),
+    };
     const msal = new PublicClientApplication({
-      auth: {
-        clientId: m.clientId,
-        authority: m.authority,
-        knownAuthorities: m.knownAuthorities,
-        redirectUri: m.redirectUri,
-        postLogoutRedirectUri: m.postLogoutRedirectUri,
-        ...(m.authorityMetadata && { authorityMetadata: m.authorityMetadata }),
-        ...(m.cloudDiscoveryMetadata && { cloudDiscoveryMetadata: m.cloudDiscoveryMetadata }),
-      },
+      auth,
+      // Without a performance client msal-browser measures nothing; with it, its timings go to the BFF's metrics.
+      telemetry: { client: new BrowserPerformanceClient({ auth }) },
       // Per tab, cleared with the tab: a new tab gets its tokens through the fresh-code route instead.
       cache: { cacheLocation: 'sessionStorage' },
     });
+    const flushAuthTimings = startAuthPerformanceBeacon(msal);
+    window.addEventListener('pagehide', flushAuthTimings);
     await msal.initialize();
     const sessionChannel = createSessionChannel(window);
     const now = () => performance.now();

@@ -130,6 +130,9 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
   }
   if (keyVaultUrl && secretNames.length === 0) problems.push('KEY_VAULT_SECRET_NAMES: required when KEY_VAULT_URL is set');
 
+  const metricsPort = e.METRICS_PORT ?? null;
+  if (metricsPort !== null && metricsPort === port) problems.push('METRICS_PORT: must differ from PORT (metrics are never served on the public listener)');
+
   if (problems.length) throw new ConfigError(problems);
 
   const idleMinutes = e.SESSION_IDLE_MINUTES ?? 60;
@@ -193,6 +196,12 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     },
     http: { timeoutMs: e.HTTP_TIMEOUT_MS ?? 10_000 },
     rateLimit: { signInPerMinute: e.RATE_LIMIT_SIGNIN_PER_MINUTE ?? 30, callbackPerMinute: e.RATE_LIMIT_CALLBACK_PER_MINUTE ?? 60 },
+    observability: {
+      metricsPort,
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ? e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '') : null,
+      serviceName: e.OTEL_SERVICE_NAME ?? 'hybrid-spa-bff',
+    },
+    shutdown: { drainMs: e.SHUTDOWN_DRAIN_MS ?? (production ? 5_000 : 0), graceMs: e.SHUTDOWN_GRACE_MS ?? 10_000 },
     log: { level: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info') },
     emulator: { ports: emulatorPorts },
   };

@@ -100,6 +100,20 @@ export interface Config {
     /** Callbacks per client IP per minute, per instance. */
     callbackPerMinute: number;
   };
+  observability: {
+    /** Port of the separate Prometheus listener (/metrics), bound to server.host; null: no metrics at all. */
+    metricsPort: number | null;
+    /** OTLP/HTTP collector base URL for traces (spans go to <url>/v1/traces); null: tracing is off. */
+    otlpEndpoint: string | null;
+    /** service.name resource attribute of every span. */
+    serviceName: string;
+  };
+  shutdown: {
+    /** On SIGTERM, how long /readyz answers 503 while requests are still served, so load balancers stop routing here. */
+    drainMs: number;
+    /** Then how long in-flight requests may take before their connections are closed. */
+    graceMs: number;
+  };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   emulator: {
     ports: { entra: number; managedIdentity: number; keyVault: number; graph: number };

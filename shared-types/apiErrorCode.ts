@@ -14,6 +14,7 @@ export const API_ERROR_CODES = [
   'invalid_issuer',
   'invalid_secret_name',
   'invalid_slide',
+  'invalid_telemetry',
   'payload_too_large',
   'json_too_deep',
   'unsupported_content_encoding',
