@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import supertest from 'supertest';
 import { parseReturnTo } from '../../../bff/auth/returnTo';
 import { hostileReturnTo } from '../../helpers/hostileUrls';
-import { ALICE, INSTANCE, TOKEN_PATH, tokenResponse } from '../../helpers/entraFixtures';
+import { ALICE, INSTANCE, TOKEN_PATH, openIdConfiguration, tokenResponse } from '../../helpers/entraFixtures';
 import { buildTestApp, mockMetadata, signIn, testConfig } from '../../helpers/testApp';
 
 const APP_ORIGIN = 'http://localhost:3000';
@@ -45,7 +45,14 @@ describe('open redirect (property tests)', () => {
     let server: Server;
     beforeEach(() => mockMetadata());
     before(async () => {
-      const app = buildTestApp({ config: testConfig({ RATE_LIMIT_SIGNIN_PER_MINUTE: '100000', RATE_LIMIT_CALLBACK_PER_MINUTE: '100000' }) });
+      // Configured metadata: no refetch on a slow machine turns a minute-long run into 503s.
+      const app = buildTestApp({
+        config: testConfig({
+          RATE_LIMIT_SIGNIN_PER_MINUTE: '100000',
+          RATE_LIMIT_CALLBACK_PER_MINUTE: '100000',
+          ENTRA_AUTHORITY_METADATA: JSON.stringify(openIdConfiguration),
+        }),
+      });
       server = createServer(app.server).listen(0, '127.0.0.1');
       await once(server, 'listening');
     });

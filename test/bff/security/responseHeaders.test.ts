@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import webpackConfig from '../../../webpack.config';
-import { ALICE } from '../../helpers/entraFixtures';
+import { ALICE, openIdConfiguration } from '../../helpers/entraFixtures';
 import { buildTestApp, mockMetadata, signIn, testConfig } from '../../helpers/testApp';
 
 describe('headers on every response', () => {
@@ -21,7 +21,9 @@ describe('headers on every response', () => {
 
   it('sends Permissions-Policy and Cross-Origin-Resource-Policy: same-origin on pages, assets, redirects, JSON, errors, 404/405/413/415/429', async function () {
     this.timeout(60_000);
-    const { agent } = buildTestApp({ config: testConfig({ CLIENT_DIST_DIR: dist, RATE_LIMIT_SIGNIN_PER_MINUTE: '3' }) });
+    const { agent } = buildTestApp({
+      config: testConfig({ CLIENT_DIST_DIR: dist, RATE_LIMIT_SIGNIN_PER_MINUTE: '3', ENTRA_AUTHORITY_METADATA: JSON.stringify(openIdConfiguration) }),
+    });
     const signedIn = agent();
     await signIn(signedIn, ALICE);
     const routes = ['/', '/profile', '/main.0123abcd.js', '/styles.css', '/nope.js', '/api/me', '/api/mail/send', '/api/unknown', '/auth/signin', '/auth/callback', '/auth/consent', '/auth/spa-code', '/auth/signout', '/auth/frontchannel-logout?sid=x', '/healthz', '/readyz'];
