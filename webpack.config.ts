@@ -124,8 +124,10 @@ function proxyHost(bindHost: string): string {
 
 /**
  * Adds `<link rel="preload" as="script">` to index.html for every chunk of the named import() chunk group, so the
- * browser fetches them in parallel with the entry instead of after it has run. No `crossorigin`: webpack's chunk
- * <script> tags have none, and the preload is only reused when the two match.
+ * browser fetches them in parallel with the entry instead of after it has run (no extra round trip before the spa code
+ * can be redeemed). `fetchpriority="low"`: the entry's scripts paint the shell and should win the bandwidth (measured:
+ * first paint 5.4–5.6 s vs 7.4 s with default-priority preloads, Slow 4G). No `crossorigin`: webpack's chunk <script> tags
+ * have none, and the preload is only reused when the two match.
  */
 class PreloadChunkGroupPlugin {
   constructor(private readonly groupName: string) {}
@@ -138,7 +140,7 @@ class PreloadChunkGroupPlugin {
         const publicPath = data.publicPath.endsWith('/') ? data.publicPath : `${data.publicPath}/`;
         const files = group.chunks.flatMap((chunk) => [...chunk.files].filter((f) => f.endsWith('.js')));
         data.headTags.push(
-          ...files.map((file) => HtmlWebpackPlugin.createHtmlTagObject('link', { rel: 'preload', as: 'script', href: `${publicPath}${file}` })),
+          ...files.map((file) => HtmlWebpackPlugin.createHtmlTagObject('link', { rel: 'preload', as: 'script', fetchpriority: 'low', href: `${publicPath}${file}` })),
         );
         return data;
       });

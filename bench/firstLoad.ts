@@ -17,7 +17,8 @@ export interface FirstLoadRun {
   fcpMs: number;
   /** Date.now() from the browser requesting /auth/callback to the profile name being visible. */
   callbackToProfileMs: number;
-  /** Bytes of JavaScript the landing page transferred before its first contentful paint. */
+  /** Bytes of JavaScript the landing page had finished downloading by its first contentful paint (as sent: the BFF
+   *  serves JS uncompressed, so this is the raw size). */
   jsBeforeFcpBytes: number;
 }
 
@@ -87,8 +88,7 @@ async function oneRun(browser: Browser, o: FirstLoadOptions): Promise<FirstLoadR
     const paint = await page.evaluate(() => {
       const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN;
       const js = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
-        .filter((r) => r.initiatorType === 'script' || r.initiatorType === 'link' || r.name.endsWith('.js'))
-        .filter((r) => r.name.endsWith('.js') && r.startTime < fcp)
+        .filter((r) => new URL(r.name).pathname.endsWith('.js') && r.responseEnd <= fcp)
         .reduce((sum, r) => sum + r.transferSize, 0);
       return { fcp, js };
     });
