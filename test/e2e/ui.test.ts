@@ -67,7 +67,8 @@ describe('e2e: UI on desktop and mobile', function () {
     await session.page.goto(`${session.appUrl}/`);
     await session.page.getByTestId('home-features').waitFor();
     expect(await session.page.getByTestId('home-features').getByRole('link').allTextContents()).to.deep.equal(['Your profile', 'Mail', 'Send mail', 'Secret']);
-    expect(await session.page.getByTestId('about-sign-in').count(), 'sign-in diagnostics for nobody').to.equal(0);
+    expect(await session.page.getByTestId('about-sign-in').evaluate((el) => (el as HTMLDetailsElement).open), 'diagnostics folded').to.equal(false);
+    expect(await session.page.getByTestId('token-source').getAttribute('data-source'), 'no token yet').to.equal('');
     expectNoProblems(session);
   });
 
