@@ -83,14 +83,19 @@ export interface SignInResult {
   spaCode: string;
 }
 
-/**
- * Signs `user` in on the BFF at `bffUrl` the way a browser does, over the emulator's sign-in pages, and returns the
- * browser (its jar holds the BFF session cookie) once GET / delivered the bootstrap with the spa code.
- */
-export async function signIn(bffUrl: string, user: string, browser = new ScriptedBrowser()): Promise<SignInResult> {
+/** The BFF's /auth/callback URL the emulator redirected to (code + state), with the browser that holds the login cookies. */
+export interface PendingCallback {
+  browser: ScriptedBrowser;
+  callbackUrl: string;
+  t0: number;
+  startRequests: number;
+}
+
+/** `/auth/signin` → the emulator's sign-in page → the user picker form, stopping at the redirect to the BFF's callback. */
+export async function signInUntilCallback(bffUrl: string, user: string, returnTo = '/', browser = new ScriptedBrowser()): Promise<PendingCallback> {
   const startRequests = browser.requests;
   const t0 = performance.now();
-  let res = await browser.request(`${bffUrl}/auth/signin?returnTo=/`);
+  let res = await browser.request(`${bffUrl}/auth/signin?returnTo=${encodeURIComponent(returnTo)}`);
   if (res.status !== 302) throw new Error(`/auth/signin answered ${res.status}`);
   const authorizeUrl = res.headers.get('location')!;
   res = await browser.request(authorizeUrl);
@@ -101,8 +106,18 @@ export async function signIn(bffUrl: string, user: string, browser = new Scripte
     res = await browser.request(origin + formAction(page, 'i0281'), { form: { ctx: inputValue(page, 'ctx')!, loginfmt: user, passwd: '' } });
     if (res.status !== 302) throw new Error(`the sign-in form answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
   }
+  return { browser, callbackUrl: new URL(res.headers.get('location')!, bffUrl).href, t0, startRequests };
+}
+
+/**
+ * Signs `user` in on the BFF at `bffUrl` the way a browser does, over the emulator's sign-in pages, and returns the
+ * browser (its jar holds the BFF session cookie) once GET / delivered the bootstrap with the spa code.
+ */
+export async function signIn(bffUrl: string, user: string, browser = new ScriptedBrowser()): Promise<SignInResult> {
+  const { callbackUrl, t0, startRequests } = await signInUntilCallback(bffUrl, user, '/', browser);
+  let res: Response;
   // Follow redirects (the BFF callback, then the returnTo page) until a 200 page.
-  let location = res.headers.get('location')!;
+  let location = callbackUrl;
   for (let hops = 0; ; hops++) {
     if (hops > 5) throw new Error('too many redirects after /authorize');
     res = await browser.request(new URL(location, bffUrl).href);

@@ -15,6 +15,7 @@ import { bffEnv } from './bffEnv';
 import { signIn } from './browser';
 import { ensureClientBuilt, measureBundle } from './bundleSize';
 import { forkTs, freePort, type Child } from './children';
+import { measureFirstLoad } from './firstLoad';
 import { readE2eMetrics } from './e2eMetrics';
 import { errorCount, runLoad, WARMUP_SECONDS } from './loadTest';
 import { heapPer10kSessions, redisBytesPerUser, scanKeys } from './memory';
@@ -121,6 +122,9 @@ async function main(): Promise<number> {
     progress(`sign-in cost: ${SIGN_INS} scripted sign-ins…`);
     const { cost: signInCost, last } = await measureSignIn(`http://localhost:${redisPort}`, USER, SIGN_INS);
 
+    progress('first load in Chromium (Slow 4G, 4× CPU)…');
+    const firstLoad = await measureFirstLoad({ bffUrl: `http://localhost:${redisPort}`, user: USER, runs: quick ? 2 : 5, spkiHash: emulator.spkiHash });
+
     progress('Redis bytes per user…');
     const redisBytes = await redisBytesPerUser(redis, `${runPrefix}bff:`);
 
@@ -177,6 +181,7 @@ async function main(): Promise<number> {
       signIn: { scripted: signInCost, browser: readE2eMetrics(rootDir) },
       bundle,
       production,
+      firstLoad,
       goals: GOALS,
       failures,
     };

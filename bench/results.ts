@@ -1,6 +1,7 @@
 // The shape of one benchmark run (printed as a table, written as JSON under bench/results/).
 import type { BundleSizes } from './bundleSize';
 import type { E2eMetrics } from './e2eMetrics';
+import type { FirstLoadResult } from './firstLoad';
 import type { HeapResult } from './heapWorker';
 import type { LoadSummary } from './loadWorker';
 import type { RedisBytes } from './memory';
@@ -29,6 +30,8 @@ export interface BenchResults {
   signIn: { scripted: SignInCost; browser: E2eMetrics | null };
   bundle: BundleSizes;
   production: ProductionStartup;
+  /** Null when Chromium is not installed. */
+  firstLoad: FirstLoadResult | null;
   goals: Goals;
   failures: string[];
 }

@@ -1,16 +1,11 @@
-// Composition root: read the bootstrap → create and initialize the PCA → makeStore({ extra }) → render. Nothing imports it.
-import { BrowserPerformanceClient, PublicClientApplication, type Configuration } from '@azure/msal-browser';
-import { StrictMode } from 'react';
+// Composition root: read the bootstrap → paint the shell → load the app chunk (store, MSAL; preloaded by index.html)
+// and let it take over the same React root. Nothing imports it.
 import { createRoot } from 'react-dom/client';
-import { Provider } from 'react-redux';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../shared-types/api';
 import { BOOTSTRAP_ELEMENT_ID, type BootstrapPayload } from '../shared-types/bootstrap';
-import { App } from './app/App';
-import { parseBootstrapJson } from './app/bootstrap';
-import { makeStore } from './app/store';
-import { startAuthPerformanceBeacon } from './features/auth/authPerformanceBeacon';
-import { followSession } from './features/session/followSession';
-import { createSessionChannel } from './features/session/sessionChannel';
+import { BootstrapError, parseBootstrapJson } from './app/bootstrap';
+import { PAGE_LOADERS, routeKey } from './app/routes';
+import { Shell, StartupError } from './app/Shell';
 import './styles.css';
 
 /** The BFF inlines the payload; the dev server's index.html has none, so ask the BFF (through the proxy). */
@@ -27,76 +22,32 @@ async function loadBootstrap(): Promise<BootstrapPayload> {
     credentials: 'include',
     cache: 'no-store',
   });
-  if (!response.ok) throw new Error(`Could not load the app configuration (HTTP ${response.status}).`);
+  if (!response.ok) throw new Error(`GET /api/bootstrap answered HTTP ${response.status}`);
   return parseBootstrapJson(await response.text());
 }
 
-function StartupError({ error }: { error: unknown }) {
-  return (
-    <main className="main">
-      <div className="banner banner--error" role="alert" data-testid="error-banner">
-        <div>
-          <strong>The app could not start</strong>
-          <p>{error instanceof Error ? error.message : String(error)}</p>
-        </div>
-        <div className="banner__actions">
-          <button type="button" onClick={() => window.location.reload()}>
-            Reload
-          </button>
-        </div>
-      </div>
-    </main>
-  );
+/** Users get what happened and what to do; the technical detail goes to the console for whoever supports them. */
+function startupMessage(error: unknown): string {
+  if (error instanceof BootstrapError) return 'The app and the server disagree about their settings. Reload; if it keeps happening, contact support.';
+  if (error instanceof Error && /chunk|import|fetch/i.test(`${error.name} ${error.message}`)) {
+    return 'Part of the app could not be downloaded. Check your connection and reload.';
+  }
+  return 'Something went wrong while starting. Reload; if it keeps happening, contact support.';
 }
 
 async function start(): Promise<void> {
   const root = createRoot(document.getElementById('root')!);
   try {
+    // Started before anything else so the app chunk downloads while the shell paints.
+    const app = import(/* webpackChunkName: "app" */ './app/startApp');
+    app.catch(() => undefined); // awaited below; this only keeps an early failure from being reported as unhandled
+    void PAGE_LOADERS[routeKey(window.location.pathname)]?.().catch(() => undefined);
     const bootstrap = await loadBootstrap();
-    const { msal: m } = bootstrap;
-    const auth: Configuration['auth'] = {
-      clientId: m.clientId,
-      authority: m.authority,
-      knownAuthorities: m.knownAuthorities,
-      redirectUri: m.redirectUri,
-      postLogoutRedirectUri: m.postLogoutRedirectUri,
-      ...(m.authorityMetadata && { authorityMetadata: m.authorityMetadata }),
-      ...(m.cloudDiscoveryMetadata && { cloudDiscoveryMetadata: m.cloudDiscoveryMetadata }),
-    };
-    const msal = new PublicClientApplication({
-      auth,
-      // Without a performance client msal-browser measures nothing; with it, its timings go to the BFF's metrics.
-      telemetry: { client: new BrowserPerformanceClient({ auth }) },
-      // Per tab, cleared with the tab: a new tab gets its tokens through the fresh-code route instead.
-      cache: { cacheLocation: 'sessionStorage' },
-    });
-    const flushAuthTimings = startAuthPerformanceBeacon(msal);
-    window.addEventListener('pagehide', flushAuthTimings);
-    await msal.initialize();
-    const sessionChannel = createSessionChannel(window);
-    const now = () => performance.now();
-    const store = makeStore({
-      extra: {
-        msal,
-        bootstrap,
-        navigate: (url) => window.location.assign(url),
-        storage: window.sessionStorage,
-        currentPath: () => window.location.pathname + window.location.search,
-        now,
-        apiBaseUrl: '/api',
-        sessionChannel,
-      },
-    });
-    followSession(store, window, { channel: sessionChannel, bootstrap, now });
-    root.render(
-      <StrictMode>
-        <Provider store={store}>
-          <App />
-        </Provider>
-      </StrictMode>,
-    );
+    root.render(<Shell account={bootstrap.account} />);
+    await (await app).startApp(root, bootstrap);
   } catch (error) {
-    root.render(<StartupError error={error} />);
+    console.error('start-up failed:', error);
+    root.render(<StartupError message={startupMessage(error)} />);
   }
 }
 

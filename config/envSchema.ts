@@ -56,6 +56,8 @@ export const envSchema = z.object({
   AUTH_MODE: optional.pipe(z.enum(['emulator', 'entra']).optional()),
   HOST: optional,
   PORT: intIn(1, 65535),
+  DEV_SERVER_HOST: optional,
+  DEV_SERVER_PORT: intIn(1, 65535),
   PUBLIC_URL: httpUrl,
   TRUST_PROXY: bool,
   PROXY_HOPS: intIn(1, 10),

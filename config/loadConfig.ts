@@ -150,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       clientDistDir: resolve(rootDir, e.CLIENT_DIST_DIR ?? 'dist/client'),
       timeouts,
     },
+    devServer: { host: e.DEV_SERVER_HOST ?? '127.0.0.1', port: e.DEV_SERVER_PORT ?? EMULATOR_DEFAULTS.devServerPort },
     entra: {
       instance,
       tenant: tenant!,

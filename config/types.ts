@@ -28,6 +28,12 @@ export interface Config {
     /** Slow clients are dropped: whole headers within headersMs, the whole request within requestMs, idle keep-alive after keepAliveMs. */
     timeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
   };
+  /** `npm run dev`'s webpack-dev-server (serves the SPA with Fast Refresh, proxies /auth and /api to the BFF). */
+  devServer: {
+    /** Bind address; loopback by default so the proxy to the BFF is not exposed to the network. */
+    host: string;
+    port: number;
+  };
   entra: {
     /** Authority host base, e.g. https://login.microsoftonline.com (national clouds: their own host). */
     instance: string;

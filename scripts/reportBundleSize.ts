@@ -1,4 +1,5 @@
-// Prints the SPA bundle sizes (initial JS = scripts index.html loads; total JS = every chunk) raw, gzip and brotli,
+// Prints the SPA bundle sizes (initial JS = scripts index.html runs before the first paint; preloaded JS = the app chunk
+// with the store and msal-browser, fetched in parallel; total JS = every chunk) raw, gzip and brotli,
 // and checks that index.html still carries the bootstrap marker and nothing inline the BFF's CSP would block.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -41,12 +42,14 @@ if (/<script(?![^>]*\bsrc=)[^>]*>/i.test(html)) problems.push('index.html has an
 if (/<style[\s>]/i.test(html)) problems.push('index.html has an inline <style> (the CSP blocks it)');
 
 const initialJs = [...html.matchAll(/<script[^>]*\bsrc="\/?([^"]+\.js)"/g)].map((m) => m[1]!);
+const preloadedJs = [...html.matchAll(/<link[^>]*\brel="preload"[^>]*\bhref="\/?([^"]+\.js)"/g)].map((m) => m[1]!);
 const allJs = readdirSync(dist).filter((f) => f.endsWith('.js'));
 const allCss = readdirSync(dist).filter((f) => f.endsWith('.css'));
 
 console.log(`SPA bundle in ${dist}`);
 console.log(`${''.padEnd(14)}${'files'.padStart(6)}${'raw'.padStart(10)}${'gzip'.padStart(10)}${'brotli'.padStart(10)}`);
 console.log(row('initial JS', initialJs));
+console.log(row('preloaded JS', preloadedJs));
 console.log(row('total JS', allJs));
 console.log(row('CSS', allCss));
 for (const file of initialJs) console.log(`  initial: ${file}`);

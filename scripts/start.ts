@@ -4,7 +4,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EMULATOR_DEFAULTS } from '../config/emulatorDefaults';
 import { resolveEnv } from '../config/envFile';
 import { ConfigError, loadConfig } from '../config/loadConfig';
 import { createLogger } from '../bff/http/logger';
@@ -33,11 +32,11 @@ function ensureClientBuilt(distDir: string): void {
 
 async function main(): Promise<void> {
   const env = resolveEnv(process.env, join(rootDir, '.env'));
-  // Under `npm run dev` the browser talks to webpack-dev-server, which proxies /auth and /api to the BFF.
-  if (dev && !env.PUBLIC_URL) env.PUBLIC_URL = `http://localhost:${EMULATOR_DEFAULTS.devServerPort}`;
   let config;
   try {
     config = loadConfig(env, { rootDir });
+    // Under `npm run dev` the browser talks to webpack-dev-server, which proxies /auth and /api to the BFF.
+    if (dev && !env.PUBLIC_URL) config = loadConfig({ ...env, PUBLIC_URL: `http://localhost:${config.devServer.port}` }, { rootDir });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);

@@ -47,7 +47,8 @@ const mailQuery = z.object({
   skip: wholeNumber('skip', 0, 10_000, 0),
 });
 
-const sendMailBody = z.strictObject({
+/** Exported for the client-agrees-with-server property test. */
+export const sendMailBody = z.strictObject({
   to: z
     .array(z.email({ error: (iss) => (typeof iss.input === 'string' ? `to: "${iss.input.slice(0, 100)}" is not a valid email address` : 'to must be a list of email addresses') }), {
       error: 'to must be a list of email addresses',

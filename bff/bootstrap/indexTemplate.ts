@@ -1,10 +1,11 @@
-// The built SPA's index.html, pre-split at the bootstrap marker and at every <script tag so rendering is a join.
+// The built SPA's index.html, pre-split at the bootstrap marker and at every tag that needs the CSP nonce (<script,
+// and <link rel="preload" as="script">: under 'strict-dynamic' a preload without the nonce is blocked) so rendering is a join.
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BOOTSTRAP_PLACEHOLDER } from '../../shared-types/bootstrap';
 
 export interface IndexTemplate {
-  /** index.html with the bootstrap element in place and `nonce` on every script tag. */
+  /** index.html with the bootstrap element in place and `nonce` on every script tag and script preload. */
   render(bootstrapElement: string, cspNonce: string): string;
 }
 
@@ -15,14 +16,21 @@ export class TemplateError extends Error {
 export function compileIndexTemplate(html: string): IndexTemplate {
   const at = html.indexOf(BOOTSTRAP_PLACEHOLDER);
   if (at < 0) throw new TemplateError(`index.html has no ${BOOTSTRAP_PLACEHOLDER} marker`);
-  // Split once at load; each request only joins strings.
-  const splitScripts = (part: string) => part.split('<script');
-  const before = splitScripts(html.slice(0, at));
-  const after = splitScripts(html.slice(at + BOOTSTRAP_PLACEHOLDER.length));
+  // Split once at load, leaving a slot after each tag name; each request only joins strings.
+  const SLOT = '\u0000';
+  const slotted = (part: string) =>
+    part
+      .split(SLOT)
+      .join('') // a stray NUL in the file must not create a slot
+      .replace(/<script\b/gi, (tag) => tag + SLOT)
+      .replace(/<link\b(?=[^>]*\brel=["']?preload\b)(?=[^>]*\bas=["']?script\b)/gi, (tag) => tag + SLOT)
+      .split(SLOT);
+  const before = slotted(html.slice(0, at));
+  const after = slotted(html.slice(at + BOOTSTRAP_PLACEHOLDER.length));
   return {
     render(bootstrapElement, cspNonce) {
-      const tag = `<script nonce="${cspNonce}"`;
-      return before.join(tag) + bootstrapElement + after.join(tag);
+      const attr = ` nonce="${cspNonce}"`;
+      return before.join(attr) + bootstrapElement + after.join(attr);
     },
   };
 }

@@ -1,21 +1,16 @@
-// Page chrome: skip link, header (app name, nav, user, sign in/out), the auth banner and the main region.
+// Page chrome: skip link, header (app name, nav, account, the one sign in/out button), the auth banner and the main region.
 import { useEffect, useRef, type ReactNode } from 'react';
 import { AuthBanner, SignInButton, SignOutButton } from '../features/auth/AuthControls';
-import { selectServerAccount } from '../features/auth/authSlice';
+import { selectServerAccount, selectSessionExpired } from '../features/auth/authSlice';
 import { SessionBanners } from '../features/session/SessionBanners';
+import { Header } from './Header';
 import { useAppSelector } from './hooks';
 import { Link, useRouter } from './router';
-
-const NAV = [
-  { to: '/', label: 'Home' },
-  { to: '/profile', label: 'Profile' },
-  { to: '/mail', label: 'Mail' },
-  { to: '/mail/send', label: 'Send mail' },
-  { to: '/secret', label: 'Secret' },
-];
+import { NAV, navTestId } from './routes';
 
 export function Layout({ children }: { children: ReactNode }) {
   const account = useAppSelector(selectServerAccount);
+  const expired = useAppSelector(selectSessionExpired);
   const { pathname } = useRouter();
   const main = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
@@ -25,37 +20,24 @@ export function Layout({ children }: { children: ReactNode }) {
     else main.current?.focus();
   }, [pathname]);
 
+  // One sign-in/out button per screen: the header's, except when the expired-session banner offers "Sign in again".
+  const action = account ? <SignOutButton /> : expired ? null : <SignInButton />;
   return (
     <>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <header className="header">
-        <span className="header__brand">Hybrid SPA</span>
-        <nav aria-label="Main">
-          <ul className="nav">
-            {NAV.map((item) => (
-              <li key={item.to}>
-                <Link to={item.to} data-testid={`nav-${item.label.toLowerCase().replace(/\s+/g, '-')}`}>
-                  {item.label}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <div className="header__user">
-          {account ? (
-            <>
-              <span data-testid="header-user" title={account.username}>
-                {account.name || account.username}
-              </span>
-              <SignOutButton />
-            </>
-          ) : (
-            <SignInButton />
-          )}
-        </div>
-      </header>
+      <Header
+        account={account}
+        action={action}
+        nav={NAV.map((item) => (
+          <li key={item.to}>
+            <Link to={item.to} data-testid={navTestId(item.label)}>
+              {item.label}
+            </Link>
+          </li>
+        ))}
+      />
       <AuthBanner />
       <SessionBanners />
       <main id="main" ref={main} tabIndex={-1} className="main">

@@ -19,6 +19,8 @@ export interface ApiError<Code extends string = ApiErrorCode | ClientErrorCode> 
   scopes?: string[];
   /** login_required: where to sign in again. */
   signInUrl?: string;
+  /** The server's request id (X-Request-Id), shown to the user to quote to support; the server's log has the details. */
+  requestId?: string;
 }
 
 /** A Graph call's error: Graph's `error.code` (e.g. `InvalidAuthenticationToken`) or the token error's code. */
@@ -32,12 +34,13 @@ export function isApiError<E extends ApiError<string>>(error: E | SerializedErro
   return error !== undefined && 'status' in error;
 }
 
-export function fetchError(error: unknown): ApiError<'network_error' | 'aborted'> {
+/** `service`: who could not be reached, in the user's words ("the server", "Microsoft Graph"). */
+export function fetchError(error: unknown, service = 'the server'): ApiError<'network_error' | 'aborted'> {
   const aborted = error instanceof Error && error.name === 'AbortError';
   return {
     status: 'FETCH_ERROR',
     code: aborted ? 'aborted' : 'network_error',
-    message: aborted ? 'The request was cancelled.' : 'Could not reach the server. Check your connection and try again.',
+    message: aborted ? 'The request was cancelled.' : `Could not reach ${service}. Check your connection and try again.`,
   };
 }
 
@@ -57,8 +60,40 @@ export function messageForStatus(status: number): string {
   return STATUS_MESSAGES[status] ?? `The request failed (HTTP ${status}).`;
 }
 
-/** A line for an error banner. */
-export function describeApiError(error: ApiError<string>): string {
-  const wait = error.retryAfter !== undefined ? ` (retry in ${error.retryAfter}s)` : '';
-  return `${error.message}${wait}`;
+/** What the app was talking to when the error happened, in the user's words ("your mailbox", "Microsoft 365"). */
+export type ServiceName = string;
+
+/** Codes whose server message is written for users (validation, consent, permissions); others are replaced. */
+const USER_FACING_CODES = new Set(['consent_required', 'login_required', 'invalid_request', 'forbidden', 'role_required', 'not_found']);
+
+const wait = (seconds: number | undefined) =>
+  seconds === undefined ? 'Wait a moment and try again.' : seconds <= 1 ? 'Wait a second and try again.' : `Wait about ${seconds} seconds and try again.`;
+
+/**
+ * The sentence an error banner shows: what happened and what the user can do. Never the server's wording for 5xx
+ * errors or unknown codes (that is for operators, in the server log under the request id), never a countdown that
+ * nothing runs.
+ */
+export function describeApiError(error: ApiError<string>, service: ServiceName = 'the server'): string {
+  if (error.status === 'FETCH_ERROR') {
+    return error.code === 'aborted' ? 'The request was cancelled.' : `Could not reach ${service}. Check your connection and try again.`;
+  }
+  if (error.status === 'PARSE_ERROR') return `${capitalize(service)} sent an answer the app could not read. Try again in a moment.`;
+  if (error.status === 'AUTH_ERROR') return error.message;
+  const { status, code } = error;
+  if (status === 429 || code === 'rate_limited' || code === 'downstream_throttled') return `${capitalize(service)} is receiving too many requests. ${wait(error.retryAfter)}`;
+  if (code === 'managed_identity_unavailable' || code === 'vault_unauthorized') {
+    return 'The secret store is not available right now. Try again later; if it keeps happening, contact support.';
+  }
+  if (code.startsWith('identity_provider_')) return `The sign-in service is not responding right now. ${wait(error.retryAfter)}`;
+  if (status === 503 || status === 502 || status === 504 || code.startsWith('upstream_')) {
+    return `${capitalize(service)} is not responding right now. ${wait(error.retryAfter)}`;
+  }
+  if (status >= 500) return 'Something went wrong on our side. Try again; if it keeps happening, contact support.';
+  if (status === 401) return 'Your session has ended. Sign in again to continue.';
+  if (status === 403) return USER_FACING_CODES.has(code) && error.message ? error.message : 'You do not have permission for this.';
+  if (USER_FACING_CODES.has(code) && error.message) return error.message;
+  return messageForStatus(status);
 }
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -6,12 +6,15 @@ export function ErrorBanner({
   message,
   onRetry,
   children,
+  reference,
   testId = 'error-banner',
 }: {
   title?: string;
   message: string;
   onRetry?: () => void;
   children?: ReactNode;
+  /** A request id the user can quote to support (the server's log holds the details under it). */
+  reference?: string;
   testId?: string;
 }) {
   return (
@@ -19,6 +22,11 @@ export function ErrorBanner({
       <div>
         <strong>{title}</strong>
         <p>{message}</p>
+        {reference && (
+          <p className="banner__reference">
+            Reference for support: <code data-testid="error-reference">{reference}</code>
+          </p>
+        )}
       </div>
       {(onRetry || children) && (
         <div className="banner__actions">

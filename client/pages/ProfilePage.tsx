@@ -1,7 +1,8 @@
 // Profile: /me, the photo and contacts, each fetched by the browser from Graph with its own token.
+import { ApiErrorBanner } from '../app/ApiErrorBanner';
 import { describeApiError, isApiError } from '../app/apiError';
+import { useDocumentTitle } from '../app/useDocumentTitle';
 import { EmptyState } from '../components/EmptyState';
-import { ErrorBanner } from '../components/ErrorBanner';
 import { Spinner } from '../components/Spinner';
 import { RequireSpaToken } from '../features/auth/Guards';
 import { useContactsQuery, useMeQuery, usePhotoQuery } from '../features/graph/graphApi';
@@ -18,24 +19,24 @@ function Profile() {
         ) : (
           <div className="avatar avatar--empty" aria-hidden="true" data-testid="profile-no-photo" />
         )}
-        <div>
+        <div className="profile__text">
           {me.isLoading && <Spinner label="Loading profile…" />}
-          {isApiError(me.error) && <ErrorBanner message={describeApiError(me.error)} onRetry={() => void me.refetch()} />}
+          {isApiError(me.error) && <ApiErrorBanner error={me.error} service="Microsoft Graph" onRetry={() => void me.refetch()} />}
           {me.data && (
             <>
               <h2 data-testid="profile-name">{me.data.displayName ?? me.data.userPrincipalName}</h2>
-              <p data-testid="profile-email">{me.data.mail ?? me.data.userPrincipalName}</p>
+              <p className="profile__email" data-testid="profile-email">{me.data.mail ?? me.data.userPrincipalName}</p>
               {me.data.jobTitle && <p className="muted">{me.data.jobTitle}</p>}
             </>
           )}
         </div>
       </div>
-      {isApiError(photo.error) && <p className="muted">The photo could not be loaded: {describeApiError(photo.error)}</p>}
+      {isApiError(photo.error) && <p className="muted">Your photo could not be loaded. {describeApiError(photo.error, 'Microsoft Graph')}</p>}
 
       <h2>Contacts</h2>
       {contacts.isLoading && <Spinner label="Loading contacts…" />}
       {isApiError(contacts.error) && (
-        <ErrorBanner message={describeApiError(contacts.error)} onRetry={() => void contacts.refetch()} />
+        <ApiErrorBanner error={contacts.error} service="Microsoft Graph" onRetry={() => void contacts.refetch()} />
       )}
       {contacts.data && contacts.data.length === 0 && <EmptyState message="You have no contacts yet." testId="contacts-empty" />}
       {contacts.data && contacts.data.length > 0 && (
@@ -54,6 +55,7 @@ function Profile() {
 }
 
 export default function ProfilePage() {
+  useDocumentTitle('Profile');
   return (
     <section>
       <h1>Profile</h1>

@@ -1,6 +1,8 @@
 // Secret: a Key Vault secret the BFF reads with its managed identity.
-import { describeApiError, isApiError } from '../app/apiError';
-import { ErrorBanner } from '../components/ErrorBanner';
+import { ApiErrorBanner } from '../app/ApiErrorBanner';
+import { isApiError } from '../app/apiError';
+import { formatDateTime } from '../app/formatDate';
+import { useDocumentTitle } from '../app/useDocumentTitle';
 import { Spinner } from '../components/Spinner';
 import { RequireSession } from '../features/auth/Guards';
 import { useSecretQuery } from '../features/bff/bffApi';
@@ -10,7 +12,7 @@ function Secret() {
   const error = isApiError(secret.error) ? secret.error : undefined;
   if (secret.isLoading) return <Spinner label="Loading secret…" />;
   if (error) {
-    return error.status === 401 ? null : <ErrorBanner message={describeApiError(error)} onRetry={() => void secret.refetch()} />;
+    return error.status === 401 ? null : <ApiErrorBanner error={error} service="the secret store" onRetry={() => void secret.refetch()} />;
   }
   if (!secret.data) return null;
   const { name, value, version, updated } = secret.data;
@@ -25,12 +27,13 @@ function Secret() {
       <dt>Version</dt>
       <dd data-testid="secret-version">{version}</dd>
       <dt>Updated</dt>
-      <dd data-testid="secret-updated">{updated ? new Date(updated).toLocaleString() : 'Unknown'}</dd>
+      <dd data-testid="secret-updated">{updated ? formatDateTime(updated) : 'Unknown'}</dd>
     </dl>
   );
 }
 
 export default function SecretPage() {
+  useDocumentTitle('Secret');
   return (
     <section>
       <h1>Secret</h1>

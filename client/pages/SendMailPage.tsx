@@ -1,18 +1,21 @@
 // Send mail through the BFF; on consent_required, keep the draft and send the user to grant Mail.Send.
 import { useState, type FormEvent } from 'react';
-import { describeApiError, isApiError } from '../app/apiError';
-import { useAppDispatch } from '../app/hooks';
-import { ErrorBanner } from '../components/ErrorBanner';
+import { ApiErrorBanner } from '../app/ApiErrorBanner';
+import { isApiError } from '../app/apiError';
+import { useAppDispatch, useAppSelector } from '../app/hooks';
+import { useDocumentTitle } from '../app/useDocumentTitle';
 import { RequireSession } from '../features/auth/Guards';
 import { useSendMailMutation } from '../features/bff/bffApi';
 import { ConsentDeclinedNotice } from '../features/session/ConsentDeclinedNotice';
 import { authNoticeDismissed } from '../features/session/sessionActions';
+import { selectAuthNotice } from '../features/session/sessionSlice';
 import {
   clearSavedDraft,
   grantConsent,
   loadSavedDraft,
   MAX_RECIPIENTS,
   toSendMailRequest,
+  type DraftField,
   type MailDraft,
 } from '../features/bff/mailDraft';
 
@@ -22,10 +25,11 @@ function SendMailForm() {
   const dispatch = useAppDispatch();
   const [restored] = useState(() => dispatch(loadSavedDraft()));
   const [draft, setDraft] = useState<MailDraft>(() => restored ?? EMPTY);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<{ message: string; field: DraftField } | null>(null);
   const [sentTo, setSentTo] = useState<string[] | null>(null);
   const [sendMail, { isLoading, error, reset }] = useSendMailMutation();
   const apiError = isApiError(error) ? error : undefined;
+  const consentDeclined = useAppSelector(selectAuthNotice)?.code === 'consent_declined';
 
   const update = (field: keyof MailDraft) => (event: { target: { value: string } }) => {
     setDraft((d) => ({ ...d, [field]: event.target.value }));
@@ -36,7 +40,8 @@ function SendMailForm() {
     event.preventDefault();
     const checked = toSendMailRequest(draft);
     if ('problem' in checked) {
-      setProblem(checked.problem);
+      setProblem({ message: checked.problem, field: checked.field });
+      document.getElementById(`mail-${checked.field}`)?.focus();
       return;
     }
     setProblem(null);
@@ -52,9 +57,10 @@ function SendMailForm() {
 
   return (
     <form className="form card" onSubmit={(e) => void onSubmit(e)} noValidate>
-      {restored && !sentTo && (
-        <p className="banner banner--info" role="status" data-testid="draft-restored">
-          Your draft was restored.
+      {restored && !sentTo && !consentDeclined && (
+        // The draft is only saved on the way to the consent screen: back with it and no "declined" notice means granted.
+        <p className="banner banner--success" role="status" data-testid="draft-restored">
+          Permission granted — press Send to send your message.
         </p>
       )}
       <ConsentDeclinedNotice draft={draft} fallbackScopes={['Mail.Send']} />
@@ -80,11 +86,11 @@ function SendMailForm() {
         </div>
       )}
       {apiError && apiError.code !== 'consent_required' && apiError.status !== 401 && (
-        <ErrorBanner title="Not sent" message={describeApiError(apiError)} />
+        <ApiErrorBanner title="Not sent" error={apiError} service="the mail service" />
       )}
       {problem && (
-        <p className="field-error" role="alert" data-testid="send-problem">
-          {problem}
+        <p className="field-error" role="alert" id="send-problem" data-testid="send-problem">
+          {problem.message}
         </p>
       )}
       {sentTo && (
@@ -102,7 +108,8 @@ function SendMailForm() {
         autoComplete="off"
         value={draft.to}
         onChange={update('to')}
-        aria-describedby="mail-to-hint"
+        aria-describedby={problem?.field === 'to' ? 'mail-to-hint send-problem' : 'mail-to-hint'}
+        aria-invalid={problem?.field === 'to' || undefined}
         data-testid="send-to"
       />
       <small id="mail-to-hint" className="muted">
@@ -110,10 +117,18 @@ function SendMailForm() {
       </small>
 
       <label htmlFor="mail-subject">Subject</label>
-      <input id="mail-subject" name="subject" type="text" value={draft.subject} onChange={update('subject')} data-testid="send-subject" />
+      <input
+        id="mail-subject"
+        name="subject"
+        type="text"
+        value={draft.subject}
+        onChange={update('subject')}
+        {...invalidProps(problem, 'subject')}
+        data-testid="send-subject"
+      />
 
       <label htmlFor="mail-body">Message</label>
-      <textarea id="mail-body" name="body" rows={8} value={draft.body} onChange={update('body')} data-testid="send-body" />
+      <textarea id="mail-body" name="body" rows={8} value={draft.body} onChange={update('body')} {...invalidProps(problem, 'body')} data-testid="send-body" />
 
       <div>
         <button type="submit" className="button--primary" disabled={isLoading} data-testid="send-button">
@@ -124,7 +139,13 @@ function SendMailForm() {
   );
 }
 
+/** Ties the problem line to the field it is about, for screen readers. */
+function invalidProps(problem: { field: DraftField } | null, field: DraftField) {
+  return problem?.field === field ? { 'aria-invalid': true, 'aria-describedby': 'send-problem' } : {};
+}
+
 export default function SendMailPage() {
+  useDocumentTitle('Send mail');
   return (
     <section>
       <h1>Send mail</h1>

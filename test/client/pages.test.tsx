@@ -5,6 +5,7 @@ import { renderToString } from 'react-dom/server';
 import { Provider } from 'react-redux';
 import { Layout } from '../../client/app/Layout';
 import { Router } from '../../client/app/router';
+import { sessionExpired } from '../../client/features/auth/authActions';
 import { initializeAuth } from '../../client/features/auth/initializeAuth';
 import { bffApi } from '../../client/features/bff/bffApi';
 import { graphApi } from '../../client/features/graph/graphApi';
@@ -39,19 +40,53 @@ async function signedIn(): Promise<TestHarness> {
 const testIds = (html: string, id: string) => html.split(`data-testid="${id}"`).length - 1;
 
 describe('pages (server-rendered)', () => {
-  it('home shows the status, the token source and the user', async () => {
+  it('home greets the user, links to every feature and folds the token diagnostics into "About this sign-in"', async () => {
     const html = render(await signedIn(), <HomePage />);
+    expect(html.match(/<h1>.*?<\/h1>/)?.[0], 'greets by first name').to.equal('<h1>Hello, User</h1>');
     expect(html).to.match(/data-testid="auth-status"[^>]*>Signed in</);
-    expect(html).to.match(/data-testid="token-source"[^>]*>Hybrid spa code/);
+    for (const link of ['profile', 'mail', 'mail-send', 'secret']) expect(html).to.contain(`data-testid="home-link-${link}"`);
+    const about = html.slice(html.indexOf('data-testid="about-sign-in"'));
+    expect(html).to.match(/<details[^>]*data-testid="about-sign-in"/);
+    expect(html).not.to.match(/<details[^>]*\bopen\b[^>]*data-testid="about-sign-in"/);
+    expect(about).to.match(/<summary>About this sign-in<\/summary>/);
+    expect(about).to.match(/data-testid="token-source"[^>]*>Hybrid spa code/);
     expect(html).to.contain('data-testid="header-user"');
-    expect(html).to.contain('data-testid="sign-out-button"');
   });
 
-  it('offers sign-in when anonymous', () => {
-    const h = buildTestStore({ bootstrap: testBootstrap({ account: null, spaCode: null }) });
-    const html = render(h, <MailPage />, '/mail');
-    expect(testIds(html, 'sign-in-button')).to.equal(2); // header + page prompt
-    expect(html).to.contain('data-testid="sign-in-prompt"');
+  it('has exactly one sign-in or sign-out button on every screen state (the header\'s, or the expired-session banner\'s)', async () => {
+    const pages = { '/': <HomePage />, '/profile': <ProfilePage />, '/mail': <MailPage />, '/mail/send': <SendMailPage />, '/secret': <SecretPage /> };
+    const anonymous = () => buildTestStore({ bootstrap: testBootstrap({ account: null, spaCode: null }) });
+    const expired = () => {
+      const h = buildTestStore();
+      h.store.dispatch(sessionExpired());
+      return h;
+    };
+    const failed = async () => {
+      const h = buildTestStore({ msal: new FakeMsal({ onCode: async (r) => makeResult(makeAccount('other.t'), r.scopes ?? []) }) });
+      await h.store.dispatch(initializeAuth());
+      return h;
+    };
+    const states: Array<[string, () => TestHarness | Promise<TestHarness>, { in: number; out: number }]> = [
+      ['anonymous', anonymous, { in: 1, out: 0 }],
+      ['signed in', signedIn, { in: 0, out: 1 }],
+      ['session expired', expired, { in: 1, out: 0 }],
+      ['sign-in error', failed, { in: 0, out: 1 }],
+    ];
+    for (const [state, make, expected] of states) {
+      for (const [path, page] of Object.entries(pages)) {
+        const html = render(await make(), page, path);
+        expect({ in: testIds(html, 'sign-in-button'), out: testIds(html, 'sign-out-button') }, `${state} ${path}`).to.deep.equal(expected);
+      }
+    }
+  });
+
+  it('the header shows the account and marks a guest', () => {
+    const member = render(buildTestStore(), <HomePage />);
+    expect(member).to.match(/data-testid="header-account"[^>]*>adele@contoso.test</);
+    expect(member).not.to.contain('data-testid="header-guest"');
+    const guestAccount = { ...testBootstrap().account!, homeAccountId: 'oid.aaaaaaaa-0000-0000-0000-000000000001' };
+    const guest = render(buildTestStore({ bootstrap: testBootstrap({ account: guestAccount }) }), <HomePage />);
+    expect(guest).to.match(/data-testid="header-guest"[^>]*>guest</);
   });
 
   it('profile renders /me and contacts as text (no markup injection)', async () => {
@@ -92,7 +127,11 @@ describe('pages (server-rendered)', () => {
       .reply(200, { name: 'demo-secret', value: 's3cr3t', version: 'v1', updated: null });
     await h.store.dispatch(bffApi.endpoints.mail.initiate({ top: 10, skip: 0 }));
     await h.store.dispatch(bffApi.endpoints.secret.initiate());
-    expect(testIds(render(h, <MailPage />, '/mail'), 'mail-item')).to.equal(1);
+    const mail = render(h, <MailPage />, '/mail');
+    expect(testIds(mail, 'mail-item')).to.equal(1);
+    // Unread is said in words (screen readers), not only by the coloured border.
+    expect(mail).to.match(/data-testid="mail-unread"[^>]*>Unread</);
+    expect(mail).to.contain('data-testid="mail-pager"');
     expect(render(h, <SecretPage />, '/secret')).to.match(/data-testid="secret-value"[^>]*>s3cr3t</);
     api.done();
   });
@@ -101,7 +140,7 @@ describe('pages (server-rendered)', () => {
     const h = await signedIn();
     h.storage.setItem('hybrid-spa:mail-draft', JSON.stringify({ to: 'b@x.test', subject: 'Saved subject', body: 'Saved body' }));
     const html = render(h, <SendMailPage />, '/mail/send');
-    expect(html).to.contain('data-testid="draft-restored"');
+    expect(html).to.match(/data-testid="draft-restored"[^>]*>Permission granted — press Send/);
     expect(html).to.contain('value="Saved subject"');
     expect(html).to.contain('Saved body</textarea>');
     expect(html).to.match(/<label for="mail-to">To<\/label>/);
@@ -116,4 +155,29 @@ describe('pages (server-rendered)', () => {
     expect(html).to.contain('data-testid="retry-button"');
     expect(html).to.contain('different account');
   });
+});
+
+describe('mail pager', () => {
+  const message = (i: number) => ({ id: `m${i}`, subject: `S${i}`, from: null, receivedDateTime: '2025-01-01T10:00:00Z', bodyPreview: '', isRead: true });
+  const cases: Array<[string, number, object, boolean]> = [
+    ['one page', 200, { messages: [message(1)], top: 10, skip: 0, nextSkip: null }, false],
+    ['an empty inbox', 200, { messages: [], top: 10, skip: 0, nextSkip: null }, false],
+    ['an error', 503, { error: 'upstream_unavailable', message: 'Graph is down (operator detail)' }, false],
+    ['more pages', 200, { messages: [message(1)], top: 10, skip: 0, nextSkip: 10 }, true],
+  ];
+  for (const [what, status, body, shown] of cases) {
+    it(`is ${shown ? 'shown' : 'hidden'} for ${what}`, async () => {
+      const h = await signedIn();
+      const api = nock('http://bff.test').get('/api/mail').query({ top: '10', skip: '0' }).reply(status, body, { 'X-Request-Id': 'req-123456789' });
+      await h.store.dispatch(bffApi.endpoints.mail.initiate({ top: 10, skip: 0 }));
+      const html = render(h, <MailPage />, '/mail');
+      expect(html.includes('data-testid="mail-pager"'), 'pager').to.equal(shown);
+      if (status !== 200) {
+        expect(html).to.contain('Your mailbox is not responding right now.');
+        expect(html).not.to.contain('operator detail');
+        expect(html).to.match(/data-testid="error-reference"[^>]*>req-123456789</);
+      }
+      api.done();
+    });
+  }
 });

@@ -49,6 +49,7 @@ describe('e2e: server-side features', () => {
     await page.locator('#consentForm #idSIButton9').click();
     await page.waitForURL((url) => url.origin === new URL(session.appUrl).origin && url.pathname === '/mail/send');
     await page.getByTestId('draft-restored').waitFor();
+    expect(await page.getByTestId('draft-restored').textContent(), 'told what to do next').to.contain('Permission granted — press Send');
     expect(await page.getByTestId('send-subject').inputValue(), 'restored subject').to.equal(draft.subject);
     await page.getByTestId('send-button').click();
     await page.getByTestId('send-status').waitFor();

@@ -172,6 +172,7 @@ describe('e2e: one session everywhere (issue 13)', () => {
     const declined = page.getByTestId('consent-declined');
     await declined.waitFor();
     expect(await declined.textContent()).to.contain('Mail.Send was not granted, so the message was not sent.');
+    expect(await page.getByTestId('draft-restored').count(), 'no "Permission granted" after a refusal').to.equal(0);
     expect(page.url(), 'notice parameters removed from the address bar').to.equal(`${session.appUrl}/mail/send`);
     expect(await page.getByTestId('send-subject').inputValue()).to.equal(draft.subject);
     expect(await page.getByTestId('send-body').inputValue()).to.equal(draft.body);

@@ -31,6 +31,7 @@ export function SignOutButton() {
   );
 }
 
+/** Banners carry no Sign out (the header has the one); the expired-session banner has the screen's only Sign in. */
 export function AuthBanner() {
   const dispatch = useAppDispatch();
   const auth = useAppSelector(selectAuth);
@@ -43,11 +44,7 @@ export function AuthBanner() {
     );
   }
   if (auth.status === 'error' && auth.error) {
-    return (
-      <ErrorBanner title="Sign-in problem" message={auth.error.message} onRetry={() => void dispatch(initializeAuth())}>
-        {auth.serverAccount && <SignOutButton />}
-      </ErrorBanner>
-    );
+    return <ErrorBanner title="Sign-in problem" message={auth.error.message} onRetry={() => void dispatch(initializeAuth())} />;
   }
   if (auth.status === 'interaction_required' && auth.pendingInteraction) {
     return (

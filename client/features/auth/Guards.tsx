@@ -2,15 +2,14 @@
 import type { ReactNode } from 'react';
 import { useAppSelector } from '../../app/hooks';
 import { Spinner } from '../../components/Spinner';
-import { SignInButton } from './AuthControls';
 import { STATUS_LABELS } from './authLabels';
 import { selectAuth } from './authSlice';
 
+/** Says what signing in unlocks; the button is the header's (one Sign in per screen). */
 function SignInPrompt({ what }: { what: string }) {
   return (
     <div className="card" data-testid="sign-in-prompt">
       <p>Sign in to see {what}.</p>
-      <SignInButton />
     </div>
   );
 }

@@ -35,6 +35,8 @@ async function bffErrorFrom(response: Response): Promise<ApiError> {
   if (typeof body.consentUrl === 'string') error.consentUrl = body.consentUrl;
   if (Array.isArray(body.scopes)) error.scopes = body.scopes.filter((s): s is string => typeof s === 'string');
   if (typeof body.signInUrl === 'string') error.signInUrl = body.signInUrl;
+  const requestId = response.headers.get('X-Request-Id');
+  if (requestId && /^[\w-]{1,64}$/.test(requestId)) error.requestId = requestId;
   return error;
 }
 

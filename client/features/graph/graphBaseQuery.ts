@@ -71,7 +71,7 @@ export const graphBaseQuery: BaseQueryFn<GraphRequest | string, unknown, GraphEr
         signal: api.signal,
       });
     } catch (error) {
-      return { error: fetchError(error) };
+      return { error: fetchError(error, 'Microsoft Graph') };
     }
     // One retry with a refreshed token: the cached one may have been revoked or expired early.
     if (response.status === 401 && attempt === 0) {
