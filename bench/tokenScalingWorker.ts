@@ -14,6 +14,8 @@ import { createServices } from '../bff/services';
 import { createStores } from '../bff/server';
 import { createFetchWithDeadline } from '../bff/downstream/fetchWithDeadline';
 import { CacheCipher } from '../bff/tokenCache/cacheEncryption';
+import { createRedisClient } from '../bff/store/redisClientFactory';
+import { RedisKeyspace } from '../bff/store/redisKeyspace';
 import type { SessionUser } from '../bff/session/sessionAccess';
 import type { TokenCacheStore } from '../bff/tokenCache/tokenCacheStore';
 import { createCloner, type TemplateUser } from './cacheClone';
@@ -102,19 +104,22 @@ async function main(): Promise<ScalingResult> {
     };
     const services = createServices({ config, log, stores: { ...stores, tokenCache: counted }, fetchImpl: countingFetch });
     if (config.store.kind === 'redis') {
+      // Seeding writes the sealed values directly under the store's own key names (far faster than one store.set each).
       const cipher = new CacheCipher(config.tokenCache.encryptionKeys);
-      const redis = (await import('ioredis')).Redis;
-      const client = new redis(config.store.url);
-      const prefix = config.store.keyPrefix;
+      const keyspace = new RedisKeyspace(config.store.keyPrefix, config.tokenCache.encryptionKeys);
+      const auth = config.store.auth;
+      const client = createRedisClient(config.store, {
+        username: auth.kind === 'password' ? auth.username : null,
+        password: () => (auth.kind === 'password' ? auth.password : null),
+      });
       seed = async (batch) => {
-        const pipeline = client.pipeline();
-        for (const { user, blob } of batch) {
-          const context = `tc:${user.homeAccountId}`;
-          pipeline.set(prefix + context, cipher.seal(blob, context), 'PX', config.tokenCache.ttlMs);
-        }
-        const results = await pipeline.exec();
-        const failed = results?.find(([err]) => err);
-        if (failed) throw failed[0];
+        // One command per key (each its own slot in a cluster); ioredis pipelines them on each connection.
+        await Promise.all(
+          batch.map(({ user, blob }) => {
+            const context = `tc:${user.homeAccountId}`;
+            return client.set(keyspace.name(context), cipher.seal(blob, context), 'PX', config.tokenCache.ttlMs);
+          }),
+        );
       };
       process.once('beforeExit', () => client.disconnect());
     } else {

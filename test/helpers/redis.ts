@@ -3,7 +3,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Config } from '../../config/types';
+import type { Config, RedisStoreConfig } from '../../config/types';
+import { RedisKeyspace } from '../../bff/store/redisKeyspace';
 import { testConfig } from './testApp';
 
 export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -86,6 +87,27 @@ export function redisTestConfig(prefix: string, overrides: Record<string, string
 }
 
 export { freePort } from '../../scripts/lib/freePort';
+
+/** The Redis key the BFF writes a logical key ("tc:<homeAccountId>", "sess:<id>") under with this config. */
+export function redisKey(config: Readonly<Config>, logicalKey: string): string {
+  if (config.store.kind !== 'redis') throw new Error('expected STORE=redis');
+  return new RedisKeyspace(config.store.keyPrefix, config.tokenCache.encryptionKeys).name(logicalKey);
+}
+
+/** The store settings loadConfig makes for STORE=redis at `url` (standalone). */
+export function redisStoreConfig(
+  url: string,
+  options: { keyPrefix: string; commandTimeoutMs?: number },
+): RedisStoreConfig {
+  const store = testConfig({
+    STORE: 'redis',
+    REDIS_URL: url,
+    REDIS_KEY_PREFIX: options.keyPrefix,
+    REDIS_COMMAND_TIMEOUT_MS: String(options.commandTimeoutMs ?? 1_000),
+  }).store;
+  if (store.kind !== 'redis') throw new Error('expected a Redis store config');
+  return store;
+}
 
 export interface RedisServerProcess {
   port: number;
