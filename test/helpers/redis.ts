@@ -118,28 +118,37 @@ export interface RedisServerProcess {
 
 /** Starts `redis-server` on `port` without persistence and waits until it answers PING. */
 export async function startRedisServer(port: number): Promise<RedisServerProcess> {
-  const child: ChildProcess = spawn(
-    'redis-server',
+  return spawnRedis(
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
-    {
-      stdio: 'ignore',
-    },
+    { port },
   );
+}
+
+/**
+ * Spawns `redis-server` with `args` (in `cwd`, e.g. for cluster state files) and waits until `probe` (default: PING on
+ * redis://127.0.0.1:<port>) answers null. `sentinel` runs it as redis-sentinel (the same binary, --sentinel).
+ */
+export async function spawnRedis(
+  args: string[],
+  options: { port: number; cwd?: string; probe?: () => Promise<string | null>; url?: string },
+): Promise<RedisServerProcess> {
+  const child: ChildProcess = spawn('redis-server', args, { stdio: 'ignore', ...(options.cwd ? { cwd: options.cwd } : {}) });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
-  const url = `redis://127.0.0.1:${port}`;
+  const url = options.url ?? `redis://127.0.0.1:${options.port}`;
+  const probe = options.probe ?? (() => probeRedis(url, 300));
   const deadline = Date.now() + 5_000;
   for (;;) {
-    const reason = await Promise.race([probeRedis(url, 300), spawnError]);
+    const reason = await Promise.race([probe(), spawnError]);
     if (reason === null) break;
-    if (Date.now() > deadline) {
+    if (Date.now() > deadline || child.exitCode !== null) {
       child.kill('SIGKILL');
-      throw new Error(`redis-server did not start on port ${port}: ${reason}`);
+      throw new Error(`redis-server ${args.slice(0, 2).join(' ')} did not start on port ${options.port}: ${reason}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    port,
+    port: options.port,
     url,
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
