@@ -3,7 +3,7 @@ import { Cluster } from 'ioredis';
 import type { RedisStoreConfig } from '../../config/types';
 import { StoreUnavailableError } from '../http/errors';
 import type { Logger } from '../http/logger';
-import { createRedisClient, type RedisClient } from './redisClientFactory';
+import { createRedisClient, reconnectDelay, type RedisClient } from './redisClientFactory';
 import type { RedisEntraAuth } from './redisEntraAuth';
 import { RedisKeyspace } from './redisKeyspace';
 
@@ -73,6 +73,17 @@ export function createRedisConnection(
   redis.on('close', () => {
     if (healthy === true && !closing) down('connection closed');
   });
+  // Safety net: the client must never give up while the app runs (ioredis ends a client in a few edge cases, e.g. a
+  // sentinel failover arriving mid-reconnect). Start it again after the usual backoff.
+  let restarts = 0;
+  redis.on('end', () => {
+    if (closing) return;
+    const timer = setTimeout(() => {
+      if (!closing && redis.status === 'end') redis.connect().catch(() => {});
+    }, reconnectDelay(++restarts));
+    timer.unref();
+  });
+  redis.on('ready', () => (restarts = 0));
 
   const run = async <T>(operation: string, command: (r: RedisClient) => Promise<T>): Promise<T> => {
     try {

@@ -17,8 +17,8 @@ const SLOTS_REFRESH_MS = 2_000;
 
 /**
  * `password()` is read on every (re)connection, so a rotating credential (an Entra token) is always the current one.
- * Sentinel: ioredis asks the sentinels for the master on every reconnect, and `failoverDetector` subscribes to
- * +switch-master so a promotion is followed at once instead of after the old master's connection times out.
+ * Sentinel: ioredis asks the sentinels for the master on every reconnect (a dead master drops the connection; a demoted
+ * one answers READONLY, which triggers a reconnect).
  */
 export function createRedisClient(
   config: RedisStoreConfig,
@@ -85,7 +85,10 @@ export function createRedisClient(
           ...(topology.sentinelPassword ? { sentinelPassword: topology.sentinelPassword } : {}),
           ...(tls ? { enableTLSForSentinelMode: true, sentinelTLS: tls } : {}),
           sentinelRetryStrategy: reconnectDelay,
-          failoverDetector: true,
+          // A master demoted without dying (manual failover) answers writes with READONLY: reconnect, and the sentinels
+          // name the new master. (ioredis' failoverDetector is not used: when +switch-master arrives while the client
+          // is between reconnect attempts it ends the client for good — seen in test/bff/redis/sentinelAndTls.test.ts.)
+          reconnectOnError: (err: Error) => err.message.startsWith('READONLY'),
         })
       : new Redis({ ...shared, host: topology.node.host, port: topology.node.port, db: topology.db });
   livePassword(redis.options, credentials.password);
