@@ -1,5 +1,5 @@
 // Child process: server-side silent token acquisition (cache hit, no network) as the number of users in the store grows.
-//   argv: <mode: memory | redis | shared> <template blob file> <sizes, e.g. 1,1000,10000,100000>
+//   argv: <mode: memory | redis | cluster | shared> <template blob file> <sizes, e.g. 1,1000,10000,100000>
 // memory / redis: the real TokenService (a per-request ConfidentialClientApplication bound to the user's partition)
 // over the real token cache store, env from bffEnv(). shared: the baseline many samples use — ONE
 // ConfidentialClientApplication whose in-memory cache holds every user. Every fetch is counted: any during
@@ -33,7 +33,7 @@ export interface ScalingPoint {
 }
 
 export interface ScalingResult {
-  mode: 'memory' | 'redis' | 'shared';
+  mode: 'memory' | 'redis' | 'cluster' | 'shared';
   points: ScalingPoint[];
   /** fetch() calls while measuring (must be 0: cache hits only). */
   networkCallsWhileMeasuring: number;
@@ -51,7 +51,7 @@ const MIN_CALLS = 10;
 const BUDGET_MS = 6_000;
 
 async function main(): Promise<ScalingResult> {
-  const [mode, blobFile, sizesArg] = process.argv.slice(2) as ['memory' | 'redis' | 'shared', string, string];
+  const [mode, blobFile, sizesArg] = process.argv.slice(2) as ['memory' | 'redis' | 'cluster' | 'shared', string, string];
   const sizes = sizesArg.split(',').map(Number);
   const cloner = createCloner(readFileSync(blobFile, 'utf8'));
   const config = loadConfig(process.env, { rootDir: process.cwd() });
@@ -108,10 +108,12 @@ async function main(): Promise<ScalingResult> {
       const cipher = new CacheCipher(config.tokenCache.encryptionKeys);
       const keyspace = new RedisKeyspace(config.store.keyPrefix, config.tokenCache.encryptionKeys);
       const auth = config.store.auth;
-      const client = createRedisClient(config.store, {
+      // Seeding is not what is measured: a generous deadline, since 1 000 writes go out at once.
+      const client = createRedisClient({ ...config.store, commandTimeoutMs: 60_000 }, {
         username: auth.kind === 'password' ? auth.username : null,
         password: () => (auth.kind === 'password' ? auth.password : null),
       });
+      await new Promise<void>((resolve) => (client.status === 'ready' ? resolve() : client.once('ready', () => resolve())));
       seed = async (batch) => {
         // One command per key (each its own slot in a cluster); ioredis pipelines them on each connection.
         await Promise.all(
