@@ -5,6 +5,7 @@
 // ConfidentialClientApplication whose in-memory cache holds every user. Every fetch is counted: any during
 // measurement is reported (the orchestrator fails the run on it).
 import { readFileSync } from 'node:fs';
+import { Cluster } from 'ioredis';
 import { ConfidentialClientApplication, type AccountInfo } from '@azure/msal-node';
 import { loadConfig } from '../config/loadConfig';
 import { createLogger } from '../bff/http/logger';
@@ -68,6 +69,7 @@ async function main(): Promise<ScalingResult> {
   const users: TemplateUser[] = [];
   let acquire: (user: TemplateUser) => Promise<unknown>;
   let seed: (batch: { user: TemplateUser; blob: string }[]) => Promise<void>;
+  let settle: () => Promise<void> = async () => {};
 
   if (mode === 'shared') {
     const fetchWithDeadline = createFetchWithDeadline(config.http.timeoutMs, countingFetch);
@@ -123,6 +125,17 @@ async function main(): Promise<ScalingResult> {
           }),
         );
       };
+      // Before measuring, every replica must have caught up: otherwise replication of the seed (hundreds of MB at
+      // 100 000 users, possibly a full resync) competes with the measured calls for the CPU.
+      settle = async () => {
+        const masters = client instanceof Cluster ? client.nodes('master') : [client];
+        await Promise.all(
+          masters.map(async (m) => {
+            const replicas = Number(/connected_slaves:(\d+)/.exec(await m.info('replication'))?.[1] ?? 0);
+            if (replicas > 0) await m.call('WAIT', String(replicas), '50000');
+          }),
+        );
+      };
       process.once('beforeExit', () => client.disconnect());
     } else {
       seed = async (batch) => {
@@ -148,6 +161,7 @@ async function main(): Promise<ScalingResult> {
       await seed(batch);
       users.push(...batch.map((b) => b.user));
     }
+    await settle();
     const seedMs = performance.now() - seedStart;
     const pick = () => users[Math.floor(Math.random() * users.length)]!;
     // Warm-up: JIT, the authority metadata fetch (ours: once per process), connection to Redis.
