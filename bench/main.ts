@@ -12,6 +12,7 @@ import { loadConfig } from '../config/loadConfig';
 import { createRedisStores } from '../bff/store/redisStores';
 import { startEmulator, type RunningEmulator } from '../emulator/index';
 import { bffEnv } from './bffEnv';
+import { benchCluster } from './clusterBench';
 import { signIn } from './browser';
 import { ensureClientBuilt, measureBundle } from './bundleSize';
 import { forkTs, freePort, type Child } from './children';
@@ -29,6 +30,8 @@ import { runTokenScaling } from './tokenScaling';
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.argv.includes('--quick');
 const profile = process.argv.includes('--profile');
+// --no-cluster: skip the Redis Cluster rows (they start 6 redis-server processes and need redis-cli).
+const skipCluster = process.argv.includes('--no-cluster');
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const USER = 'adele.vance@contoso.example';
 const CONNECTIONS = 50;
@@ -149,6 +152,20 @@ async function main(): Promise<number> {
       env: { memory: envFor('memory', memPort, 'scale-mem'), redis: envFor('redis', redisPort, 'scale') },
       progress,
     });
+    const cluster = skipCluster
+      ? null
+      : await benchCluster({
+          envFor: (redisUrl, port, sub) =>
+            bffEnv({ port, emulatorPorts: emulator!.ports, sessionKey, store: 'redis', redisUrl, redisKeyPrefix: `${runPrefix}${sub}:` }),
+          prefix: runPrefix,
+          user: USER,
+          blobFile,
+          sizes: USERS,
+          connections: CONNECTIONS,
+          bootstrapSeconds: BOOTSTRAP_SECONDS,
+          progress,
+        });
+    if (cluster) tokenScaling.runs.push(cluster.tokenScaling);
     progress('BFF heap per 10,000 sessions (memory store)…');
     const heap = await heapPer10kSessions(envFor('memory', memPort, 'heap'), blobFile, sessionFile);
 
@@ -159,11 +176,12 @@ async function main(): Promise<number> {
     const failures: string[] = [];
     const ratioMemory = oursMemory.rps / bareLoad.rps;
     const ratioRedis = oursRedis.rps / bareLoad.rps;
-    for (const [name, s] of Object.entries({ 'bootstrap (bare)': bareLoad, 'bootstrap (memory)': oursMemory, 'bootstrap (Redis)': oursRedis, '/api/me': me, '/api/mail': mail })) {
+    const loads = { 'bootstrap (bare)': bareLoad, 'bootstrap (memory)': oursMemory, 'bootstrap (Redis)': oursRedis, '/api/me': me, '/api/mail': mail, ...(cluster ? { 'bootstrap (Redis Cluster)': cluster.bootstrap } : {}) };
+    for (const [name, s] of Object.entries(loads)) {
       if (errorCount(s) > 0) failures.push(`${name}: ${errorCount(s)} failed requests (status codes ${JSON.stringify(s.statusCodes)}, ${s.socketErrors} socket errors)`);
     }
     if (ratioMemory < GOALS.bootstrapRatioFailBelow) failures.push(`bootstrap ours/bare = ${ratioMemory.toFixed(2)} < ${GOALS.bootstrapRatioFailBelow}`);
-    for (const mode of ['memory', 'redis']) {
+    for (const mode of ['memory', 'redis', ...(cluster ? ['cluster'] : [])]) {
       if (p99Ratio[mode]! > GOALS.tokenScalingFailAbove) failures.push(`silent token (${mode}) p99 ratio = ${p99Ratio[mode]!.toFixed(2)} > ${GOALS.tokenScalingFailAbove}`);
     }
     const network = tokenScaling.tokenRequestsDuring + tokenScaling.runs.reduce((s, r) => s + r.networkCallsWhileMeasuring, 0);
@@ -174,10 +192,17 @@ async function main(): Promise<number> {
       durationSeconds: (performance.now() - t0) / 1000,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? '?', memoryGiB: totalmem() / 2 ** 30, node: process.version, platform: `${process.platform}-${process.arch}` },
       settings: { connections: CONNECTIONS, bootstrapSeconds: BOOTSTRAP_SECONDS, apiSeconds: API_SECONDS, warmupSeconds: WARMUP_SECONDS, users: USERS, signIns: SIGN_INS },
-      bootstrap: { oursMemory, oursRedis, bare: bareLoad, ratioMemory, ratioRedis },
+      bootstrap: {
+        oursMemory,
+        oursRedis,
+        bare: bareLoad,
+        ratioMemory,
+        ratioRedis,
+        ...(cluster ? { oursCluster: cluster.bootstrap, ratioCluster: cluster.bootstrap.rps / bareLoad.rps } : {}),
+      },
       tokenScaling: { ...tokenScaling, p99Ratio },
       api: { me, mail },
-      memory: { redis: redisBytes, heap },
+      memory: { redis: redisBytes, heap, ...(cluster ? { cluster: cluster.bytes } : {}) },
       signIn: { scripted: signInCost, browser: readE2eMetrics(rootDir) },
       bundle,
       production,

@@ -24,8 +24,15 @@ export async function scanKeys(redis: Redis, prefix: string): Promise<string[]> 
   return keys;
 }
 
-export async function redisBytesPerUser(redis: Redis, prefix: string): Promise<RedisBytes> {
+/** `redis`: the server, or every master of a cluster (each is scanned for its own keys). */
+export async function redisBytesPerUser(redis: Redis | Redis[], prefix: string): Promise<RedisBytes> {
   const perKind: RedisBytes['perKind'] = {};
+  for (const node of Array.isArray(redis) ? redis : [redis]) await addKeys(node, prefix, perKind);
+  for (const kind of KINDS) if (!perKind[kind]) throw new Error(`no ${kind}: keys under ${prefix} after the sign-ins`);
+  return { perKind, bytesPerUser: KINDS.reduce((sum, k) => sum + perKind[k]!.avgBytes, 0) };
+}
+
+async function addKeys(redis: Redis, prefix: string, perKind: RedisBytes['perKind']): Promise<void> {
   for (const key of await scanKeys(redis, prefix)) {
     const kind = key.slice(prefix.length).split(':')[0]!;
     const bytes = Number(await redis.memory('USAGE', key, 'SAMPLES', '0'));
@@ -33,8 +40,6 @@ export async function redisBytesPerUser(redis: Redis, prefix: string): Promise<R
     entry.avgBytes = (entry.avgBytes * entry.keys + bytes) / (entry.keys + 1);
     entry.keys++;
   }
-  for (const kind of KINDS) if (!perKind[kind]) throw new Error(`no ${kind}: keys under ${prefix} after the sign-ins`);
-  return { perKind, bytesPerUser: KINDS.reduce((sum, k) => sum + perKind[k]!.avgBytes, 0) };
 }
 
 export function heapPer10kSessions(env: Record<string, string>, blobFile: string, sessionFile: string): Promise<HeapResult> {

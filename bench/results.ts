@@ -23,10 +23,18 @@ export interface BenchResults {
   durationSeconds: number;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
   settings: { connections: number; bootstrapSeconds: number; apiSeconds: number; warmupSeconds: number; users: number[]; signIns: number };
-  bootstrap: { oursMemory: LoadSummary; oursRedis: LoadSummary; bare: LoadSummary; ratioMemory: number; ratioRedis: number };
+  bootstrap: {
+    oursMemory: LoadSummary;
+    oursRedis: LoadSummary;
+    bare: LoadSummary;
+    ratioMemory: number;
+    ratioRedis: number;
+    oursCluster?: LoadSummary;
+    ratioCluster?: number;
+  };
   tokenScaling: TokenScalingResult & { p99Ratio: Record<string, number> };
   api: { me: LoadSummary; mail: LoadSummary };
-  memory: { redis: RedisBytes; heap: HeapResult };
+  memory: { redis: RedisBytes; heap: HeapResult; cluster?: RedisBytes };
   signIn: { scripted: SignInCost; browser: E2eMetrics | null };
   bundle: BundleSizes;
   production: ProductionStartup;

@@ -40,12 +40,14 @@ export function renderTable(r: BenchResults): string {
     `≥ ${GOALS.bootstrapRatioGoal} (fail < ${GOALS.bootstrapRatioFailBelow})`,
   ]);
   rows.push(['1', `Bootstrap page, Redis store (${st.connections} conns, ${st.bootstrapSeconds} s)`, load(b.oursRedis), `ours(Redis)/bare = ${ratio(b.ratioRedis)}`, '—']);
+  if (b.oursCluster && b.ratioCluster !== undefined)
+    rows.push(['1', `Bootstrap page, Redis Cluster store, 3 masters + 3 replicas (${st.connections} conns, ${st.bootstrapSeconds} s)`, load(b.oursCluster), `ours(Cluster)/bare = ${ratio(b.ratioCluster)}`, '—']);
   const users = st.users.map((u) => int(u)).join(' / ');
   for (const run of r.tokenScaling.runs) {
     const label =
       run.mode === 'shared'
         ? `Silent token, **baseline**: one shared MSAL client, all users in its cache (${users} users)`
-        : `Silent token, ours: per-request client on the user's partition, ${run.mode === 'redis' ? 'Redis' : 'memory'} store (${users} users)`;
+        : `Silent token, ours: per-request client on the user's partition, ${{ redis: 'Redis', cluster: 'Redis Cluster', memory: 'memory' }[run.mode]} store (${users} users)`;
     const sampled = run.points.filter((p) => p.sampled).map((p) => `${int(p.users)}: ${p.samples} calls`);
     rows.push([
       '2',
@@ -74,6 +76,15 @@ export function renderTable(r: BenchResults): string {
     '—',
     '—',
   ]);
+  const kc = r.memory.cluster?.perKind;
+  if (r.memory.cluster && kc)
+    rows.push([
+      '4',
+      'Redis Cluster bytes per signed-in user (`MEMORY USAGE` on the masters)',
+      `${int(r.memory.cluster.bytesPerUser)} B (session ${int(kc.sess!.avgBytes)} B + encrypted token cache ${int(kc.tc!.avgBytes)} B + sid index ${int(kc.sid!.avgBytes)} B)`,
+      '—',
+      '—',
+    ]);
   rows.push(['4', `BFF heap per 10,000 sessions, memory store (session + token cache + sid index)`, `${mib(r.memory.heap.heapDeltaBytes * (10_000 / r.memory.heap.sessions))} (${int(r.memory.heap.bytesPerSession)} B per session)`, '—', '—']);
   const s = r.signIn.scripted;
   rows.push(['5', `Sign-in, scripted (no browser), \`/auth/signin\` → bootstrap with spa code, Redis store, median of ${s.runs}`, `${ms(s.medianMs)} (p90 ${ms(s.p90Ms)}), ${s.requests} HTTP requests`, '—', '—']);

@@ -1,10 +1,11 @@
 // Child process: server-side silent token acquisition (cache hit, no network) as the number of users in the store grows.
-//   argv: <mode: memory | redis | shared> <template blob file> <sizes, e.g. 1,1000,10000,100000>
+//   argv: <mode: memory | redis | cluster | shared> <template blob file> <sizes, e.g. 1,1000,10000,100000>
 // memory / redis: the real TokenService (a per-request ConfidentialClientApplication bound to the user's partition)
 // over the real token cache store, env from bffEnv(). shared: the baseline many samples use — ONE
 // ConfidentialClientApplication whose in-memory cache holds every user. Every fetch is counted: any during
 // measurement is reported (the orchestrator fails the run on it).
 import { readFileSync } from 'node:fs';
+import { Cluster } from 'ioredis';
 import { ConfidentialClientApplication, type AccountInfo } from '@azure/msal-node';
 import { loadConfig } from '../config/loadConfig';
 import { createLogger } from '../bff/http/logger';
@@ -14,6 +15,8 @@ import { createServices } from '../bff/services';
 import { createStores } from '../bff/server';
 import { createFetchWithDeadline } from '../bff/downstream/fetchWithDeadline';
 import { CacheCipher } from '../bff/tokenCache/cacheEncryption';
+import { createRedisClient } from '../bff/store/redisClientFactory';
+import { RedisKeyspace } from '../bff/store/redisKeyspace';
 import type { SessionUser } from '../bff/session/sessionAccess';
 import type { TokenCacheStore } from '../bff/tokenCache/tokenCacheStore';
 import { createCloner, type TemplateUser } from './cacheClone';
@@ -31,7 +34,7 @@ export interface ScalingPoint {
 }
 
 export interface ScalingResult {
-  mode: 'memory' | 'redis' | 'shared';
+  mode: 'memory' | 'redis' | 'cluster' | 'shared';
   points: ScalingPoint[];
   /** fetch() calls while measuring (must be 0: cache hits only). */
   networkCallsWhileMeasuring: number;
@@ -49,7 +52,7 @@ const MIN_CALLS = 10;
 const BUDGET_MS = 6_000;
 
 async function main(): Promise<ScalingResult> {
-  const [mode, blobFile, sizesArg] = process.argv.slice(2) as ['memory' | 'redis' | 'shared', string, string];
+  const [mode, blobFile, sizesArg] = process.argv.slice(2) as ['memory' | 'redis' | 'cluster' | 'shared', string, string];
   const sizes = sizesArg.split(',').map(Number);
   const cloner = createCloner(readFileSync(blobFile, 'utf8'));
   const config = loadConfig(process.env, { rootDir: process.cwd() });
@@ -66,6 +69,7 @@ async function main(): Promise<ScalingResult> {
   const users: TemplateUser[] = [];
   let acquire: (user: TemplateUser) => Promise<unknown>;
   let seed: (batch: { user: TemplateUser; blob: string }[]) => Promise<void>;
+  let settle: () => Promise<void> = async () => {};
 
   if (mode === 'shared') {
     const fetchWithDeadline = createFetchWithDeadline(config.http.timeoutMs, countingFetch);
@@ -102,19 +106,35 @@ async function main(): Promise<ScalingResult> {
     };
     const services = createServices({ config, log, stores: { ...stores, tokenCache: counted }, fetchImpl: countingFetch });
     if (config.store.kind === 'redis') {
+      // Seeding writes the sealed values directly under the store's own key names (far faster than one store.set each).
       const cipher = new CacheCipher(config.tokenCache.encryptionKeys);
-      const redis = (await import('ioredis')).Redis;
-      const client = new redis(config.store.url);
-      const prefix = config.store.keyPrefix;
+      const keyspace = new RedisKeyspace(config.store.keyPrefix, config.tokenCache.encryptionKeys);
+      const auth = config.store.auth;
+      // Seeding is not what is measured: a generous deadline, since 1 000 writes go out at once.
+      const client = createRedisClient({ ...config.store, commandTimeoutMs: 60_000 }, {
+        username: auth.kind === 'password' ? auth.username : null,
+        password: () => (auth.kind === 'password' ? auth.password : null),
+      });
+      await new Promise<void>((resolve) => (client.status === 'ready' ? resolve() : client.once('ready', () => resolve())));
       seed = async (batch) => {
-        const pipeline = client.pipeline();
-        for (const { user, blob } of batch) {
-          const context = `tc:${user.homeAccountId}`;
-          pipeline.set(prefix + context, cipher.seal(blob, context), 'PX', config.tokenCache.ttlMs);
-        }
-        const results = await pipeline.exec();
-        const failed = results?.find(([err]) => err);
-        if (failed) throw failed[0];
+        // One command per key (each its own slot in a cluster); ioredis pipelines them on each connection.
+        await Promise.all(
+          batch.map(({ user, blob }) => {
+            const context = `tc:${user.homeAccountId}`;
+            return client.set(keyspace.name(context), cipher.seal(blob, context), 'PX', config.tokenCache.ttlMs);
+          }),
+        );
+      };
+      // Before measuring, every replica must have caught up: otherwise replication of the seed (hundreds of MB at
+      // 100 000 users, possibly a full resync) competes with the measured calls for the CPU.
+      settle = async () => {
+        const masters = client instanceof Cluster ? client.nodes('master') : [client];
+        await Promise.all(
+          masters.map(async (m) => {
+            const replicas = Number(/connected_slaves:(\d+)/.exec(await m.info('replication'))?.[1] ?? 0);
+            if (replicas > 0) await m.call('WAIT', String(replicas), '50000');
+          }),
+        );
       };
       process.once('beforeExit', () => client.disconnect());
     } else {
@@ -141,6 +161,7 @@ async function main(): Promise<ScalingResult> {
       await seed(batch);
       users.push(...batch.map((b) => b.user));
     }
+    await settle();
     const seedMs = performance.now() - seedStart;
     const pick = () => users[Math.floor(Math.random() * users.length)]!;
     // Warm-up: JIT, the authority metadata fetch (ours: once per process), connection to Redis.

@@ -109,8 +109,27 @@ export const envSchema = z.object({
       .refine((s) => /^rediss?:\/\//.test(s) && URL.canParse(s), 'must be a redis:// or rediss:// URL')
       .optional(),
   ),
-  REDIS_KEY_PREFIX: optional,
+  REDIS_KEY_PREFIX: optional.pipe(
+    z.string().regex(/^[^{}\s]*$/, 'must not contain braces or spaces (braces would become a cluster hash tag)').optional(),
+  ),
   REDIS_COMMAND_TIMEOUT_MS: intIn(50, 60_000),
+  REDIS_MODE: optional.pipe(z.enum(['standalone', 'cluster', 'sentinel']).optional()),
+  REDIS_NODES: list(/[,\s]+/),
+  REDIS_SENTINEL_MASTER: optional,
+  REDIS_SENTINEL_PASSWORD: optional,
+  REDIS_USERNAME: optional,
+  REDIS_PASSWORD: optional,
+  REDIS_TLS: bool,
+  REDIS_TLS_CA_FILE: optional,
+  REDIS_TLS_SERVERNAME: optional,
+  REDIS_AUTH: optional.pipe(z.enum(['password', 'entra']).optional()),
+  REDIS_ENTRA_OBJECT_ID: optional.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a GUID (the object id)')
+      .optional(),
+  ),
+  REDIS_ENTRA_CREDENTIAL: optional.pipe(z.enum(['managed-identity', 'client-credential']).optional()),
   TOKEN_CACHE_KEYS: list(/,/),
   TOKEN_CACHE_TTL_HOURS: intIn(1, 90 * 24),
   TOKEN_CACHE_MAX_ENTRIES: intIn(1, 10_000_000),

@@ -6,6 +6,7 @@ import { envSchema, type Env } from './envSchema';
 import { authModeOf } from './authMode';
 import { EMULATOR_DEFAULTS } from './emulatorDefaults';
 import { binaryKeyWeakness, sessionKeyWeakness } from './secretStrength';
+import { resolveRedisStore } from './redisConfig';
 import type { ClientCredential, Config, StoreConfig } from './types';
 
 export class ConfigError extends Error {
@@ -120,7 +121,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     if (weakness) problems.push(`SESSION_KEYS: key #${i + 1} ${weakness}; use a random key (e.g. \`openssl rand -base64 48\`)`);
   });
 
-  const store = resolveStore(e, problems);
+  const store = resolveStore(e, { readFile, rootDir }, problems);
   const encryptionKeys = resolveCacheKeys(e.TOKEN_CACHE_KEYS, sessionKeys, problems, production);
 
   const keyVaultUrl = e.KEY_VAULT_URL ?? (emu ? `https://${emuHost}:${emulatorPorts.keyVault}` : undefined);
@@ -247,18 +248,9 @@ function resolveCredential(
   return undefined;
 }
 
-function resolveStore(e: Env, problems: string[]): StoreConfig {
+function resolveStore(e: Env, files: { readFile: (p: string) => string; rootDir: string }, problems: string[]): StoreConfig {
   if ((e.STORE ?? 'memory') === 'memory') return { kind: 'memory' };
-  if (!e.REDIS_URL) {
-    problems.push('REDIS_URL: required when STORE=redis (e.g. redis://127.0.0.1:6379)');
-    return { kind: 'memory' };
-  }
-  return {
-    kind: 'redis',
-    url: e.REDIS_URL,
-    keyPrefix: e.REDIS_KEY_PREFIX ?? 'hsb:',
-    commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS ?? 1_000,
-  };
+  return resolveRedisStore(e, files, problems) ?? { kind: 'memory' };
 }
 
 function resolveCacheKeys(given: string[] | undefined, sessionKeys: string[], problems: string[], production: boolean): Buffer[] {

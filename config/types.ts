@@ -4,9 +4,34 @@ export type ClientCredential =
   | { kind: 'secret'; secret: string }
   | { kind: 'certificate'; privateKeyPem: string; certificatePem: string; thumbprintSha256: string };
 
-export type StoreConfig =
-  | { kind: 'memory' }
-  | { kind: 'redis'; url: string; keyPrefix: string; commandTimeoutMs: number };
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/** Where the Redis data lives: one server, an OSS-protocol cluster (seed nodes), or a master found through Sentinel. */
+export type RedisTopology =
+  | { mode: 'standalone'; node: RedisNode; db: number }
+  | { mode: 'cluster'; seeds: RedisNode[] }
+  | { mode: 'sentinel'; sentinels: RedisNode[]; masterName: string; db: number; sentinelPassword: string | null };
+
+/** How every connection authenticates: not at all, a static password (ACL user), or a Microsoft Entra ID token. */
+export type RedisAuth =
+  | { kind: 'none' }
+  | { kind: 'password'; username: string | null; password: string }
+  | { kind: 'entra'; objectId: string; credential: 'managed-identity' | 'client-credential' };
+
+export interface RedisStoreConfig {
+  kind: 'redis';
+  topology: RedisTopology;
+  /** null: plain TCP. caPem null: the system trust store. servername: SNI and the name the certificate must carry. */
+  tls: { caPem: string | null; servername: string | null } | null;
+  auth: RedisAuth;
+  keyPrefix: string;
+  commandTimeoutMs: number;
+}
+
+export type StoreConfig = { kind: 'memory' } | RedisStoreConfig;
 
 export interface Config {
   /** `emulator`: the local stand-in for Entra ID, Graph, managed identity and Key Vault; `entra`: the real services. */

@@ -13,7 +13,7 @@ interface Envelope {
 }
 
 /**
- * `hsb:sess:<id>` → sealed `{ s: start, d: session }`, written with `SET … PX min(idle, absolute end − now)`, so a busy
+ * `hsb:sess:{HMAC(sess:<id>)}` → sealed `{ s: start, d: session }`, written with `SET … PX min(idle, absolute end − now)`, so a busy
  * session cannot outlive its absolute end in Redis, and one read past it counts as absent whatever the TTL says.
  * Sessions hold no tokens, but do hold the spa-code reference and the sign-out token: sealing them costs microseconds.
  */
@@ -28,8 +28,9 @@ export class RedisSessionStore implements SessionStore {
   ) {}
 
   async get(key: string, _maxAge?: number, options?: { ctx?: unknown }): Promise<Record<string, unknown> | null> {
-    const sealed = await this.connection.run('session get', (r) => r.getBuffer(this.#key(key)));
-    if (!sealed) return null;
+    const found = await this.connection.readFirst('session get', this.#context(key));
+    if (!found) return null;
+    const sealed = found.value;
     let envelope: Envelope;
     try {
       envelope = JSON.parse(this.cipher.open(sealed, this.#context(key))) as Envelope;
@@ -47,11 +48,19 @@ export class RedisSessionStore implements SessionStore {
       return null;
     }
     if (isObject(options?.ctx)) this.#startByRequest.set(options.ctx, { key, start: envelope.s });
-    if (CacheCipher.keyIdOf(sealed) !== this.cipher.currentKeyId) {
+    if (CacheCipher.keyIdOf(sealed) !== this.cipher.currentKeyId || found.name !== this.#key(key)) {
       // Sealed with an older key: re-seal with the current one now (same TTL, only if still there), since sessions are
-      // not rewritten on every request and the old key should be droppable after the rotation.
+      // not rewritten on every request and the old key should be droppable after the rotation. Key names rotate with
+      // the keys, so a session found under an older name moves to the current one (GET + SET + DEL: the two names are
+      // in different cluster slots, so no RENAME).
       const resealed = this.cipher.seal(JSON.stringify(envelope), this.#context(key));
-      await this.connection.run('session reseal', (r) => r.set(this.#key(key), resealed, 'KEEPTTL', 'XX'));
+      if (found.name === this.#key(key)) {
+        await this.connection.run('session reseal', (r) => r.set(this.#key(key), resealed, 'KEEPTTL', 'XX'));
+      } else {
+        const ttl = await this.connection.run('session reseal', (r) => r.pttl(found.name));
+        if (ttl > 0) await this.connection.run('session reseal', (r) => r.set(this.#key(key), resealed, 'PX', ttl, 'NX'));
+        await this.connection.run('session reseal', (r) => r.del(found.name));
+      }
     }
     return envelope.d;
   }
@@ -73,7 +82,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async destroy(key: string): Promise<void> {
-    await this.connection.run('session destroy', (r) => r.del(this.#key(key)));
+    await this.connection.deleteAll('session destroy', this.#context(key));
   }
 
   /** The sign-in time when the session has one (kept across id regeneration), else when this session id was first stored. */

@@ -1,86 +1,127 @@
-// The shared ioredis connection: fails fast when Redis is down or slow, reconnects on its own, never logs values.
-import { Redis } from 'ioredis';
-import type { StoreConfig } from '../../config/types';
+// The shared Redis connection (any topology): fails fast when Redis is down or slow, reconnects on its own, never logs values.
+import { Cluster } from 'ioredis';
+import type { RedisStoreConfig } from '../../config/types';
 import { StoreUnavailableError } from '../http/errors';
 import type { Logger } from '../http/logger';
+import { createRedisClient, reconnectDelay, type RedisClient } from './redisClientFactory';
+import type { RedisEntraAuth } from './redisEntraAuth';
+import { RedisKeyspace } from './redisKeyspace';
 
-export type RedisStoreConfig = Extract<StoreConfig, { kind: 'redis' }>;
+export { reconnectDelay, type RedisClient } from './redisClientFactory';
+export type { RedisStoreConfig } from '../../config/types';
 
 export interface RedisConnection {
-  readonly redis: Redis;
-  /** `keyPrefix` + `name`, e.g. "hsb:" + "sess:<id>". */
-  key(name: string): string;
+  readonly redis: RedisClient;
+  readonly keyspace: RedisKeyspace;
+  /** The Redis key a logical key ("sess:<id>", "tc:<homeAccountId>") is written under (see RedisKeyspace). */
+  key(logicalKey: string): string;
   /**
-   * Runs one command (or a short sequence). Every failure — connection refused, not yet connected, timeout, reply
-   * error — surfaces as StoreUnavailableError (503 + Retry-After), with a cause that carries no command arguments.
+   * Runs one command (or a short sequence) within the command deadline. Every failure — connection refused, not yet
+   * connected, timeout, failover in progress, reply error — surfaces as StoreUnavailableError (503 + Retry-After), with
+   * a cause that carries no command arguments.
    */
-  run<T>(operation: string, command: (redis: Redis) => Promise<T>): Promise<T>;
+  run<T>(operation: string, command: (redis: RedisClient) => Promise<T>): Promise<T>;
+  /** Reads (GET, or GETDEL with `consume`) under the current name, then the names of older store keys (rotation). */
+  readFirst(operation: string, logicalKey: string, consume?: boolean): Promise<{ value: Buffer; name: string } | null>;
+  /** Deletes the value under every name it may have (one single-key DEL each, so each stays single-slot). */
+  deleteAll(operation: string, logicalKey: string): Promise<void>;
   ping(): Promise<void>;
   /** Resolves true once connected, or false after `timeoutMs` (never rejects: the app may start while Redis is down). */
   waitUntilReady(timeoutMs: number): Promise<boolean>;
+  /** The last connection error's code (e.g. a TLS verification failure), for a clear start-up message. */
+  readonly lastErrorCode: string | null;
   /** QUIT (lets in-flight replies arrive), falling back to a hard disconnect when Redis does not answer. */
   close(): Promise<void>;
 }
 
-/** Reconnect delay: 100 ms, 200 ms, 400 ms … capped at 2 s, with a little jitter so instances do not reconnect in step. */
-export function reconnectDelay(attempt: number): number {
-  const base = Math.min(100 * 2 ** Math.max(0, attempt - 1), 2_000);
-  return Math.round(base * (0.8 + Math.random() * 0.4));
-}
-
-export function createRedisConnection(config: RedisStoreConfig, log: Logger): RedisConnection {
+export function createRedisConnection(
+  config: RedisStoreConfig,
+  log: Logger,
+  options: { storeKeys: readonly Buffer[]; entra?: RedisEntraAuth },
+): RedisConnection {
   const redisLog = log.child({ component: 'redis' });
-  const redis = new Redis(config.url, {
-    lazyConnect: false,
-    // A slow Redis must not stack requests: each command gets this deadline, then the request answers 503.
-    commandTimeout: config.commandTimeoutMs,
-    connectTimeout: Math.max(2_000, config.commandTimeoutMs * 2),
-    // While disconnected, commands fail at once instead of queueing until Redis returns (no hanging requests).
-    enableOfflineQueue: false,
-    // A command whose connection dropped is failed, not resent: resending GETDEL could consume a value whose first
-    // reply was lost. The request gets a 503 and the user retries.
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    retryStrategy: reconnectDelay,
-    // Never CONFIG SET from the app (managed Redis forbids it); memory policy is the operator's choice.
+  const auth = config.auth;
+  const { entra } = options;
+  const redis = createRedisClient(config, {
+    username: entra ? entra.username : auth.kind === 'password' ? auth.username : null,
+    password: entra ? () => entra.password() : () => (auth.kind === 'password' ? auth.password : null),
   });
+  entra?.attach(redis);
+  const keyspace = new RedisKeyspace(config.keyPrefix, options.storeKeys);
 
   // Log state changes once, not every failed reconnect attempt; only the error's code/message, never arguments.
   let healthy: boolean | null = null;
   let closing = false;
+  let lastErrorCode: string | null = null;
   const down = (detail: string) => {
     if (healthy !== false)
       redisLog.warn({ detail }, 'Redis unavailable; requests needing the store answer 503 until it returns');
     healthy = false;
   };
+  const onError = (err: Error & { code?: string; lastNodeError?: Error & { code?: string } }) => {
+    const inner = err.lastNodeError ?? err;
+    lastErrorCode = inner.code ?? inner.name;
+    down(`${lastErrorCode}: ${inner.message}`);
+  };
   redis.on('ready', () => {
     if (healthy !== true) redisLog.info(healthy === false ? 'Redis connection restored' : 'Redis connected');
     healthy = true;
+    lastErrorCode = null;
   });
-  redis.on('error', (err: Error & { code?: string }) => down(`${err.code ?? err.name}: ${err.message}`));
+  redis.on('error', onError);
+  if (redis instanceof Cluster) redis.on('node error', onError);
   redis.on('close', () => {
     if (healthy === true && !closing) down('connection closed');
   });
+  // Safety net: the client must never give up while the app runs (ioredis ends a client in a few edge cases, e.g. a
+  // sentinel failover arriving mid-reconnect). Start it again after the usual backoff.
+  let restarts = 0;
+  redis.on('end', () => {
+    if (closing) return;
+    const timer = setTimeout(() => {
+      if (!closing && redis.status === 'end') redis.connect().catch(() => {});
+    }, reconnectDelay(++restarts));
+    timer.unref();
+  });
+  redis.on('ready', () => (restarts = 0));
+
+  const run = async <T>(operation: string, command: (r: RedisClient) => Promise<T>): Promise<T> => {
+    try {
+      // ioredis' commandTimeout covers one send; this also bounds a cluster's redirections and failover retries.
+      return await withDeadline(command(redis), config.commandTimeoutMs);
+    } catch (err) {
+      throw toStoreUnavailable(operation, err);
+    }
+  };
   const connection: RedisConnection = {
     redis,
-    key: (name) => `${config.keyPrefix}${name}`,
-    async run(operation, command) {
-      try {
-        return await command(redis);
-      } catch (err) {
-        throw toStoreUnavailable(operation, err);
+    keyspace,
+    key: (logicalKey) => keyspace.name(logicalKey),
+    run,
+    async readFirst(operation, logicalKey, consume = false) {
+      for (const name of keyspace.candidates(logicalKey)) {
+        const value = await run(operation, (r) => (consume ? r.getdelBuffer(name) : r.getBuffer(name)));
+        if (value) return { value, name };
       }
+      return null;
+    },
+    async deleteAll(operation, logicalKey) {
+      await Promise.all(keyspace.candidates(logicalKey).map((name) => run(operation, (r) => r.del(name))));
     },
     async ping() {
-      await connection.run('ping', (r) => r.ping());
+      await run('ping', (r) => r.ping());
     },
     async waitUntilReady(timeoutMs) {
       if (redis.status === 'ready') return true;
       const ready = new Promise<true>((resolve) => redis.once('ready', () => resolve(true)));
       return withDeadline(ready, timeoutMs).catch(() => false);
     },
+    get lastErrorCode() {
+      return lastErrorCode;
+    },
     async close() {
       closing = true;
+      entra?.stop();
       if (redis.status === 'end') return;
       const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
       try {
@@ -93,6 +134,14 @@ export function createRedisConnection(config: RedisStoreConfig, log: Logger): Re
     },
   };
   return connection;
+}
+
+/** Node's codes for a certificate the client refused, or a TLS handshake that cannot succeed (configuration, not an outage). */
+export function isTlsConfigurationError(code: string | null): boolean {
+  return (
+    code !== null &&
+    (/CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_SSL_|ERR_TLS_/.test(code) || code === 'EPROTO')
+  );
 }
 
 function toStoreUnavailable(operation: string, err: unknown): StoreUnavailableError {

@@ -26,10 +26,9 @@ export class RedisOneTimeStore<T> implements OneTimeStore<T> {
   }
 
   async take(key: string): Promise<T | null> {
-    const sealed = await this.connection.run(`${this.namespace} take`, (r) =>
-      r.getdelBuffer(this.connection.key(this.#context(key))),
-    );
-    if (!sealed) return null;
+    const found = await this.connection.readFirst(`${this.namespace} take`, this.#context(key), true);
+    if (!found) return null;
+    const sealed = found.value;
     try {
       return JSON.parse(this.cipher.open(sealed, this.#context(key))) as T;
     } catch (err) {

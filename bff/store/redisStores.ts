@@ -8,22 +8,63 @@ import { RedisSessionStore } from '../session/redisSessionStore';
 import type { SidIndexEntry } from '../session/sessionAccess';
 import { CacheCipher } from '../tokenCache/cacheEncryption';
 import { RedisTokenCacheStore } from '../tokenCache/redisTokenCacheStore';
-import { createRedisConnection } from './redisClient';
+import { createRedisConnection, isTlsConfigurationError } from './redisClient';
+import { RedisEntraAuth, type RedisTokenSource } from './redisEntraAuth';
 import { RedisOneTimeStore } from './redisOneTimeStore';
 
+/** Redis refused the TLS setup (wrong CA, wrong host name, TLS to a plain port): a configuration error, not an outage. */
+export class RedisTlsError extends Error {
+  override readonly name = 'RedisTlsError';
+}
+
+export interface RedisStoresOptions {
+  log?: Logger;
+  /** REDIS_AUTH=entra: where tokens come from (tests); built from config (managed identity / client credential) when absent. */
+  tokenSource?: RedisTokenSource;
+  /** REDIS_AUTH=entra: share of a token's lifetime after which the next one is fetched (tests shorten the cycle). */
+  tokenRefreshRatio?: number;
+}
+
 /**
- * Connects and returns the stores (sessions, token caches, login transactions, spa codes, sid index) over one connection; every value is sealed with tokenCache.encryptionKeys.
- * Waits briefly for the first connection so the first requests do not fail, but starts anyway when Redis is down
- * (requests needing the store answer 503 and /readyz says 503 until Redis answers; it reconnects on its own).
+ * Connects and returns the stores (sessions, token caches, login transactions, spa codes, sid index) over one
+ * connection (a cluster client in cluster mode); every value is sealed with tokenCache.encryptionKeys, every key name is
+ * a keyed hash (RedisKeyspace). Waits briefly for the first connection so the first requests do not fail, but starts
+ * anyway when Redis is down (503 until it answers; it reconnects on its own). A TLS setup Redis refuses is a start-up
+ * error: it will not fix itself.
  */
-export async function createRedisStores(config: Readonly<Config>, options: { log?: Logger } = {}): Promise<Stores> {
-  if (config.store.kind !== 'redis') throw new TypeError('createRedisStores needs store.kind = "redis"');
+export async function createRedisStores(config: Readonly<Config>, options: RedisStoresOptions = {}): Promise<Stores> {
+  const storeConfig = config.store;
+  if (storeConfig.kind !== 'redis') throw new TypeError('createRedisStores needs store.kind = "redis"');
   const cipher = new CacheCipher(config.tokenCache.encryptionKeys); // throws on bad keys before anything connects
   const baseLog = options.log ?? createLogger(config.log.level);
-  const connection = createRedisConnection(config.store, baseLog);
   const log = baseLog.child({ component: 'store' });
-  if (!(await connection.waitUntilReady(Math.max(1_000, config.store.commandTimeoutMs)))) {
-    log.warn('Redis is not reachable at startup; starting anyway (503 for requests that need it until it is)');
+  const waitMs = Math.max(1_000, storeConfig.commandTimeoutMs);
+
+  let entra: RedisEntraAuth | undefined;
+  if (storeConfig.auth.kind === 'entra') {
+    const source =
+      options.tokenSource ?? (await import('../downstream/redisTokenSource')).createRedisTokenSource(config, baseLog);
+    entra = new RedisEntraAuth(source, {
+      username: storeConfig.auth.objectId,
+      log,
+      ...(options.tokenRefreshRatio ? { refreshRatio: options.tokenRefreshRatio } : {}),
+    });
+    if (!(await entra.start())) log.warn('no Microsoft Entra token for Redis at startup; starting anyway (503 until one arrives)');
+  }
+  const connection = createRedisConnection(storeConfig, baseLog, { storeKeys: config.tokenCache.encryptionKeys, entra });
+  if (!(await connection.waitUntilReady(waitMs))) {
+    if (isTlsConfigurationError(connection.lastErrorCode)) {
+      const code = connection.lastErrorCode;
+      await connection.close();
+      throw new RedisTlsError(
+        `Redis refused the TLS connection (${code}): check REDIS_TLS_CA_FILE (the CA that signed the server certificate), ` +
+          'REDIS_TLS_SERVERNAME (a name the certificate carries) and that the port speaks TLS.',
+      );
+    }
+    log.warn(
+      { code: connection.lastErrorCode },
+      'Redis is not reachable at startup; starting anyway (503 for requests that need it until it is)',
+    );
   }
   return {
     sessions: new RedisSessionStore(connection, cipher, { absoluteTimeoutMs: config.session.absoluteTimeoutMs, log }),

@@ -5,7 +5,7 @@ import { CacheCipher, SealedValueError } from './cacheEncryption';
 import type { TokenCacheStore } from './tokenCacheStore';
 
 /**
- * `hsb:tc:<homeAccountId>` → sealed serialized cache. The TTL (tokenCache.ttlMs) is renewed on every write, i.e. every
+ * `hsb:tc:{HMAC(tc:<homeAccountId>)}` → sealed serialized cache (the key name reveals no identity, see RedisKeyspace). The TTL (tokenCache.ttlMs) is renewed on every write, i.e. every
  * sign-in and refresh; an idle user's tokens then expire from Redis on their own.
  */
 export class RedisTokenCacheStore implements TokenCacheStore {
@@ -16,8 +16,9 @@ export class RedisTokenCacheStore implements TokenCacheStore {
   ) {}
 
   async get(partitionKey: string): Promise<string | null> {
-    const sealed = await this.connection.run('token cache get', (r) => r.getBuffer(this.#key(partitionKey)));
-    if (!sealed) return null;
+    const found = await this.connection.readFirst('token cache get', this.#context(partitionKey));
+    if (!found) return null;
+    const sealed = found.value;
     let reason: string;
     try {
       const blob = this.cipher.open(sealed, this.#context(partitionKey));
@@ -37,20 +38,17 @@ export class RedisTokenCacheStore implements TokenCacheStore {
 
   async set(partitionKey: string, blob: string): Promise<void> {
     const sealed = this.cipher.seal(blob, this.#context(partitionKey));
-    await this.connection.run('token cache set', (r) =>
-      r.set(this.#key(partitionKey), sealed, 'PX', this.options.ttlMs),
-    );
+    const [current, ...older] = this.connection.keyspace.candidates(this.#context(partitionKey));
+    await this.connection.run('token cache set', (r) => r.set(current!, sealed, 'PX', this.options.ttlMs));
+    // During a key rotation the copy under the old key's name is now stale: drop it (one single-key DEL each).
+    await Promise.all(older.map((name) => this.connection.run('token cache set', (r) => r.del(name))));
   }
 
   async delete(partitionKey: string): Promise<void> {
-    await this.connection.run('token cache delete', (r) => r.del(this.#key(partitionKey)));
+    await this.connection.deleteAll('token cache delete', this.#context(partitionKey));
   }
 
   #context(partitionKey: string): string {
     return `tc:${partitionKey}`;
-  }
-
-  #key(partitionKey: string): string {
-    return this.connection.key(this.#context(partitionKey));
   }
 }

@@ -3,7 +3,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Config } from '../../config/types';
+import type { Config, RedisStoreConfig } from '../../config/types';
+import { RedisKeyspace } from '../../bff/store/redisKeyspace';
 import { testConfig } from './testApp';
 
 export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -87,6 +88,27 @@ export function redisTestConfig(prefix: string, overrides: Record<string, string
 
 export { freePort } from '../../scripts/lib/freePort';
 
+/** The Redis key the BFF writes a logical key ("tc:<homeAccountId>", "sess:<id>") under with this config. */
+export function redisKey(config: Readonly<Config>, logicalKey: string): string {
+  if (config.store.kind !== 'redis') throw new Error('expected STORE=redis');
+  return new RedisKeyspace(config.store.keyPrefix, config.tokenCache.encryptionKeys).name(logicalKey);
+}
+
+/** The store settings loadConfig makes for STORE=redis at `url` (standalone). */
+export function redisStoreConfig(
+  url: string,
+  options: { keyPrefix: string; commandTimeoutMs?: number },
+): RedisStoreConfig {
+  const store = testConfig({
+    STORE: 'redis',
+    REDIS_URL: url,
+    REDIS_KEY_PREFIX: options.keyPrefix,
+    REDIS_COMMAND_TIMEOUT_MS: String(options.commandTimeoutMs ?? 1_000),
+  }).store;
+  if (store.kind !== 'redis') throw new Error('expected a Redis store config');
+  return store;
+}
+
 export interface RedisServerProcess {
   port: number;
   url: string;
@@ -96,28 +118,37 @@ export interface RedisServerProcess {
 
 /** Starts `redis-server` on `port` without persistence and waits until it answers PING. */
 export async function startRedisServer(port: number): Promise<RedisServerProcess> {
-  const child: ChildProcess = spawn(
-    'redis-server',
+  return spawnRedis(
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
-    {
-      stdio: 'ignore',
-    },
+    { port },
   );
+}
+
+/**
+ * Spawns `redis-server` with `args` (in `cwd`, e.g. for cluster state files) and waits until `probe` (default: PING on
+ * redis://127.0.0.1:<port>) answers null. `sentinel` runs it as redis-sentinel (the same binary, --sentinel).
+ */
+export async function spawnRedis(
+  args: string[],
+  options: { port: number; cwd?: string; probe?: () => Promise<string | null>; url?: string },
+): Promise<RedisServerProcess> {
+  const child: ChildProcess = spawn('redis-server', args, { stdio: 'ignore', ...(options.cwd ? { cwd: options.cwd } : {}) });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
-  const url = `redis://127.0.0.1:${port}`;
+  const url = options.url ?? `redis://127.0.0.1:${options.port}`;
+  const probe = options.probe ?? (() => probeRedis(url, 300));
   const deadline = Date.now() + 5_000;
   for (;;) {
-    const reason = await Promise.race([probeRedis(url, 300), spawnError]);
+    const reason = await Promise.race([probe(), spawnError]);
     if (reason === null) break;
-    if (Date.now() > deadline) {
+    if (Date.now() > deadline || child.exitCode !== null) {
       child.kill('SIGKILL');
-      throw new Error(`redis-server did not start on port ${port}: ${reason}`);
+      throw new Error(`redis-server ${args.slice(0, 2).join(' ')} did not start on port ${options.port}: ${reason}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    port,
+    port: options.port,
     url,
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

@@ -9,6 +9,7 @@ import {
   deleteKeysWithPrefix,
   keysWithPrefix,
   openInspector,
+  redisKey,
   redisTestConfig,
   requireRedis,
   uniqueKeyPrefix,
@@ -73,10 +74,11 @@ describe('what the BFF keeps in Redis', () => {
         expect(raw, `${key.slice(prefix.length, prefix.length + 5)} holds ${needle}`).not.to.contain(needle);
     }
 
+    const cfg = bff.services.config;
     const perUser = {
-      session: `${prefix}sess:${sessionIdOf(browser, bff.services.config)}`,
-      'token cache': `${prefix}tc:${homeAccountIdOf(ALICE)}`,
-      'sid index': `${prefix}sid:${ALICE.sid}`,
+      session: redisKey(cfg, `sess:${sessionIdOf(browser, cfg)}`),
+      'token cache': redisKey(cfg, `tc:${homeAccountIdOf(ALICE)}`),
+      'sid index': redisKey(cfg, `sid:${ALICE.sid}`),
     };
     const parts = await Promise.all(
       Object.entries(perUser).map(async ([name, key]) => ({
@@ -97,7 +99,7 @@ describe('what the BFF keeps in Redis', () => {
     const browser = new Browser();
     await signInAcross(browser, bff, BOB);
     const user = await sessionUserOf(browser, bff);
-    const cacheKey = `${prefix}tc:${homeAccountIdOf(BOB)}`;
+    const cacheKey = redisKey(bff.services.config, `tc:${homeAccountIdOf(BOB)}`);
     const raw = (await inspector.getBuffer(cacheKey))!;
     raw[40]! ^= 0x20;
     await inspector.set(cacheKey, raw, 'KEEPTTL');
@@ -112,7 +114,8 @@ describe('what the BFF keeps in Redis', () => {
     const bob = new Browser();
     await signInAcross(alice, bff, ALICE);
     await signInAcross(bob, bff, BOB);
-    await inspector.copy(`${prefix}tc:${homeAccountIdOf(BOB)}`, `${prefix}tc:${homeAccountIdOf(ALICE)}`, 'REPLACE');
+    const cfg = bff.services.config;
+    await inspector.copy(redisKey(cfg, `tc:${homeAccountIdOf(BOB)}`), redisKey(cfg, `tc:${homeAccountIdOf(ALICE)}`), 'REPLACE');
     expect(await bff.stores.tokenCache.get(homeAccountIdOf(ALICE))).to.equal(null);
     const err = await bff.services.tokenService
       .acquire(await sessionUserOf(alice, bff), ['Mail.Read'])
@@ -124,15 +127,21 @@ describe('what the BFF keeps in Redis', () => {
     const before = await instance([oldKey]);
     const browser = new Browser();
     await signInAcross(browser, before, ALICE);
-    const sessionKey = `${prefix}sess:${sessionIdOf(browser, before.services.config)}`;
-    const cacheKey = `${prefix}tc:${homeAccountIdOf(ALICE)}`;
+    const sessionKey = redisKey(before.services.config, `sess:${sessionIdOf(browser, before.services.config)}`);
+    const cacheKey = redisKey(before.services.config, `tc:${homeAccountIdOf(ALICE)}`);
     const oldId = new CacheCipher([Buffer.from(oldKey, 'base64')]).currentKeyId;
     const newId = new CacheCipher([Buffer.from(newKey, 'base64')]).currentKeyId;
     expect(CacheCipher.keyIdOf((await inspector.getBuffer(cacheKey))!)).to.equal(oldId);
 
     const rotated = await instance([newKey, oldKey]);
+    // Key names rotate with the keys: the new instance reads the old names and moves what it rewrites to the new ones.
+    const newSessionKey = redisKey(rotated.services.config, `sess:${sessionIdOf(browser, rotated.services.config)}`);
+    const newCacheKey = redisKey(rotated.services.config, `tc:${homeAccountIdOf(ALICE)}`);
+    expect(newSessionKey).not.to.equal(sessionKey);
     expect((await browser.api(`${rotated.url}/api/me`)).status).to.equal(200); // session read with the old key, rewritten
-    expect(CacheCipher.keyIdOf((await inspector.getBuffer(sessionKey))!)).to.equal(newId);
+    expect(CacheCipher.keyIdOf((await inspector.getBuffer(newSessionKey))!)).to.equal(newId);
+    expect(await inspector.exists(sessionKey)).to.equal(0);
+    expect(await inspector.pttl(newSessionKey)).to.be.above(0);
     const user = await sessionUserOf(browser, rotated);
     const cached = await rotated.services.tokenService.acquire(user, ['Mail.Read']);
     expect(cached.accessToken).to.match(/^eyJ/);
@@ -142,11 +151,42 @@ describe('what the BFF keeps in Redis', () => {
       .reply(200, tokenResponse(ALICE, { nonce: null, spaCode: null }));
     await rotated.services.tokenService.acquire(user, ['Mail.Read'], { forceRefresh: true });
     refresh.done();
-    expect(CacheCipher.keyIdOf((await inspector.getBuffer(cacheKey))!)).to.equal(newId);
+    expect(CacheCipher.keyIdOf((await inspector.getBuffer(newCacheKey))!)).to.equal(newId);
+    expect(await inspector.exists(cacheKey)).to.equal(0);
 
     // After the old key is dropped everywhere, values written since remain readable.
     const newOnly = await instance([newKey]);
     expect(await newOnly.stores.tokenCache.get(homeAccountIdOf(ALICE))).to.contain(ALICE.oid);
     expect((await browser.api(`${newOnly.url}/api/me`)).status).to.equal(200);
+  });
+  it('key names reveal no identity: after a sign-in, SCAN shows no sid, oid, tid, homeAccountId, session id, state or spa reference', async () => {
+    const bff = await instance([oldKey]);
+    const browser = new Browser();
+    const { state } = await signInAcross(browser, bff, ALICE);
+    const pending = new URL((await new Browser().get(`${bff.url}/auth/signin`)).headers.get('location')!);
+    const cfg = bff.services.config;
+    const sessionId = sessionIdOf(browser, cfg);
+    const spaRef = (await bff.stores.sessions.get(sessionId))?.spaCodeRef;
+    const keys = await keysWithPrefix(inspector, prefix);
+    const secrets = {
+      sid: ALICE.sid,
+      oid: ALICE.oid,
+      tid: ALICE.tid,
+      homeAccountId: homeAccountIdOf(ALICE),
+      'session id': sessionId,
+      state,
+      'pending state': pending.searchParams.get('state')!,
+      ...(typeof spaRef === 'string' ? { 'spa reference': spaRef } : {}),
+    };
+    for (const key of keys) {
+      for (const [what, value] of Object.entries(secrets)) {
+        expect(key.toLowerCase(), `a key name carries the ${what}`).not.to.contain(value.toLowerCase());
+      }
+      // <prefix><namespace>:{<22-character base64url HMAC tag>}: one hash tag per key, nothing else.
+      expect(key.slice(prefix.length)).to.match(/^(sess|tc|tx|spa|sid):\{[A-Za-z0-9_-]{22}\}$/);
+    }
+    // The same logical key always maps to the same name (any instance finds it), and the value stays bound to it.
+    expect(await inspector.exists(redisKey(cfg, `sid:${ALICE.sid}`))).to.equal(1);
+    expect(await inspector.exists(redisKey(cfg, `tc:${homeAccountIdOf(ALICE)}`))).to.equal(1);
   });
 });

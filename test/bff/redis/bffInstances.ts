@@ -1,12 +1,13 @@
 // BFF instances on real loopback ports over Redis, and a cookie-jar "browser" that can talk to any of them.
 import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { Config } from '../../../config/types';
 import { createLogger, type Logger } from '../../../bff/http/logger';
 import type { Services, Stores } from '../../../bff/services';
 import type { SessionUser } from '../../../bff/session/sessionAccess';
-import { createRedisStores } from '../../../bff/store/redisStores';
-import { tokenResponse, type TestUser } from '../../helpers/entraFixtures';
+import { createRedisStores, type RedisStoresOptions } from '../../../bff/store/redisStores';
+import { TENANT_ID, tokenResponse, type TestUser } from '../../helpers/entraFixtures';
 import { buildTestApp, parseBootstrapHtml } from '../../helpers/testApp';
 import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 import type { BootstrapPayload } from '../../../shared-types/bootstrap';
@@ -25,8 +26,9 @@ export interface BffInstance {
 export async function startInstance(
   config: Readonly<Config>,
   log: Logger = createLogger('silent'),
+  storeOptions: Omit<RedisStoresOptions, 'log'> = {},
 ): Promise<BffInstance> {
-  const stores = await createRedisStores(config, { log });
+  const stores = await createRedisStores(config, { log, ...storeOptions });
   const { services, server: callback } = buildTestApp({ config, stores });
   const server = createServer(callback);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -68,6 +70,17 @@ export function twoInstancesSharingRedis(config: Readonly<Config>, prefix: strin
     pair.inspector.disconnect();
   });
   return pair;
+}
+
+/** `n` distinct users (random oid and sid) in the test tenant. */
+export function makeUsers(n: number): TestUser[] {
+  return Array.from({ length: n }, (_, i) => ({
+    oid: randomUUID(),
+    tid: TENANT_ID,
+    name: `User ${i}`,
+    username: `user${i}@contoso.example`,
+    sid: `sid-${randomUUID()}`,
+  }));
 }
 
 /** A browser's cookie jar (host-only, path /) plus fetch without following redirects. */

@@ -13,6 +13,7 @@ import {
 import { mockMetadata } from '../../helpers/testApp';
 import {
   keysWithPrefix,
+  redisKey,
   redisTestConfig,
   uniqueKeyPrefix,
 } from '../../helpers/redis';
@@ -86,12 +87,12 @@ describe('several BFF instances sharing Redis', () => {
   it('sign-out on B removes the session and the partition for A too', async () => {
     const browser = new Browser();
     await signInAcross(browser, a, BOB);
-    const sessionKey = `${prefix}sess:${sessionIdOf(browser, config)}`;
-    expect(await inspector.exists(`${prefix}tc:${homeAccountIdOf(BOB)}`, sessionKey)).to.equal(2);
+    const sessionKey = redisKey(config, `sess:${sessionIdOf(browser, config)}`);
+    expect(await inspector.exists(redisKey(config, `tc:${homeAccountIdOf(BOB)}`), sessionKey)).to.equal(2);
     const boot = await browser.bootstrap(`${b.url}/`);
     const out = await browser.get(`${b.url}${boot.routes.signOut!}`);
     expect(out.status).to.equal(302);
-    expect(await inspector.exists(`${prefix}tc:${homeAccountIdOf(BOB)}`, sessionKey)).to.equal(0);
+    expect(await inspector.exists(redisKey(config, `tc:${homeAccountIdOf(BOB)}`), sessionKey)).to.equal(0);
     expect(await a.stores.tokenCache.get(homeAccountIdOf(BOB))).to.equal(null);
     expect((await browser.api(`${a.url}/api/me`)).status).to.equal(401);
   });
@@ -114,13 +115,13 @@ describe('several BFF instances sharing Redis', () => {
   it('front-channel logout arriving at B ends the session started on A and drops the partition', async () => {
     const browser = new Browser();
     await signInAcross(browser, a, ALICE);
-    const sessionKey = `${prefix}sess:${sessionIdOf(browser, config)}`;
-    expect(await inspector.exists(`${prefix}sid:${ALICE.sid}`)).to.equal(1);
+    const sessionKey = redisKey(config, `sess:${sessionIdOf(browser, config)}`);
+    expect(await inspector.exists(redisKey(config, `sid:${ALICE.sid}`))).to.equal(1);
     const iss = encodeURIComponent(`${INSTANCE}/${TENANT_ID}/v2.0`);
     const res = await new Browser().get(`${b.url}/auth/frontchannel-logout?sid=${ALICE.sid}&iss=${iss}`);
     expect(res.status).to.equal(200);
     expect(
-      await inspector.exists(sessionKey, `${prefix}tc:${homeAccountIdOf(ALICE)}`, `${prefix}sid:${ALICE.sid}`),
+      await inspector.exists(sessionKey, redisKey(config, `tc:${homeAccountIdOf(ALICE)}`), redisKey(config, `sid:${ALICE.sid}`)),
     ).to.equal(0);
     expect((await browser.api(`${a.url}/api/me`)).status).to.equal(401);
   });

@@ -14,6 +14,7 @@ import {
   freePort,
   keysWithPrefix,
   openInspector,
+  redisStoreConfig,
   requireRedis,
   uniqueKeyPrefix,
 } from '../../helpers/redis';
@@ -31,10 +32,11 @@ describe('Redis stores (real Redis)', () => {
   let inspector: Redis;
   const connections: RedisConnection[] = [];
 
-  function connect(commandTimeoutMs = 1_000): RedisConnection {
+  function connect(commandTimeoutMs = 1_000, storeKeys: Buffer[] = [key1]): RedisConnection {
     const c = createRedisConnection(
-      { kind: 'redis', url: TEST_REDIS_URL, keyPrefix: prefix, commandTimeoutMs },
+      redisStoreConfig(TEST_REDIS_URL, { keyPrefix: prefix, commandTimeoutMs }),
       createLogger('silent'),
+      { storeKeys },
     );
     connections.push(c);
     return c;
@@ -61,13 +63,13 @@ describe('Redis stores (real Redis)', () => {
       await ready(c);
       const store = new RedisOneTimeStore<{ code: string }>(c, new CacheCipher([key1]), 'spa', createLogger('silent'));
       await store.put('ref-1', { code: 'spa-code-secret-1' }, 60_000);
-      const raw = await inspector.getBuffer(`${prefix}spa:ref-1`);
+      const raw = await inspector.getBuffer(c.key('spa:ref-1'));
       expect(raw!.toString('latin1')).not.to.contain('spa-code-secret-1');
-      const pttl = await inspector.pttl(`${prefix}spa:ref-1`);
+      const pttl = await inspector.pttl(c.key('spa:ref-1'));
       expect(pttl).to.be.within(55_000, 60_000);
       expect(await store.take('ref-1')).to.deep.equal({ code: 'spa-code-secret-1' });
       expect(await store.take('ref-1')).to.equal(null);
-      expect(await inspector.exists(`${prefix}spa:ref-1`)).to.equal(0);
+      expect(await inspector.exists(c.key('spa:ref-1'))).to.equal(0);
     });
 
     it('expires values after their TTL', async () => {
@@ -94,7 +96,7 @@ describe('Redis stores (real Redis)', () => {
       await ready(c);
       const store = new RedisOneTimeStore<string>(c, new CacheCipher([key1]), 'tx', createLogger('silent'));
       await store.put('a', 'secret-a', 60_000);
-      await inspector.copy(`${prefix}tx:a`, `${prefix}tx:b`);
+      await inspector.copy(c.key('tx:a'), c.key('tx:b'));
       expect(await store.take('b')).to.equal(null);
       expect(await store.take('a')).to.equal('secret-a');
     });
@@ -116,11 +118,11 @@ describe('Redis stores (real Redis)', () => {
       });
       await store.set('oid-a.tid', blobFor('oid-a.tid'));
       expect(await store.get('oid-a.tid')).to.equal(blobFor('oid-a.tid'));
-      const raw = (await inspector.getBuffer(`${prefix}tc:oid-a.tid`))!;
+      const raw = (await inspector.getBuffer(c.key('tc:oid-a.tid')))!;
       expect(raw.toString('latin1')).not.to.contain('refresh-oid-a').and.not.to.contain('home_account_id');
-      expect(await inspector.pttl(`${prefix}tc:oid-a.tid`)).to.be.within(3_590_000, 3_600_000);
+      expect(await inspector.pttl(c.key('tc:oid-a.tid'))).to.be.within(3_590_000, 3_600_000);
       await store.delete('oid-a.tid');
-      expect(await inspector.exists(`${prefix}tc:oid-a.tid`)).to.equal(0);
+      expect(await inspector.exists(c.key('tc:oid-a.tid'))).to.equal(0);
       expect(await store.get('oid-a.tid')).to.equal(null);
     });
 
@@ -130,9 +132,9 @@ describe('Redis stores (real Redis)', () => {
       const { lines, log } = capturingLogger();
       const store = new RedisTokenCacheStore(c, new CacheCipher([key1]), { ttlMs: 60_000, log });
       await store.set('oid-t.tid', blobFor('oid-t.tid'));
-      const raw = (await inspector.getBuffer(`${prefix}tc:oid-t.tid`))!;
+      const raw = (await inspector.getBuffer(c.key('tc:oid-t.tid')))!;
       raw[raw.length - 20]! ^= 0xff;
-      await inspector.set(`${prefix}tc:oid-t.tid`, raw);
+      await inspector.set(c.key('tc:oid-t.tid'), raw);
       expect(await store.get('oid-t.tid')).to.equal(null);
       expect(lines).to.have.length(1);
       expect(JSON.parse(lines[0]!)).to.include({ reason: 'not_authentic' });
@@ -147,7 +149,7 @@ describe('Redis stores (real Redis)', () => {
         log: createLogger('silent'),
       });
       await store.set('oid-bob.tid', blobFor('oid-bob.tid'));
-      await inspector.copy(`${prefix}tc:oid-bob.tid`, `${prefix}tc:oid-alice.tid`, 'REPLACE');
+      await inspector.copy(c.key('tc:oid-bob.tid'), c.key('tc:oid-alice.tid'), 'REPLACE');
       expect(await store.get('oid-alice.tid')).to.equal(null);
     });
 
@@ -158,24 +160,29 @@ describe('Redis stores (real Redis)', () => {
         ttlMs: 60_000,
         log: createLogger('silent'),
       });
-      await inspector.set(`${prefix}tc:oid-p.tid`, blobFor('oid-p.tid'));
+      await inspector.set(c.key('tc:oid-p.tid'), blobFor('oid-p.tid'));
       expect(await store.get('oid-p.tid')).to.equal(null);
     });
 
     it('rotation: a blob written with the old key is readable after a new first key is added; new writes use the new key', async () => {
-      const c = connect();
-      await ready(c);
+      const c1 = connect(1_000, [key1]);
+      const c21 = connect(1_000, [key2, key1]);
+      const c2 = connect(1_000, [key2]);
+      await Promise.all([c1, c21, c2].map(ready));
       const log = createLogger('silent');
-      const before = new RedisTokenCacheStore(c, new CacheCipher([key1]), { ttlMs: 60_000, log });
+      const before = new RedisTokenCacheStore(c1, new CacheCipher([key1]), { ttlMs: 60_000, log });
       await before.set('oid-r.tid', blobFor('v1'));
       const rotatedCipher = new CacheCipher([key2, key1]);
-      const rotated = new RedisTokenCacheStore(c, rotatedCipher, { ttlMs: 60_000, log });
+      const rotated = new RedisTokenCacheStore(c21, rotatedCipher, { ttlMs: 60_000, log });
       expect(await rotated.get('oid-r.tid')).to.equal(blobFor('v1'));
       await rotated.set('oid-r.tid', blobFor('v2'));
-      expect(CacheCipher.keyIdOf((await inspector.getBuffer(`${prefix}tc:oid-r.tid`))!)).to.equal(
+      // Written under the new key's name, sealed with the new key; the old name's stale copy is gone.
+      expect(c21.key('tc:oid-r.tid')).to.equal(c2.key('tc:oid-r.tid')).and.not.equal(c1.key('tc:oid-r.tid'));
+      expect(CacheCipher.keyIdOf((await inspector.getBuffer(c2.key('tc:oid-r.tid')))!)).to.equal(
         rotatedCipher.currentKeyId,
       );
-      const newOnly = new RedisTokenCacheStore(c, new CacheCipher([key2]), { ttlMs: 60_000, log });
+      expect(await inspector.exists(c1.key('tc:oid-r.tid'))).to.equal(0);
+      const newOnly = new RedisTokenCacheStore(c2, new CacheCipher([key2]), { ttlMs: 60_000, log });
       expect(await newOnly.get('oid-r.tid')).to.equal(blobFor('v2'));
       expect(await before.get('oid-r.tid')).to.equal(null);
     });
@@ -198,11 +205,11 @@ describe('Redis stores (real Redis)', () => {
       };
       await store.set('sid-1', session, 30 * 60_000);
       expect(await store.get('sid-1')).to.deep.equal(session);
-      const raw = (await inspector.getBuffer(`${prefix}sess:sid-1`))!;
+      const raw = (await inspector.getBuffer(c.key('sess:sid-1')))!;
       expect(raw.toString('latin1')).not.to.contain('alice@contoso').and.not.to.contain('ref-123');
-      expect(await inspector.pttl(`${prefix}sess:sid-1`)).to.be.within(29 * 60_000, 30 * 60_000);
+      expect(await inspector.pttl(c.key('sess:sid-1'))).to.be.within(29 * 60_000, 30 * 60_000);
       await store.destroy('sid-1');
-      expect(await inspector.exists(`${prefix}sess:sid-1`)).to.equal(0);
+      expect(await inspector.exists(c.key('sess:sid-1'))).to.equal(0);
     });
 
     it('never sets a TTL past the absolute end, and reads a session past it as absent (and deletes it)', async () => {
@@ -216,14 +223,14 @@ describe('Redis stores (real Redis)', () => {
       });
       const createdAt = now - 8 * HOUR + 10 * 60_000; // 10 minutes left
       await store.set('sid-2', { createdAt }, 30 * 60_000);
-      expect(await inspector.pttl(`${prefix}sess:sid-2`)).to.be.within(9 * 60_000, 10 * 60_000);
+      expect(await inspector.pttl(c.key('sess:sid-2'))).to.be.within(9 * 60_000, 10 * 60_000);
       expect(await store.get('sid-2')).to.deep.equal({ createdAt });
       now += 11 * 60_000; // Redis still holds it (we moved the clock, not Redis): the store must refuse it anyway
-      await inspector.pexpire(`${prefix}sess:sid-2`, 60_000);
+      await inspector.pexpire(c.key('sess:sid-2'), 60_000);
       expect(await store.get('sid-2')).to.equal(null);
-      expect(await inspector.exists(`${prefix}sess:sid-2`)).to.equal(0);
+      expect(await inspector.exists(c.key('sess:sid-2'))).to.equal(0);
       await store.set('sid-2', { createdAt }, 30 * 60_000);
-      expect(await inspector.exists(`${prefix}sess:sid-2`)).to.equal(0);
+      expect(await inspector.exists(c.key('sess:sid-2'))).to.equal(0);
     });
 
     it('keeps the first-write time of a session without createdAt across later writes on the same request', async () => {
@@ -240,7 +247,7 @@ describe('Redis stores (real Redis)', () => {
       const ctx = {};
       await store.get('sid-3', 30 * 60_000, { ctx });
       await store.set('sid-3', { anonymous: true, n: 2 }, 30 * 60_000, { ctx });
-      expect(await inspector.pttl(`${prefix}sess:sid-3`)).to.be.within(9 * 60_000, 10 * 60_000);
+      expect(await inspector.pttl(c.key('sess:sid-3'))).to.be.within(9 * 60_000, 10 * 60_000);
     });
 
     it('reads an altered session as absent', async () => {
@@ -251,7 +258,7 @@ describe('Redis stores (real Redis)', () => {
         log: createLogger('silent'),
       });
       await store.set('sid-4', { createdAt: Date.now(), user: { homeAccountId: 'x' } }, 60_000);
-      await inspector.copy(`${prefix}sess:sid-4`, `${prefix}sess:sid-5`);
+      await inspector.copy(c.key('sess:sid-4'), c.key('sess:sid-5'));
       expect(await store.get('sid-5')).to.equal(null);
     });
   });
@@ -260,8 +267,9 @@ describe('Redis stores (real Redis)', () => {
     it('answers StoreUnavailableError at once when Redis is not running (no hang, no offline queue)', async () => {
       const port = await freePort();
       const c = createRedisConnection(
-        { kind: 'redis', url: `redis://127.0.0.1:${port}`, keyPrefix: prefix, commandTimeoutMs: 500 },
+        redisStoreConfig(`redis://127.0.0.1:${port}`, { keyPrefix: prefix, commandTimeoutMs: 500 }),
         createLogger('silent'),
+        { storeKeys: [key1] },
       );
       connections.push(c);
       const store = new RedisTokenCacheStore(c, new CacheCipher([key1]), {

@@ -8,7 +8,7 @@ import { createMemoryStores } from '../../../bff/store/memoryStores';
 import { createRedisStores } from '../../../bff/store/redisStores';
 import type { SessionResponse } from '../../../shared-types/api';
 import { ALICE, homeAccountIdOf } from '../../helpers/entraFixtures';
-import { deleteKeysWithPrefix, openInspector, redisTestConfig, requireRedis, uniqueKeyPrefix } from '../../helpers/redis';
+import { deleteKeysWithPrefix, openInspector, redisKey, redisTestConfig, requireRedis, uniqueKeyPrefix } from '../../helpers/redis';
 import { buildTestApp, getBootstrap, mockMetadata, signIn, testConfig } from '../../helpers/testApp';
 
 const IDLE_MS = 60 * 60_000;
@@ -101,7 +101,7 @@ for (const backend of ['memory', 'redis'] as const) {
         fc.asyncProperty(fc.double({ min: 0.02, max: 0.98, noNaN: true }), fc.integer({ min: 1, max: 5 }), async (fraction, polls) => {
           const remaining = Math.round(IDLE_MS * fraction);
           await leaveOnly(sessions, key, remaining);
-          const pttlBefore = inspector ? await inspector.pttl(`${prefix}sess:${key}`) : null;
+          const pttlBefore = inspector ? await inspector.pttl(redisKey(redisTestConfig(prefix), `sess:${key}`)) : null;
           const writesBefore = sessions.writes.length;
           for (let i = 0; i < polls; i++) {
             const res = await session('/api/session').expect(200);
@@ -109,7 +109,7 @@ for (const backend of ['memory', 'redis'] as const) {
             expect(res.body.idleExpiresInSeconds).to.be.within(Math.floor(remaining / 1000) - 5, Math.ceil(remaining / 1000));
           }
           expect(sessions.writes.length - writesBefore, 'store writes by plain reads').to.equal(0);
-          if (inspector) expect(await inspector.pttl(`${prefix}sess:${key}`), 'Redis TTL').to.be.at.most(pttlBefore!);
+          if (inspector) expect(await inspector.pttl(redisKey(redisTestConfig(prefix), `sess:${key}`)), 'Redis TTL').to.be.at.most(pttlBefore!);
         }),
         { numRuns: 15 },
       );
@@ -125,7 +125,7 @@ for (const backend of ['memory', 'redis'] as const) {
       expect(sessions.writes.length - writes, 'slide=true renews').to.equal(1);
       expect(slid.headers['set-cookie'], 'Set-Cookie after slide=true').to.be.an('array');
       expect(slid.body.idleExpiresInSeconds).to.be.within(IDLE_MS / 1000 - 5, IDLE_MS / 1000);
-      if (inspector) expect(await inspector.pttl(`${prefix}sess:${key}`)).to.be.greaterThan(IDLE_MS * 0.95);
+      if (inspector) expect(await inspector.pttl(redisKey(redisTestConfig(prefix), `sess:${key}`))).to.be.greaterThan(IDLE_MS * 0.95);
     });
 
     it('a session that ended at idle expiry answers signedIn: false; polling did not keep it alive', async () => {
