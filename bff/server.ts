@@ -28,7 +28,16 @@ export async function createStores(config: Readonly<Config>, log?: Logger): Prom
 
 export async function startBff(config: Readonly<Config>, log: Logger): Promise<RunningBff> {
   const stores = await createStores(config, log);
-  const app = createApp(createServices({ config, log, stores }));
+  const services = createServices({ config, log, stores });
+  try {
+    // Load the client credential before listening: a wrong PFX password or a missing Key Vault certificate stops start-up.
+    await services.clientCredential.get();
+  } catch (err) {
+    services.clientCredential.close();
+    await stores.close();
+    throw err;
+  }
+  const app = createApp(services);
   const { headersMs, requestMs, keepAliveMs } = config.server.timeouts;
   // Slow clients (slowloris) are dropped; Node checks these deadlines every connectionsCheckingInterval (default 30 s).
   const server = createServer({ headersTimeout: headersMs, requestTimeout: requestMs, connectionsCheckingInterval: 1_000 }, app.callback());
@@ -52,6 +61,7 @@ export async function startBff(config: Readonly<Config>, log: Logger): Promise<R
         force.unref();
         server.close(() => {
           clearTimeout(force);
+          services.clientCredential.close();
           void stores.close().finally(resolve);
         });
         server.closeIdleConnections();
