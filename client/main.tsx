@@ -62,6 +62,8 @@ async function start(): Promise<void> {
         postLogoutRedirectUri: m.postLogoutRedirectUri,
         ...(m.authorityMetadata && { authorityMetadata: m.authorityMetadata }),
         ...(m.cloudDiscoveryMetadata && { cloudDiscoveryMetadata: m.cloudDiscoveryMetadata }),
+        // CAE: the Graph base query answers claims challenges, so Entra may issue long-lived, revocable tokens.
+        clientCapabilities: ['cp1'],
       },
       // Per tab, cleared with the tab: a new tab gets its tokens through the fresh-code route instead.
       cache: { cacheLocation: 'sessionStorage' },

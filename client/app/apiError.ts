@@ -19,6 +19,10 @@ export interface ApiError<Code extends string = ApiErrorCode | ClientErrorCode> 
   scopes?: string[];
   /** login_required: where to sign in again. */
   signInUrl?: string;
+  /** login_required: `claims_challenge` (re-authenticate with the claims Graph asked for) or `account_disabled`. */
+  reason?: string;
+  /** forbidden: the app role the route needs. */
+  role?: string;
 }
 
 /** A Graph call's error: Graph's `error.code` (e.g. `InvalidAuthenticationToken`) or the token error's code. */
