@@ -111,6 +111,9 @@ describe('claims challenges in the SPA (CAE)', () => {
       .query(true)
       .reply(401, { error: 'login_required', message: 'Your account has been disabled. Contact your administrator.', signInUrl: '/auth/signin', reason: 'account_disabled' });
     await store.dispatch(bffApi.endpoints.mail.initiate({ top: 10, skip: 0 }));
+    // The session listener ends the local session right after (sessionEnded): the explanation must survive it.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(store.getState().session.endReason).to.not.equal(null);
     const auth = store.getState().auth;
     expect(auth).to.include({ sessionExpired: true, status: 'signed_out', sessionEndReason: 'account_disabled' });
     expect(auth.sessionEndMessage).to.match(/disabled/);

@@ -137,11 +137,16 @@ export const authSlice = createSlice({
       .addMatcher(
         (action) => sessionExpired.match(action) || sessionEnded.match(action),
         (state, action) => {
+          // Only a BFF 401 says why (e.g. account_disabled) and what to tell the user; the sessionEnded that follows it
+          // (endLocalSession) keeps that explanation.
+          if (sessionExpired.match(action)) {
+            state.sessionEndReason = action.payload?.reason ?? null;
+            state.sessionEndMessage = action.payload?.message ?? null;
+          } else if (!state.sessionExpired) {
+            state.sessionEndReason = null;
+            state.sessionEndMessage = null;
+          }
           state.sessionExpired = true;
-          // Only a BFF 401 says why (e.g. account_disabled) and what to tell the user.
-          const payload = sessionExpired.match(action) ? action.payload : undefined;
-          state.sessionEndReason = payload?.reason ?? null;
-          state.sessionEndMessage = payload?.message ?? null;
           state.status = 'signed_out';
           state.serverAccount = null;
           state.account = null;
