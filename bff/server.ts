@@ -57,7 +57,16 @@ export async function startBff(
       },
     },
   };
-  const app = createApp(createServices({ config, log, stores, observability }));
+  const services = createServices({ config, log, stores, observability });
+  try {
+    // Load the client credential before listening: a wrong PFX password or a missing Key Vault certificate stops start-up.
+    await services.clientCredential.get();
+  } catch (err) {
+    services.clientCredential.close();
+    await baseStores.close();
+    throw err;
+  }
+  const app = createApp(services);
   const { headersMs, requestMs, keepAliveMs } = config.server.timeouts;
   // Slow clients (slowloris) are dropped; Node checks these deadlines every connectionsCheckingInterval (default 30 s).
   const server = createServer({ headersTimeout: headersMs, requestTimeout: requestMs, connectionsCheckingInterval: 1_000 }, app.callback());
@@ -99,6 +108,7 @@ export async function startBff(
           force.unref();
           server.close(() => {
             clearTimeout(force);
+            services.clientCredential.close();
             resolve();
           });
           server.closeIdleConnections();

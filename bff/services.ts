@@ -1,6 +1,7 @@
 // Builds the BFF's services from config and storage backends: every client, built once (the wiring main.ts and tests use).
 import type { Config } from '../config/types';
 import { createAuthorityMetadataSource, type AuthorityMetadataSource } from './auth/authorityMetadata';
+import { createClientCredentialSource, type ClientCredentialSource } from './auth/clientCredential';
 import { createLoginTransactions, type LoginTransactions } from './auth/loginTransactions';
 import { createMsalClientFactory, type MsalClientFactory } from './auth/msalClientFactory';
 import { MsalNetworkClient } from './auth/networkClient';
@@ -24,6 +25,8 @@ export interface Services {
   stores: Stores;
   fetchWithDeadline: FetchWithDeadline;
   authorityMetadata: AuthorityMetadataSource;
+  /** The app's client credential (secret, PEM, PFX or a Key Vault certificate re-read on a schedule). */
+  clientCredential: ClientCredentialSource;
   msalFactory: MsalClientFactory;
   loginTransactions: LoginTransactions;
   tokenService: TokenService;
@@ -64,11 +67,26 @@ export function createServices(input: {
     configured: config.entra.authorityMetadata,
     fetchWithDeadline,
   });
+  const networkClient = new MsalNetworkClient(fetchWithDeadline);
+  const managedIdentity = createManagedIdentityTokenProvider({
+    clientId: config.keyVault.managedIdentityClientId,
+    networkClient,
+    timeoutMs: config.http.timeoutMs,
+    log,
+  });
+  const clientCredential = createClientCredentialSource({
+    credential: config.entra.credential,
+    // Only a Key Vault certificate credential uses it here.
+    managedIdentity: () => managedIdentity,
+    downstream,
+    log,
+  });
   const msalFactory = instrumentMsalFactory(
     createMsalClientFactory({
       entra: config.entra,
+      credential: clientCredential,
       tokenCacheStore: stores.tokenCache,
-      networkClient: new MsalNetworkClient(fetchWithDeadline),
+      networkClient,
       authorityMetadata,
       log,
     }),
@@ -86,17 +104,13 @@ export function createServices(input: {
     stores,
     fetchWithDeadline,
     authorityMetadata,
+    clientCredential,
     msalFactory,
     loginTransactions,
     tokenService: createTokenService(msalFactory),
     graph: createGraphClient({ ...downstream, baseUrl: config.graph.baseUrl }),
     keyVault: config.keyVault.url ? createKeyVaultClient({ ...downstream, vaultUrl: config.keyVault.url }) : null,
-    managedIdentity: createManagedIdentityTokenProvider({
-      clientId: config.keyVault.managedIdentityClientId,
-      networkClient: new MsalNetworkClient(fetchWithDeadline),
-      timeoutMs: config.http.timeoutMs,
-      log,
-    }),
+    managedIdentity,
     indexTemplate: createIndexTemplateSource(config.server.clientDistDir),
     observability,
   };

@@ -12,6 +12,8 @@ export const EMULATOR_DEFAULTS = {
   /** The App Service managed-identity header value the emulator expects. */
   identityHeader: 'emulator-identity-header',
   keyVaultSecretName: 'demo-secret',
+  /** Key Vault certificate holding the app's client credential (ENTRA_CLIENT_CERTIFICATE_NAME in emulator mode). */
+  keyVaultCertificateName: 'bff-client-cert',
   /** Folder (relative to the project root) holding the generated CA, server and client certificates; git-ignored. */
   stateDir: '.emulator',
   bffPort: 3000,

@@ -23,6 +23,8 @@ export class ConfigError extends Error {
 export interface LoadConfigOptions {
   /** Reads certificate files; injectable for tests. */
   readFile?: (path: string) => string;
+  /** Reads binary files (PFX); injectable for tests. */
+  readBinaryFile?: (path: string) => Buffer;
   /** Project root for relative paths. */
   rootDir?: string;
 }
@@ -41,6 +43,7 @@ const ALL_INTERFACES = new Set(['0.0.0.0', '::', '[::]', '0:0:0:0:0:0:0:0', '*']
  */
 export function loadConfig(env: Record<string, string | undefined>, options: LoadConfigOptions = {}): Readonly<Config> {
   const readFile = options.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const readBinaryFile = options.readBinaryFile ?? ((p: string) => readFileSync(p));
   const rootDir = options.rootDir ?? process.cwd();
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -89,7 +92,9 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
   const clientId = e.ENTRA_CLIENT_ID ?? (emu ? EMULATOR_DEFAULTS.clientId : undefined);
   if (!clientId) problems.push('ENTRA_CLIENT_ID: required (the application (client) id of your app registration)');
 
-  const credential = resolveCredential(e, emu, readFile, rootDir, problems);
+  const keyVaultUrl = e.KEY_VAULT_URL ?? (emu ? `https://${emuHost}:${emulatorPorts.keyVault}` : undefined);
+  const credential = resolveCredential(e, { emu, readFile, readBinaryFile, rootDir, keyVaultUrl }, problems);
+  const routeRoles = resolveRouteRoles(e.ROUTE_ROLES, problems);
 
   const serverScopes = e.SERVER_SCOPES ?? ['User.Read', 'Contacts.Read', 'Mail.Read'];
   const spaScopes = e.SPA_SCOPES ?? ['User.Read', 'Contacts.Read'];
@@ -124,7 +129,6 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
   const store = resolveStore(e, { readFile, rootDir }, problems);
   const encryptionKeys = resolveCacheKeys(e.TOKEN_CACHE_KEYS, sessionKeys, problems, production);
 
-  const keyVaultUrl = e.KEY_VAULT_URL ?? (emu ? `https://${emuHost}:${emulatorPorts.keyVault}` : undefined);
   const secretNames = e.KEY_VAULT_SECRET_NAMES ?? (emu ? [EMULATOR_DEFAULTS.keyVaultSecretName] : []);
   for (const n of secretNames) {
     if (!/^[0-9a-zA-Z-]{1,127}$/.test(n)) problems.push(`KEY_VAULT_SECRET_NAMES: "${n}" is not a valid Key Vault secret name`);
@@ -168,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       spaScopes,
       consentScopes: e.CONSENT_SCOPES ?? ['Mail.Send'],
     },
+    authorization: { routeRoles },
     graph: { baseUrl: (e.GRAPH_BASE_URL ?? (emu ? `https://${emuHost}:${emulatorPorts.graph}/v1.0` : GRAPH_V1)).replace(/\/+$/, '') },
     keyVault: {
       url: keyVaultUrl ? keyVaultUrl.replace(/\/+$/, '') : null,
@@ -210,21 +215,57 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
   return deepFreeze(config);
 }
 
-function resolveCredential(
-  e: Env,
-  emu: boolean,
-  readFile: (p: string) => string,
-  rootDir: string,
-  problems: string[],
-): ClientCredential | undefined {
-  const hasSecret = e.ENTRA_CLIENT_SECRET !== undefined;
-  const hasCert = e.ENTRA_CLIENT_CERTIFICATE_PATH !== undefined || e.ENTRA_CLIENT_PRIVATE_KEY_PATH !== undefined;
-  if (hasSecret && hasCert) {
-    problems.push('ENTRA_CLIENT_SECRET / ENTRA_CLIENT_CERTIFICATE_PATH: set one client credential, not both');
+/** API routes whose required app role can be configured (ROUTE_ROLES). */
+export const ROLE_PROTECTABLE_ROUTES = ['/api/me', '/api/mail', '/api/mail/send', '/api/secret'] as const;
+/** Without ROUTE_ROLES: reading the Key Vault secret needs the Secrets.Read app role. */
+export const DEFAULT_ROUTE_ROLES: Readonly<Record<string, string>> = { '/api/secret': 'Secrets.Read' };
+
+/** `ROUTE_ROLES=/api/secret=Secrets.Read,/api/mail=Mail.User`; `none` turns role checks off. */
+function resolveRouteRoles(given: string[] | undefined, problems: string[]): Record<string, string> {
+  if (given === undefined) return { ...DEFAULT_ROUTE_ROLES };
+  if (given.length === 1 && given[0]!.toLowerCase() === 'none') return {};
+  const roles: Record<string, string> = {};
+  for (const entry of given) {
+    const m = /^([^=]+)=([^=]+)$/.exec(entry);
+    const route = m?.[1]!.trim();
+    const role = m?.[2]!.trim();
+    if (!route || !role) {
+      problems.push(`ROUTE_ROLES: "${entry}" must look like /api/secret=Secrets.Read`);
+    } else if (!(ROLE_PROTECTABLE_ROUTES as readonly string[]).includes(route)) {
+      problems.push(`ROUTE_ROLES: "${route}" is not a route that can require a role (one of ${ROLE_PROTECTABLE_ROUTES.join(', ')})`);
+    } else if (!/^[A-Za-z0-9][\w.:-]{0,119}$/.test(role)) {
+      problems.push(`ROUTE_ROLES: "${role}" is not an app role value (letters, digits, dots, hyphens, underscores; no spaces)`);
+    } else if (roles[route] !== undefined) {
+      problems.push(`ROUTE_ROLES: ${route} is listed twice`);
+    } else {
+      roles[route] = role;
+    }
+  }
+  return roles;
+}
+
+interface CredentialInputs {
+  emu: boolean;
+  readFile: (p: string) => string;
+  readBinaryFile: (p: string) => Buffer;
+  rootDir: string;
+  keyVaultUrl: string | undefined;
+}
+
+function resolveCredential(e: Env, input: CredentialInputs, problems: string[]): ClientCredential | undefined {
+  const { emu, readFile, readBinaryFile, rootDir } = input;
+  const sources = [
+    e.ENTRA_CLIENT_SECRET !== undefined && 'ENTRA_CLIENT_SECRET',
+    (e.ENTRA_CLIENT_CERTIFICATE_PATH !== undefined || e.ENTRA_CLIENT_PRIVATE_KEY_PATH !== undefined) && 'ENTRA_CLIENT_CERTIFICATE_PATH',
+    e.ENTRA_CLIENT_PFX_PATH !== undefined && 'ENTRA_CLIENT_PFX_PATH',
+    e.ENTRA_CLIENT_CERTIFICATE_NAME !== undefined && 'ENTRA_CLIENT_CERTIFICATE_NAME',
+  ].filter((s): s is string => typeof s === 'string');
+  if (sources.length > 1) {
+    problems.push(`${sources.join(' / ')}: set one client credential, not ${sources.length === 2 ? 'both' : sources.length}`);
     return undefined;
   }
-  if (hasSecret) return { kind: 'secret', secret: e.ENTRA_CLIENT_SECRET! };
-  if (hasCert) {
+  if (e.ENTRA_CLIENT_SECRET !== undefined) return { kind: 'secret', secret: e.ENTRA_CLIENT_SECRET };
+  if (e.ENTRA_CLIENT_CERTIFICATE_PATH !== undefined || e.ENTRA_CLIENT_PRIVATE_KEY_PATH !== undefined) {
     if (!e.ENTRA_CLIENT_CERTIFICATE_PATH || !e.ENTRA_CLIENT_PRIVATE_KEY_PATH) {
       problems.push('ENTRA_CLIENT_CERTIFICATE_PATH and ENTRA_CLIENT_PRIVATE_KEY_PATH: a certificate credential needs both PEM files');
       return undefined;
@@ -243,8 +284,40 @@ function resolveCredential(
       return undefined;
     }
   }
+  if (e.ENTRA_CLIENT_PFX_PATH !== undefined) {
+    if (e.ENTRA_CLIENT_PFX_PASSWORD === undefined) {
+      problems.push('ENTRA_CLIENT_PFX_PASSWORD: required with ENTRA_CLIENT_PFX_PATH (set it to an empty value for a PFX without a password)');
+      return undefined;
+    }
+    const path = resolve(rootDir, e.ENTRA_CLIENT_PFX_PATH);
+    try {
+      return { kind: 'pfx', path, pfx: readBinaryFile(path), password: e.ENTRA_CLIENT_PFX_PASSWORD };
+    } catch (err) {
+      problems.push(`ENTRA_CLIENT_PFX_PATH: could not read the PFX file (${(err as Error).message})`);
+      return undefined;
+    }
+  }
+  if (e.ENTRA_CLIENT_CERTIFICATE_NAME !== undefined) {
+    const vaultUrl = e.ENTRA_CLIENT_CERTIFICATE_KEY_VAULT_URL ?? input.keyVaultUrl;
+    if (!vaultUrl) {
+      problems.push('ENTRA_CLIENT_CERTIFICATE_KEY_VAULT_URL: required with ENTRA_CLIENT_CERTIFICATE_NAME (or set KEY_VAULT_URL)');
+      return undefined;
+    }
+    return {
+      kind: 'keyVaultCertificate',
+      vaultUrl: vaultUrl.replace(/\/+$/, ''),
+      name: e.ENTRA_CLIENT_CERTIFICATE_NAME,
+      refreshMs: (e.ENTRA_CLIENT_CERTIFICATE_REFRESH_MINUTES ?? 60) * 60_000,
+    };
+  }
+  if (e.ENTRA_CLIENT_PFX_PASSWORD !== undefined || e.ENTRA_CLIENT_CERTIFICATE_KEY_VAULT_URL !== undefined) {
+    problems.push('ENTRA_CLIENT_PFX_PASSWORD / ENTRA_CLIENT_CERTIFICATE_KEY_VAULT_URL: set only with ENTRA_CLIENT_PFX_PATH / ENTRA_CLIENT_CERTIFICATE_NAME');
+    return undefined;
+  }
   if (emu) return { kind: 'secret', secret: EMULATOR_DEFAULTS.clientSecret };
-  problems.push('ENTRA_CLIENT_SECRET or ENTRA_CLIENT_CERTIFICATE_PATH + ENTRA_CLIENT_PRIVATE_KEY_PATH: a client credential is required');
+  problems.push(
+    'ENTRA_CLIENT_SECRET, ENTRA_CLIENT_CERTIFICATE_PATH + ENTRA_CLIENT_PRIVATE_KEY_PATH, ENTRA_CLIENT_PFX_PATH + ENTRA_CLIENT_PFX_PASSWORD, or ENTRA_CLIENT_CERTIFICATE_NAME (Key Vault): a client credential is required',
+  );
   return undefined;
 }
 

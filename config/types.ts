@@ -1,8 +1,23 @@
 // The resolved, validated configuration every other module receives (never process.env).
 
+/** A certificate the app signs client assertions with: the leaf in PEM (x5c), its private key, its SHA-256 thumbprint. */
+export interface CertificateCredential {
+  privateKeyPem: string;
+  certificatePem: string;
+  thumbprintSha256: string;
+}
+
 export type ClientCredential =
   | { kind: 'secret'; secret: string }
-  | { kind: 'certificate'; privateKeyPem: string; certificatePem: string; thumbprintSha256: string };
+  /** PEM files (certificate + private key). */
+  | ({ kind: 'certificate' } & CertificateCredential)
+  /** A PKCS#12 (.pfx / .p12) file and its password; decoded (and the password checked) at start-up. */
+  | { kind: 'pfx'; path: string; pfx: Buffer; password: string }
+  /**
+   * A Key Vault certificate, read with the managed identity at start-up (Key Vault serves its private key as the
+   * secret of the same name) and re-read every `refreshMs` so a rotated certificate is used without a restart.
+   */
+  | { kind: 'keyVaultCertificate'; vaultUrl: string; name: string; refreshMs: number };
 
 export interface RedisNode {
   host: string;
@@ -83,6 +98,13 @@ export interface Config {
     spaScopes: string[];
     /** Scopes the BFF may ask for later, when a feature needs them (incremental consent), e.g. Mail.Send. */
     consentScopes: string[];
+  };
+  authorization: {
+    /**
+     * App role each protected API route needs (route path → role value, e.g. `/api/secret` → `Secrets.Read`), read
+     * from the ID token's `roles` claim at sign-in. Routes not listed need only a signed-in user.
+     */
+    routeRoles: Readonly<Record<string, string>>;
   };
   graph: { baseUrl: string };
   keyVault: {

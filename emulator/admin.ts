@@ -3,10 +3,11 @@ import type { EmulatorContext } from './context';
 import { consentKey } from './entra/scopes';
 import type { ActiveFault, FaultSpec } from './faults';
 import { json, jsonBody, type EmuRequest, type EmuResponse, type Handler } from './http/types';
+import { createIdentityAdmin, type IdentityAdmin } from './identityAdmin';
 import type { RequestLogEntry } from './requestLog';
 import { consentMapKey, type SentMail } from './state/store';
 
-export interface EmulatorAdmin {
+export interface EmulatorAdmin extends IdentityAdmin {
   /** Replaces (or delays) the next `times` responses of an endpoint. */
   fail(spec: FaultSpec): { id: string };
   faults(): ActiveFault[];
@@ -60,6 +61,7 @@ function createAdminApi(ctx: EmulatorContext, resetState: () => void): EmulatorA
     return u.key;
   };
   return {
+    ...createIdentityAdmin(ctx, guard, userKey),
     fail(spec) {
       guard();
       return { id: ctx.faults.add(spec).id };
@@ -153,6 +155,25 @@ export function createAdminHttpHandler(admin: EmulatorAdmin): Handler {
       if (route === 'DELETE /faults') return (admin.clearFaults(), { status: 204 });
       const revoke = /^\/users\/([^/]+)\/revoke$/.exec(path);
       if (req.method === 'POST' && revoke) return json(200, { revoked: admin.revokeRefreshTokens(decodeURIComponent(revoke[1]!)) });
+      const userAction = /^\/users\/([^/]+)\/(revokeSessions|disable|enable)$/.exec(path);
+      if (req.method === 'POST' && userAction) {
+        const user = decodeURIComponent(userAction[1]!);
+        if (userAction[2] === 'revokeSessions') return json(200, { revoked: admin.revokeSessions(user) });
+        if (userAction[2] === 'disable') admin.disableUser(user);
+        else admin.enableUser(user);
+        return { status: 204 };
+      }
+      if (route === 'POST /roles') {
+        if (!isObject(body) || typeof body.user !== 'string' || typeof body.role !== 'string') {
+          return json(400, { error: 'body must be {"user", "role", "clientId"?, "action": "assign"|"remove"}' });
+        }
+        const clientId = typeof body.clientId === 'string' ? body.clientId : undefined;
+        if (body.action === 'remove') admin.removeAppRole(body.user, body.role, clientId);
+        else admin.assignAppRole(body.user, body.role, clientId);
+        return { status: 204 };
+      }
+      const rotate = /^\/vault\/certificates\/([^/]+)\/rotate$/.exec(path);
+      if (req.method === 'POST' && rotate) return json(200, { version: await admin.rotateCertificate(decodeURIComponent(rotate[1]!)) });
       if (route === 'POST /sessions/end') {
         const user = isObject(body) && typeof body.user === 'string' ? body.user : undefined;
         return json(200, { ended: admin.endSessions(user) });

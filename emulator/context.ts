@@ -18,6 +18,8 @@ export interface EmulatorContext {
   entraBase: () => string;
   /** Access-token lifetime in seconds (Entra's default is about an hour). */
   accessTokenLifetimeSeconds: number;
+  /** Lifetime of access tokens for CAE-capable clients (`xms_cc: cp1`): longer, since Graph can revoke them. */
+  caeAccessTokenLifetimeSeconds: number;
   /** The App Service identity header value the MI endpoint expects. */
   identityHeader: string;
   /** Whether the /_emulator admin API and faults are enabled. */

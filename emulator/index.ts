@@ -5,6 +5,7 @@ import { ensureCertificates, resolveStateDir, type EmulatorCertificates } from '
 import { createClock } from './clock';
 import type { EmulatorContext } from './context';
 import { createEntraHandler } from './entra/router';
+import { DEFAULT_CAE_LIFETIME_SECONDS } from './entra/cae';
 import { consentKey } from './entra/scopes';
 import { createFaults } from './faults';
 import { createGraphHandler } from './graph/router';
@@ -63,6 +64,8 @@ export interface EmulatorOptions {
   logger?: (line: string) => void;
   /** Access-token lifetime in seconds; default 3599 (values ≤ 300 make MSAL refresh at once). */
   accessTokenLifetimeSeconds?: number;
+  /** Lifetime for CAE-capable clients (xms_cc cp1); default 86399, or accessTokenLifetimeSeconds when that is set. */
+  caeAccessTokenLifetimeSeconds?: number;
 }
 
 export interface RunningEmulator {
@@ -100,12 +103,22 @@ const PORT_ENV: Record<keyof EmulatorPorts, string> = {
   graph: 'EMULATOR_GRAPH_PORT',
 };
 
+/** Version id of the generated client certificate in the emulator's vault. */
+const CLIENT_CERT_VERSION = '9f1c2e3d4b5a69788796a5b4c3d2e1f0';
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const certificates = await ensureCertificates({ rootDir: options.rootDir ?? process.cwd(), stateDir: options.stateDir });
   const defaults = options.configPath
     ? loadConfigFile(options.configPath, { ...options.variables, ...builtInVariables(certificates.dir) })
     : createDefaultSeed({ certDir: certificates.dir, variables: options.variables });
   const seed = options.seed ? options.seed(structuredClone(defaults)) : defaults;
+  // The generated client certificate is also kept in the vault, so the BFF can load its credential from Key Vault.
+  seed.vault.certificates ??= [
+    {
+      name: EMULATOR_DEFAULTS.keyVaultCertificateName,
+      versions: [{ version: CLIENT_CERT_VERSION, certificatePem: certificates.clientCertPem, privateKeyPem: certificates.clientKeyPem, created: 1_735_689_600 }],
+    },
+  ];
   const clock = createClock();
   const log = options.logger ?? (() => undefined);
   const persistDir = options.persistDir === undefined ? undefined : resolveStateDir(options.rootDir ?? process.cwd(), options.persistDir);
@@ -125,6 +138,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     requestLog: createRequestLog(),
     entraBase: () => `https://localhost:${entraPort}`,
     accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds ?? 3599,
+    // A test that shortens token lifetimes wants refreshes: CAE tokens then live just as short unless it says otherwise.
+    caeAccessTokenLifetimeSeconds: options.caeAccessTokenLifetimeSeconds ?? options.accessTokenLifetimeSeconds ?? DEFAULT_CAE_LIFETIME_SECONDS,
     identityHeader: EMULATOR_DEFAULTS.identityHeader,
     testHooks: options.testHooks ?? false,
     log,

@@ -1,8 +1,10 @@
-// Key Vault "Get Secret" at the root of its own port: challenge 401, audience 401, api-version 400, RBAC 403, 404, 200.
+// Key Vault "Get Secret" / "Get Certificate" at the root of its own port: challenge 401, audience 401, api-version 400,
+// RBAC 403, 404, 200. A certificate's private key is the secret of the same name (vaultCertificates.ts).
 import type { EmulatorContext } from './context';
 import type { ActiveFault } from './faults';
 import { instrument, rawFaultBody } from './http/instrument';
 import { header, json, type EmuRequest, type EmuResponse, type Handler } from './http/types';
+import { certificateBundle, certificateSecret } from './vaultCertificates';
 
 export const VAULT_RESOURCE = 'https://vault.azure.net';
 const API_VERSION = /^(7\.\d+(-preview)?|20\d\d-\d\d-\d\d(-preview)?)$/;
@@ -14,7 +16,7 @@ export function createKeyVaultHandler(ctx: EmulatorContext): Handler {
     'www-authenticate': `Bearer authorization="${ctx.entraBase()}/${ctx.directory.seed.tenants[0]!.id}", resource="${VAULT_RESOURCE}"`,
   });
   const route = async (req: EmuRequest): Promise<EmuResponse> => {
-    const m = /^\/secrets\/([0-9a-zA-Z-]{1,127})(?:\/([0-9a-fA-F]{32}))?\/?$/.exec(req.url.pathname);
+    const m = /^\/(?:secrets|(certificates))\/([0-9a-zA-Z-]{1,127})(?:\/([0-9a-fA-F]{32}))?\/?$/.exec(req.url.pathname);
     const token = /^Bearer\s+(\S+)$/i.exec(header(req, 'authorization') ?? '')?.[1];
     if (!token) return kvError(401, 'Unauthorized', 'AKV10000: Request is missing a Bearer or PoP token.', {}, challenge());
     let claims: Awaited<ReturnType<typeof ctx.signer.verify>>;
@@ -43,16 +45,24 @@ export function createKeyVaultHandler(ctx: EmulatorContext): Handler {
         'If role assignments, deny assignments or role definitions were changed recently, please observe propagation time.',
         `Caller: appid=${String(claims.appid ?? '')};oid=${oid};iss=${String(claims.iss ?? '')}`,
         "Action: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'",
-        `Resource: '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/emulator/providers/microsoft.keyvault/vaults/emulator/secrets/${m[1]!.toLowerCase()}'`,
+        `Resource: '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/emulator/providers/microsoft.keyvault/vaults/emulator/${m[1] ? 'certificates' : 'secrets'}/${m[2]!.toLowerCase()}'`,
         'Assignment: (not found)',
         "DecisionReason: 'DeniedWithNoValidRBAC' ",
         'Vault: emulator;location=local',
         '',
       ].join('\r\n'), { innererror: { code: 'ForbiddenByRbac' } });
     }
-    const name = m[1]!;
-    const version = m[2]?.toLowerCase();
+    const name = m[2]!;
+    const version = m[3]?.toLowerCase();
+    if (m[1]) {
+      return (
+        certificateBundle(ctx, req, name, version) ??
+        kvError(404, 'CertificateNotFound', `A certificate with (name/id) ${version ? `${name}/${version}` : name} was not found in this key vault. If you recently deleted this certificate you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`)
+      );
+    }
     const secret = vault.secrets.find((s) => s.name.toLowerCase() === name.toLowerCase() && (!version || s.version === version));
+    const backing = secret ? undefined : certificateSecret(ctx, req, name, version);
+    if (backing) return backing;
     if (!secret) {
       return kvError(404, 'SecretNotFound', `A secret with (name/id) ${version ? `${name}/${version}` : name} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`);
     }

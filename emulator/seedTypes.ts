@@ -126,6 +126,18 @@ export interface SeedVault {
   secrets: SeedSecret[];
   /** Principal (object) ids holding "Key Vault Secrets User"; everyone else gets ForbiddenByRbac. */
   secretReaders: string[];
+  /**
+   * Certificates (GET /certificates/{name}), readable by the secret readers. Not part of the config file: the emulator
+   * adds the generated client certificate the app registration trusts (EMULATOR_DEFAULTS.keyVaultCertificateName).
+   */
+  certificates?: SeedVaultCertificate[];
+}
+
+/** A Key Vault certificate; Key Vault serves its key and chain as the secret of the same name. */
+export interface SeedVaultCertificate {
+  name: string;
+  /** Oldest first; the last is the current version. */
+  versions: { version: string; certificatePem: string; privateKeyPem: string; created: number }[];
 }
 
 export interface SeedConsent {

@@ -18,6 +18,10 @@ export interface ApiErrorBody {
   signInUrl?: string;
   /** Seconds, mirrored from the Retry-After header on 429/503. */
   retryAfter?: number;
+  /** For forbidden: the app role the route needs. */
+  role?: string;
+  /** For login_required: why (`claims_challenge`: Graph asked for a new sign-in; `account_disabled`). */
+  reason?: 'claims_challenge' | 'account_disabled';
 }
 
 /**

@@ -32,6 +32,8 @@ export const API_ERROR_CODES = [
   'account_mismatch',
   'login_required',
   'consent_required',
+  // Authorization: the route's app role is missing (ROUTE_ROLES).
+  'forbidden',
   // Downstream APIs (Graph, Key Vault, managed identity).
   'graph_access_denied',
   'mailbox_not_found',
@@ -45,6 +47,8 @@ export const API_ERROR_CODES = [
   'upstream_timeout',
   'upstream_unavailable',
   'downstream_throttled',
+  // Graph keeps sending a claims challenge right after the user re-authenticated for it (CAE).
+  'claims_challenge_unresolved',
   // This server.
   'store_unavailable',
   'spa_not_built',

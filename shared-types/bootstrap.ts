@@ -9,6 +9,11 @@ export interface BootstrapAccount {
   name: string;
   /** The `login_hint` claim, for silent / redirect fallbacks. */
   loginHint: string | null;
+  /**
+   * App roles from the ID token at sign-in (`roles` claim). For the UI only (hide or explain what the user cannot
+   * use): the BFF checks roles itself on every request.
+   */
+  roles: string[];
 }
 
 export interface BootstrapMsalConfig {
@@ -67,6 +72,8 @@ export interface BootstrapPayload {
   spaCodeUnavailable: boolean;
   session: BootstrapSession;
   routes: BootstrapRoutes;
+  /** App role each protected API route needs (`/api/secret` → `Secrets.Read`); routes not listed need none. */
+  requiredRoles: Record<string, string>;
 }
 
 /** Query parameter the BFF adds to a returnTo page when an authorization round trip ended without success. */

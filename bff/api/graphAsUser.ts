@@ -2,7 +2,7 @@
 // consent_required with a consent URL, login_required (with claims when Graph sent a challenge), one forced refresh on 401.
 import type { Config } from '../../config/types';
 import type { TokenService } from '../auth/tokenService';
-import { isConsentRequired, isInteractionRequired, toAuthAppError } from '../auth/msalErrors';
+import { isAccountDisabled, isConsentRequired, isInteractionRequired, isRefreshRefused, toAuthAppError } from '../auth/msalErrors';
 import { GraphError } from '../downstream/graphClient';
 import { AppError, ConsentRequiredError, ForbiddenError, LoginRequiredError, NotFoundError, UpstreamError } from '../http/errors';
 import type { Logger } from '../http/logger';
@@ -12,7 +12,14 @@ export interface GraphAsUserDeps {
   tokenService: TokenService;
   entra: Pick<Config['entra'], 'consentScopes'>;
   log: Logger;
+  now?: () => number;
 }
+
+/**
+ * A claims challenge this soon after the user re-authenticated for one is not sent back to sign-in again: a policy
+ * the sign-in cannot satisfy would otherwise bounce the browser between the app and Entra.
+ */
+export const CLAIMS_REAUTH_GRACE_MS = 2 * 60_000;
 
 export interface GraphAsUserRequest {
   user: SessionUser;
@@ -24,7 +31,9 @@ export interface GraphAsUserRequest {
 
 /**
  * Gets a token for `scopes` and runs `call`. On a Graph 401 it gets a new token once (forceRefresh, or with the
- * challenge's claims) and runs `call` once more: a 401 means Graph did not act on the request, so even a POST is safe.
+ * challenge's claims: Continuous Access Evaluation) and runs `call` once more: a 401 means Graph did not act on the
+ * request, so even a POST is safe. When the claims need the user, the answer is 401 login_required whose signInUrl
+ * re-authenticates with those claims (/auth/consent). A second challenge in a row ends in claims_challenge_unresolved.
  */
 export async function graphAsUser<T>(deps: GraphAsUserDeps, req: GraphAsUserRequest, call: (token: string) => Promise<T>): Promise<T> {
   const first = await acquire(deps, req, {});
@@ -39,7 +48,11 @@ export async function graphAsUser<T>(deps: GraphAsUserDeps, req: GraphAsUserRequ
       return await call(second);
     } catch (retryErr) {
       if (retryErr instanceof GraphError && retryErr.status === 401) {
-        throw signInAgain(req, retryErr.claimsChallenge ?? claims, retryErr);
+        if (claims || retryErr.claimsChallenge) {
+          deps.log.warn({ requestId: req.requestId }, 'graph sent a second claims challenge in a row');
+          throw unresolvedChallenge(retryErr);
+        }
+        throw signInAgain(deps, req, null, retryErr);
       }
       throw toApiError(retryErr);
     }
@@ -59,7 +72,9 @@ async function acquire(deps: GraphAsUserDeps, req: GraphAsUserRequest, options: 
 function toTokenError(deps: GraphAsUserDeps, req: GraphAsUserRequest, err: unknown, claims: string | null): AppError {
   if (err instanceof AppError) return err;
   const serverClaims = claimsOf(err);
-  if (isInteractionRequired(err) && (claims || serverClaims)) return signInAgain(req, serverClaims ?? claims, err);
+  if (isAccountDisabled(err)) return toAuthAppError(err);
+  // After a claims challenge, a refused refresh token (sessions revoked: AADSTS50173) also means "sign in with these claims".
+  if ((isInteractionRequired(err) || isRefreshRefused(err)) && (claims || serverClaims)) return signInAgain(deps, req, serverClaims ?? claims, err);
   if (isConsentRequired(err)) {
     deps.log.info({ requestId: req.requestId, scopes: req.scopes }, 'consent required');
     return new ConsentRequiredError(req.scopes, consentUrl(req.scopes, req.returnTo), { cause: err });
@@ -74,12 +89,27 @@ function toTokenError(deps: GraphAsUserDeps, req: GraphAsUserRequest, err: unkno
   return toAuthAppError(err);
 }
 
-function signInAgain(req: GraphAsUserRequest, claims: string | null, cause: unknown): LoginRequiredError {
+function signInAgain(deps: GraphAsUserDeps, req: GraphAsUserRequest, claims: string | null, cause: unknown): AppError {
   if (!claims) return new LoginRequiredError('Microsoft Graph no longer accepts your sign-in. Sign in again to continue.', { cause });
+  const reauthAt = req.user.claimsReauthAt;
+  if (reauthAt !== undefined && (deps.now ?? Date.now)() - reauthAt < CLAIMS_REAUTH_GRACE_MS) {
+    deps.log.warn({ requestId: req.requestId }, 'claims challenge right after a claims re-authentication; not redirecting again');
+    return unresolvedChallenge(cause);
+  }
   return new LoginRequiredError('Your organization requires you to sign in again before continuing.', {
     cause,
-    details: { signInUrl: consentUrl(req.scopes, req.returnTo, claims) },
+    details: { signInUrl: consentUrl(req.scopes, req.returnTo, claims), reason: 'claims_challenge' },
   });
+}
+
+/** Graph keeps challenging although the token was just renewed with its claims: an error to show, never a redirect. */
+function unresolvedChallenge(cause: unknown): UpstreamError {
+  return new UpstreamError(
+    502,
+    'claims_challenge_unresolved',
+    'Microsoft Graph still asks for a new sign-in although you just signed in again. Sign out and sign in again; if it keeps happening, ask your administrator to check your account and its access policies.',
+    { cause },
+  );
 }
 
 function claimsOf(err: unknown): string | null {

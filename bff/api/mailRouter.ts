@@ -11,6 +11,7 @@ import type { Logger } from '../http/logger';
 import { parseOrThrow, single } from '../http/validate';
 import type { Services } from '../services';
 import { graphAsUser } from './graphAsUser';
+import { requireRole } from './requireRole';
 import { requireUser } from './requireUser';
 
 export const MAIL_READ_SCOPES = ['Mail.Read'];
@@ -25,6 +26,8 @@ interface MailRouterDeps {
   tokenService: TokenService;
   graph: GraphClient;
   entra: Pick<Config['entra'], 'consentScopes'>;
+  /** App role per route (config.authorization.routeRoles). */
+  routeRoles: Readonly<Record<string, string>>;
   log: Logger;
 }
 
@@ -65,10 +68,16 @@ export const sendMailBody = z.strictObject({
 });
 
 export function createMailRouter(services: MailRouterServices): Router {
-  const deps: MailRouterDeps = { tokenService: services.tokenService, graph: services.graph, entra: services.config.entra, log: services.log };
+  const deps: MailRouterDeps = {
+    tokenService: services.tokenService,
+    graph: services.graph,
+    entra: services.config.entra,
+    routeRoles: services.config.authorization.routeRoles,
+    log: services.log,
+  };
   const router = new Router<AppState>();
 
-  router.get('/api/mail', async (ctx) => {
+  router.get('/api/mail', requireRole(deps.routeRoles['/api/mail']), async (ctx) => {
     const user = requireUser(ctx);
     const query = parseOrThrow(mailQuery, { top: single(ctx.query.top), skip: single(ctx.query.skip) }, 'invalid_query');
     const page = await graphAsUser(deps, { user, scopes: MAIL_READ_SCOPES, returnTo: MAIL_PAGE, requestId: ctx.state.requestId }, (token) =>
@@ -80,7 +89,7 @@ export function createMailRouter(services: MailRouterServices): Router {
     ctx.body = body;
   });
 
-  router.post('/api/mail/send', async (ctx) => {
+  router.post('/api/mail/send', requireRole(deps.routeRoles['/api/mail/send']), async (ctx) => {
     const user = requireUser(ctx);
     if (!ctx.is('application/json')) {
       throw new AppError(415, 'unsupported_media_type', 'Send the message as JSON (Content-Type: application/json).', { expose: true });

@@ -1,4 +1,5 @@
-// GET /api/secret[?name=]: an allow-listed Key Vault secret, read with the app's managed identity, for a signed-in user.
+// GET /api/secret[?name=]: an allow-listed Key Vault secret, read with the app's managed identity, for a signed-in user
+// holding the route's app role (ROUTE_ROLES, default Secrets.Read).
 import Router from '@koa/router';
 import type { ApiErrorCode } from '../../shared-types/apiErrorCode';
 import { z } from 'zod';
@@ -11,7 +12,7 @@ import { AppError } from '../http/errors';
 import type { Logger } from '../http/logger';
 import { parseOrThrow, single } from '../http/validate';
 import type { Services } from '../services';
-import { requireUser } from './requireUser';
+import { requireRole } from './requireRole';
 
 export type SecretRouterServices = Pick<Services, 'config' | 'log' | 'keyVault' | 'managedIdentity'>;
 
@@ -33,8 +34,7 @@ export function createSecretRouter(services: SecretRouterServices): Router {
   const router = new Router<AppState>();
   const secretName = secretNameParam(deps.keyVault.secretNames);
 
-  router.get('/api/secret', async (ctx) => {
-    requireUser(ctx);
+  router.get('/api/secret', requireRole(services.config.authorization.routeRoles['/api/secret']), async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     if (!deps.vault || deps.keyVault.secretNames.length === 0) {
       throw new FeatureNotConfiguredError(

@@ -49,6 +49,7 @@ export async function redirectToAuthority(ctx: Context, deps: AuthorizeDeps, req
     returnTo: req.returnTo,
     scopes: req.scopes,
     homeAccountId: req.user?.homeAccountId ?? null,
+    ...(req.claims ? { claimsChallenge: true } : {}),
   });
   const cca = await deps.msalFactory.create(req.user?.homeAccountId ?? null);
   let url: string;
@@ -126,7 +127,7 @@ export async function completeAuthorization(ctx: AppContext, deps: AuthorizeDeps
   }
   if (!result.account) throw new UpstreamError(502, 'identity_provider_error', 'The sign-in service returned no account. Try again.');
 
-  const user = toSessionUser(result);
+  const user = toSessionUser(result, tx.claimsChallenge === true);
   if (tx.kind !== 'signin' && user.homeAccountId !== tx.homeAccountId) {
     throw new AccountMismatchError();
   }
@@ -154,7 +155,7 @@ function sessionOptions(deps: AuthorizeDeps) {
   return { sidIndex: deps.sidIndex, absoluteTimeoutMs: deps.absoluteSessionMs };
 }
 
-function toSessionUser(result: AuthenticationResult): SessionUser {
+function toSessionUser(result: AuthenticationResult, claimsChallenge: boolean): SessionUser {
   const account = result.account!;
   const claims = (result.idTokenClaims ?? {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
@@ -167,7 +168,15 @@ function toSessionUser(result: AuthenticationResult): SessionUser {
     name: account.name ?? account.username,
     loginHint: str(account.loginHint) ?? str(claims.login_hint),
     sid: str(claims.sid),
+    roles: rolesOf(claims.roles),
+    ...(claimsChallenge ? { claimsReauthAt: Date.now() } : {}),
   };
+}
+
+/** Entra's `roles` claim: an array of role values; absent when the user has none. Anything else counts as none. */
+export function rolesOf(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return [...new Set(value.filter((r): r is string => typeof r === 'string' && r.length > 0 && r.length <= 120))].slice(0, 200);
 }
 
 async function storeGrant(deps: AuthorizeDeps, grant: SpaCodeGrant): Promise<string> {

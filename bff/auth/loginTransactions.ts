@@ -18,6 +18,8 @@ export interface LoginTransaction {
   scopes: string[];
   /** For consent and spa-code round trips: the session user the result must belong to. */
   homeAccountId: string | null;
+  /** The round trip answers a claims challenge (CAE / Conditional Access); absent otherwise. */
+  claimsChallenge?: boolean;
 }
 
 export interface StartedTransaction {
@@ -32,7 +34,7 @@ const random = (bytes = 32) => randomBytes(bytes).toString('base64url');
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
 export interface LoginTransactions {
-  begin(ctx: Context, init: Pick<LoginTransaction, 'kind' | 'returnTo' | 'scopes' | 'homeAccountId'>): Promise<StartedTransaction>;
+  begin(ctx: Context, init: Pick<LoginTransaction, 'kind' | 'returnTo' | 'scopes' | 'homeAccountId' | 'claimsChallenge'>): Promise<StartedTransaction>;
   /** Consumes the transaction for `state` (even when a check then fails, so it can never be replayed) and checks it. */
   complete(ctx: Context, state: unknown): Promise<LoginTransaction>;
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../http/logger';
 import { SessionPartitionManager, StoreCacheClient } from '../tokenCache/partition';
 import type { TokenCacheStore } from '../tokenCache/tokenCacheStore';
 import type { AuthorityMetadataSource } from './authorityMetadata';
+import type { ClientCredentialSource } from './clientCredential';
 import type { MsalNetworkClient } from './networkClient';
 
 export interface MsalClientFactory {
@@ -15,8 +16,15 @@ export interface MsalClientFactory {
   create(partitionKey: string | null): Promise<ConfidentialClientApplication>;
 }
 
+/**
+ * `cp1`: this app handles Continuous Access Evaluation claims challenges (graphAsUser), so Entra may issue it long-lived
+ * CAE tokens that Graph revokes in near real time (user disabled, sessions revoked, password reset).
+ */
+export const CLIENT_CAPABILITIES = ['cp1'];
+
 export function createMsalClientFactory(deps: {
   entra: Config['entra'];
+  credential: ClientCredentialSource;
   tokenCacheStore: TokenCacheStore;
   networkClient: MsalNetworkClient;
   authorityMetadata: AuthorityMetadataSource;
@@ -24,16 +32,6 @@ export function createMsalClientFactory(deps: {
 }): MsalClientFactory {
   const { entra } = deps;
   const cacheClient = new StoreCacheClient(deps.tokenCacheStore);
-  const credential =
-    entra.credential.kind === 'secret'
-      ? { clientSecret: entra.credential.secret }
-      : {
-          clientCertificate: {
-            thumbprintSha256: entra.credential.thumbprintSha256,
-            privateKey: entra.credential.privateKeyPem,
-            x5c: entra.credential.certificatePem,
-          },
-        };
   const msalLog = deps.log.child({ component: 'msal' });
   const system: Configuration['system'] = {
     networkClient: deps.networkClient,
@@ -49,7 +47,7 @@ export function createMsalClientFactory(deps: {
 
   return {
     async create(partitionKey) {
-      const metadata = await deps.authorityMetadata.get();
+      const [metadata, credential] = await Promise.all([deps.authorityMetadata.get(), deps.credential.get()]);
       return new ConfidentialClientApplication({
         auth: {
           clientId: entra.clientId,
@@ -57,6 +55,7 @@ export function createMsalClientFactory(deps: {
           knownAuthorities: [...entra.knownAuthorities],
           authorityMetadata: metadata.json,
           ...(entra.cloudDiscoveryMetadata ? { cloudDiscoveryMetadata: entra.cloudDiscoveryMetadata } : {}),
+          clientCapabilities: CLIENT_CAPABILITIES,
           ...credential,
         },
         cache: { cachePlugin: new DistributedCachePlugin(cacheClient, new SessionPartitionManager(partitionKey)) },

@@ -1,5 +1,5 @@
 // Translates MSAL and network failures into the BFF's typed errors (never leaking tokens or raw library errors).
-import { AuthError, InteractionRequiredAuthError } from '@azure/msal-node';
+import { AuthError, InteractionRequiredAuthError, ServerError } from '@azure/msal-node';
 import { DeadlineExceededError, NetworkFailureError } from '../downstream/fetchWithDeadline';
 import { AccountMismatchError, AppError, InternalError, LoginRequiredError, UpstreamError } from '../http/errors';
 import { PartitionMismatchError } from '../tokenCache/partition';
@@ -13,6 +13,21 @@ export function isConsentRequired(err: unknown): boolean {
 
 export function isInteractionRequired(err: unknown): boolean {
   return err instanceof InteractionRequiredAuthError;
+}
+
+/**
+ * Entra refused the refresh token (`invalid_grant`: revoked sessions AADSTS50173, disabled account AADSTS50057,
+ * inactivity AADSTS700082…). msal-node reports that as a plain ServerError, yet only a new sign-in can fix it.
+ */
+export function isRefreshRefused(err: unknown): boolean {
+  return err instanceof ServerError && err.errorCode === 'invalid_grant' && !isConsentRequired(err);
+}
+
+/** The account was disabled (AADSTS50057): signing in again will not help until an administrator enables it. */
+export function isAccountDisabled(err: unknown): boolean {
+  if (!(err instanceof AuthError)) return false;
+  const e = err as AuthError & { errorNo?: string };
+  return e.errorNo === '50057' || /AADSTS50057\b/.test(e.errorMessage ?? '');
 }
 
 function findCause<T>(err: unknown, type: new (...a: never[]) => T): T | null {
@@ -39,7 +54,10 @@ export function toAuthAppError(err: unknown): AppError {
   if (err instanceof PartitionMismatchError) {
     return new AccountMismatchError({ cause: err });
   }
-  if (err instanceof InteractionRequiredAuthError) {
+  if (isAccountDisabled(err)) {
+    return new LoginRequiredError('Your account has been disabled. Contact your administrator.', { cause: err, details: { reason: 'account_disabled' } });
+  }
+  if (err instanceof InteractionRequiredAuthError || isRefreshRefused(err)) {
     return new LoginRequiredError('Your sign-in has expired. Sign in again to continue.', { cause: err });
   }
   if (err instanceof AuthError) {

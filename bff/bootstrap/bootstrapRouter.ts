@@ -19,6 +19,7 @@ export type BootstrapRouterServices = Pick<Services, 'config' | 'stores' | 'auth
 
 interface BootstrapDeps {
   entra: Config['entra'];
+  routeRoles: Readonly<Record<string, string>>;
   graphBaseUrl: string;
   spaCodes: OneTimeStore<SpaCodeGrant>;
   authorityMetadata: AuthorityMetadataSource;
@@ -41,6 +42,7 @@ async function payloadFor(ctx: Context, deps: BootstrapDeps, deliverSpaCode: boo
   const expiry = getSessionExpiry(ctx, { ...deps.session, now, extending: renewsOnThisRequest(ctx, deps.session.idleTimeoutMs, now) });
   return buildBootstrap({
     entra: deps.entra,
+    routeRoles: deps.routeRoles,
     graphBaseUrl: deps.graphBaseUrl,
     authorityMetadataJson: metadata?.json ?? null,
     user,
@@ -91,6 +93,7 @@ function isDocumentLoad(ctx: Context): boolean {
 export function createBootstrapRouter(services: BootstrapRouterServices): Router {
   const deps: BootstrapDeps = {
     entra: services.config.entra,
+    routeRoles: services.config.authorization.routeRoles,
     graphBaseUrl: services.config.graph.baseUrl,
     spaCodes: services.stores.spaCodes,
     authorityMetadata: services.authorityMetadata,

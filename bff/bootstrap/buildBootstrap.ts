@@ -7,11 +7,19 @@ import type { SessionUser } from '../session/sessionAccess';
 export type SpaCodeGrant = { code: string } | { error: string };
 
 export function toBootstrapAccount(user: SessionUser): BootstrapAccount {
-  return { homeAccountId: user.homeAccountId, tenantId: user.tenantId, username: user.username, name: user.name, loginHint: user.loginHint };
+  return {
+    homeAccountId: user.homeAccountId,
+    tenantId: user.tenantId,
+    username: user.username,
+    name: user.name,
+    loginHint: user.loginHint,
+    roles: [...(user.roles ?? [])],
+  };
 }
 
 export function buildBootstrap(input: {
   entra: Config['entra'];
+  routeRoles: Readonly<Record<string, string>>;
   graphBaseUrl: string;
   authorityMetadataJson: string | null;
   user: SessionUser | null;
@@ -45,5 +53,6 @@ export function buildBootstrap(input: {
       signOut: user && input.signOutToken ? `/auth/signout?token=${encodeURIComponent(input.signOutToken)}` : null,
       freshSpaCode: '/auth/spa-code',
     },
+    requiredRoles: { ...input.routeRoles },
   };
 }

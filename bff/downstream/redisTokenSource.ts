@@ -27,6 +27,11 @@ export function createRedisTokenSource(config: Readonly<Config>, log: Logger): R
     return async () => withExpiry(await provider.getToken(REDIS_RESOURCE));
   }
   const { entra } = config;
+  const { credential } = entra;
+  if (credential.kind !== 'secret' && credential.kind !== 'certificate') {
+    // PFX and Key Vault certificates are loaded by the app's credential source after the stores exist.
+    throw new Error('REDIS_ENTRA_CREDENTIAL=client-credential needs ENTRA_CLIENT_SECRET or a PEM certificate; use managed-identity otherwise.');
+  }
   const metadata = createAuthorityMetadataSource({ authority: entra.authority, configured: entra.authorityMetadata, fetchWithDeadline });
   let app: ConfidentialClientApplication | null = null;
   return async () => {
@@ -36,13 +41,13 @@ export function createRedisTokenSource(config: Readonly<Config>, log: Logger): R
         authority: entra.authority,
         knownAuthorities: [...entra.knownAuthorities],
         authorityMetadata: (await metadata.get()).json,
-        ...(entra.credential.kind === 'secret'
-          ? { clientSecret: entra.credential.secret }
+        ...(credential.kind === 'secret'
+          ? { clientSecret: credential.secret }
           : {
               clientCertificate: {
-                thumbprintSha256: entra.credential.thumbprintSha256,
-                privateKey: entra.credential.privateKeyPem,
-                x5c: entra.credential.certificatePem,
+                thumbprintSha256: credential.thumbprintSha256,
+                privateKey: credential.privateKeyPem,
+                x5c: credential.certificatePem,
               },
             }),
       },

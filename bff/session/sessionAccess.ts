@@ -15,6 +15,13 @@ export interface SessionUser {
   loginHint: string | null;
   /** Entra session id (the `sid` claim), used by front-channel logout. */
   sid: string | null;
+  /**
+   * App roles from the ID token's `roles` claim at the last interactive sign-in or consent (a role assigned or removed
+   * later counts from the next sign-in, as with Entra's own tokens). Absent in sessions started before roles existed.
+   */
+  roles?: string[];
+  /** Epoch ms of the last re-authentication that answered a claims challenge (guards against redirect loops). */
+  claimsReauthAt?: number;
 }
 
 interface SessionData {

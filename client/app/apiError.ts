@@ -21,6 +21,10 @@ export interface ApiError<Code extends string = ApiErrorCode | ClientErrorCode> 
   signInUrl?: string;
   /** The server's request id (X-Request-Id), shown to the user to quote to support; the server's log has the details. */
   requestId?: string;
+  /** login_required: `claims_challenge` (re-authenticate with the claims Graph asked for) or `account_disabled`. */
+  reason?: string;
+  /** forbidden: the app role the route needs. */
+  role?: string;
 }
 
 /** A Graph call's error: Graph's `error.code` (e.g. `InvalidAuthenticationToken`) or the token error's code. */

@@ -67,6 +67,7 @@ function checkAccount(c: Checker, v: unknown): v is BootstrapAccount | null {
   c.check(typeof v.username === 'string', 'account.username', 'must be a string');
   c.check(typeof v.name === 'string', 'account.name', 'must be a string');
   c.nullableString(v, 'loginHint', 'account');
+  c.stringList(v, 'roles', 'account');
   return true;
 }
 
@@ -115,6 +116,12 @@ export function parseBootstrap(value: unknown): BootstrapPayload {
   } else {
     c.check(false, 'routes', 'must be an object');
   }
+  const requiredRoles = value.requiredRoles;
+  c.check(
+    isObject(requiredRoles) && Object.values(requiredRoles).every((r) => typeof r === 'string' && r.length > 0),
+    'requiredRoles',
+    'must be an object of route → role name',
+  );
   if (c.problems.length === 0) {
     c.check(!(value.spaCode && value.account === null), 'spaCode', 'must be null when there is no account');
   }
@@ -142,6 +149,7 @@ export function parseBootstrap(value: unknown): BootstrapPayload {
       username: a.username,
       name: a.name,
       loginHint: a.loginHint,
+      roles: [...a.roles],
     },
     spaCode: value.spaCode as string | null,
     spaCodeError: value.spaCodeError as string | null,
@@ -158,6 +166,7 @@ export function parseBootstrap(value: unknown): BootstrapPayload {
       signOut: r.signOut as string | null,
       freshSpaCode: r.freshSpaCode as string,
     },
+    requiredRoles: { ...(requiredRoles as Record<string, string>) },
   };
 }
 

@@ -64,7 +64,7 @@ export function makeStore(options: { extra: AppExtraInput; preloadedState?: Part
   return configureStore({
     reducer: rootReducer,
     preloadedState: {
-      auth: authStateFromBootstrap(extra.bootstrap.account),
+      auth: authStateFromBootstrap(extra.bootstrap.account, extra.bootstrap.requiredRoles),
       session: sessionStateFromBootstrap(extra.bootstrap, extra.now()),
       ...options.preloadedState,
     },

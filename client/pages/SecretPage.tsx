@@ -1,17 +1,37 @@
-// Secret: a Key Vault secret the BFF reads with its managed identity.
+// Secret: a Key Vault secret the BFF reads with its managed identity, for users holding the route's app role.
 import { ApiErrorBanner } from '../app/ApiErrorBanner';
 import { isApiError } from '../app/apiError';
 import { formatDateTime } from '../app/formatDate';
+import { useAppSelector } from '../app/hooks';
 import { useDocumentTitle } from '../app/useDocumentTitle';
 import { Spinner } from '../components/Spinner';
 import { RequireSession } from '../features/auth/Guards';
+import { missingRole } from '../features/auth/authSlice';
 import { useSecretQuery } from '../features/bff/bffApi';
+
+const SECRET_ROUTE = '/api/secret';
+
+/** Why the user cannot see the secret: a missing app role is explained, not shown as an error. */
+function RoleMissing({ role }: { role: string }) {
+  return (
+    <div className="banner banner--info" role="status" data-testid="secret-role-missing">
+      <div>
+        <strong>You can't view the secret</strong>
+        <p>
+          Your account lacks the <code>{role}</code> role. Ask an administrator to assign it to you (or to a group you are in) for
+          this app, then sign out and sign in again.
+        </p>
+      </div>
+    </div>
+  );
+}
 
 function Secret() {
   const secret = useSecretQuery();
   const error = isApiError(secret.error) ? secret.error : undefined;
   if (secret.isLoading) return <Spinner label="Loading secret…" />;
   if (error) {
+    if (error.status === 403 && error.code === 'forbidden') return <RoleMissing role={error.role ?? 'required'} />;
     return error.status === 401 ? null : <ApiErrorBanner error={error} service="the secret store" onRetry={() => void secret.refetch()} />;
   }
   if (!secret.data) return null;
@@ -32,6 +52,12 @@ function Secret() {
   );
 }
 
+/** The bootstrap's roles decide whether to ask at all (a hint only: the BFF still checks and answers 403). */
+function SecretOrExplanation() {
+  const role = useAppSelector((s) => missingRole(s.auth, SECRET_ROUTE));
+  return role ? <RoleMissing role={role} /> : <Secret />;
+}
+
 export default function SecretPage() {
   useDocumentTitle('Secret');
   return (
@@ -39,7 +65,7 @@ export default function SecretPage() {
       <h1>Secret</h1>
       <p className="muted">Read by the server from Key Vault with its managed identity; the browser never gets a vault token.</p>
       <RequireSession what="the secret">
-        <Secret />
+        <SecretOrExplanation />
       </RequireSession>
     </section>
   );

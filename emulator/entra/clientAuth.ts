@@ -57,7 +57,7 @@ async function verifyAssertion(
   const x5tS256 = typeof header['x5t#S256'] === 'string' ? header['x5t#S256'] : undefined;
   const x5t = typeof header.x5t === 'string' ? header.x5t : undefined;
   if (!x5tS256 && !x5t) return invalid(700027, "Client assertion has no 'x5t#S256' or 'x5t' header identifying the certificate.");
-  const cert = app.certificates
+  const cert = [...app.certificates, ...(ctx.store.addedCertificates.get(app.clientId.toLowerCase()) ?? [])]
     .map((pem) => new X509Certificate(pem))
     .find((c) => (x5tS256 ? thumbprint(c, 'sha256') === x5tS256 : thumbprint(c, 'sha1') === x5t));
   if (!cert) {

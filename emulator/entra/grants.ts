@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { EmuResponse } from '../http/types';
 import { consentMapKey, type CodeGrant } from '../state/store';
+import { isCaeCapable, refusedGrant } from './cae';
 import { E } from './errors';
 import { isRegisteredSpaOrigin, redirectPlatform } from './redirectUris';
 import { missingConsent, parseScopes } from './scopes';
@@ -42,6 +43,8 @@ export async function redeemAuthorizationCode(g: GrantContext): Promise<EmuRespo
   }
 
   const user = ctx.directory.findUser(grant.userKey)!;
+  const refused = refusedGrant(ctx, user.key, grant.issuedAt);
+  if (refused) return g.fail(refused);
   // The token request's scope may narrow the code's; Entra issues for the code's resource and what was asked.
   const parsedResult = parseScopes(form.get('scope') || grant.scope);
   if (!parsedResult.ok) return g.fail({ error: 'invalid_scope', code: 28000, message: parsedResult.message });
@@ -84,6 +87,7 @@ export async function redeemAuthorizationCode(g: GrantContext): Promise<EmuRespo
       // Only the redemption of an /authorize code whose request carried a nonce echoes it (msal-node 7 rejects others).
       nonce: grant.isSpaCode ? undefined : grant.nonce,
       clientInfo: form.get('client_info') === '1',
+      cae: isCaeCapable(form.get('claims')),
     },
     extra,
   );
@@ -125,6 +129,8 @@ export async function redeemRefreshToken(g: GrantContext): Promise<EmuResponse> 
     }
   }
   const user = ctx.directory.findUser(rt.userKey)!;
+  const refused = refusedGrant(ctx, user.key, rt.issuedAt);
+  if (refused) return g.fail(refused);
   const parsedResult = parseScopes(form.get('scope') || rt.scope);
   if (!parsedResult.ok) return g.fail({ error: 'invalid_scope', code: 28000, message: parsedResult.message });
   const granted = ctx.store.consent.get(consentMapKey(user.key, app.clientId)) ?? new Map<string, string>();
@@ -145,6 +151,7 @@ export async function redeemRefreshToken(g: GrantContext): Promise<EmuResponse> 
     granted,
     clientInfo: form.get('client_info') === '1',
     refreshExpiresAt: rt.platform === 'spa' ? rt.expiresAt : undefined,
+    cae: isCaeCapable(form.get('claims')),
   });
 }
 

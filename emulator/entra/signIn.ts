@@ -34,6 +34,9 @@ export function handleLogin(ctx: EmulatorContext, req: EmuRequest, at: Authority
       `AADSTS50020: User account '${user.username}' from identity provider does not exist in tenant '${at.segment}' and cannot access the application '${tx.clientId}' in that tenant.`,
     );
   }
+  if (ctx.store.access.disabled.has(user.key)) {
+    return showSignIn(ctx, at, tx, 'AADSTS50057: The user account is disabled. Contact your administrator to enable it.');
+  }
   // Picking an account replaces the previous session, as signing in as someone else does on Entra.
   const previous = readSession(ctx, req);
   if (previous) ctx.store.sessions.delete(previous.id);

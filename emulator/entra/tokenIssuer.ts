@@ -2,6 +2,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { EmulatorContext } from '../context';
 import type { SeedApp, SeedUser } from '../seedTypes';
+import { rolesFor } from './appRoles';
+import { CAE_TOKEN_CLAIMS } from './cae';
 import { GRAPH_RESOURCE, audienceFor } from './scopes';
 
 export const opaque = (bytes = 48): string => randomBytes(bytes).toString('base64url');
@@ -20,6 +22,8 @@ export interface UserTokenInput {
   /** Issuer base as the client addressed the emulator (issuer host must match the authority host). */
   base: string;
   authTime: number;
+  /** The client declared the cp1 capability: a longer-lived access token carrying `xms_cc`. */
+  cae?: boolean;
 }
 
 /** Pairwise `sub`, like Entra: stable per (user, app). */
@@ -28,7 +32,10 @@ const pairwiseSub = (oid: string, clientId: string) => createHash('sha256').upda
 export async function mintIdToken(ctx: EmulatorContext, input: UserTokenInput, nonce?: string): Promise<string> {
   const now = ctx.clock.nowSeconds();
   const { user } = input;
+  // Entra omits `roles` when the user holds none of the app's roles.
+  const roles = rolesFor(ctx, user.key, input.app.clientId);
   return ctx.signer.sign({
+    ...(roles.length ? { roles } : {}),
     aud: input.app.clientId,
     iss: `${input.base}/${input.tenantId}/v2.0`,
     iat: now,
@@ -60,7 +67,7 @@ export async function mintUserAccessToken(ctx: EmulatorContext, input: UserToken
     iss: `https://sts.windows.net/${input.tenantId}/`,
     iat: now,
     nbf: now,
-    exp: now + ctx.accessTokenLifetimeSeconds,
+    exp: now + accessTokenLifetime(ctx, input.cae),
     acr: '1',
     aio: opaque(24),
     amr: ['pwd'],
@@ -82,7 +89,12 @@ export async function mintUserAccessToken(ctx: EmulatorContext, input: UserToken
     uti: opaque(16),
     ver: '1.0',
     ...(resource === GRAPH_RESOURCE ? { wids: ['b79fbf4d-3ef9-4689-8143-76b194e85509'] } : {}),
+    ...(input.cae ? CAE_TOKEN_CLAIMS : {}),
   });
+}
+
+export function accessTokenLifetime(ctx: EmulatorContext, cae: boolean | undefined): number {
+  return cae ? ctx.caeAccessTokenLifetimeSeconds : ctx.accessTokenLifetimeSeconds;
 }
 
 /** App-only token (client credentials or managed identity): no scp, `idtyp: app`. */

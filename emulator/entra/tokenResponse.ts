@@ -7,7 +7,7 @@ import type { SeedApp, SeedUser } from '../seedTypes';
 import type { Platform, RefreshGrant } from '../state/store';
 import { NO_STORE } from './errors';
 import { echoScopes, grantedPermissionNames, type ParsedScopes } from './scopes';
-import { clientInfo, mintIdToken, mintUserAccessToken, opaque } from './tokenIssuer';
+import { accessTokenLifetime, clientInfo, mintIdToken, mintUserAccessToken, opaque } from './tokenIssuer';
 
 /** SPA refresh tokens live a fixed 24 h from sign-in; web ones slide, 90 days from each use. */
 export const SPA_RT_LIFETIME_MS = 24 * 3600_000;
@@ -30,6 +30,8 @@ export interface UserGrant {
   clientInfo: boolean;
   /** For rotated SPA refresh tokens: keep the original hard expiry. */
   refreshExpiresAt?: number;
+  /** The token request declared xms_cc cp1 (CAE-capable client). */
+  cae: boolean;
 }
 
 export async function userTokenResponse(
@@ -39,14 +41,15 @@ export async function userTokenResponse(
   extra: Record<string, string> = {},
 ): Promise<EmuResponse> {
   const now = ctx.clock.now();
-  const input = { app: g.app, user: g.user, tenantId: g.tenantId, oid: g.oid, sid: g.sid, base: req.base, authTime: g.authTime };
+  const input = { app: g.app, user: g.user, tenantId: g.tenantId, oid: g.oid, sid: g.sid, base: req.base, authTime: g.authTime, cae: g.cae };
+  const lifetime = accessTokenLifetime(ctx, g.cae);
   const resourceScp = grantedPermissionNames(g.parsed, g.granted);
   const scp = resourceScp.length ? resourceScp : g.parsed.oidc.filter((s) => s !== 'offline_access');
   const body: Record<string, unknown> = {
     token_type: 'Bearer',
     scope: echoScopes(g.parsed, g.granted),
-    expires_in: ctx.accessTokenLifetimeSeconds,
-    ext_expires_in: ctx.accessTokenLifetimeSeconds,
+    expires_in: lifetime,
+    ext_expires_in: lifetime,
     access_token: await mintUserAccessToken(ctx, input, g.parsed.resource, scp),
   };
   if (g.parsed.oidc.includes('offline_access')) {
@@ -64,6 +67,7 @@ export async function userTokenResponse(
       authTime: g.authTime,
       expiresAt: g.platform === 'spa' ? expiresAt : now + WEB_RT_LIFETIME_MS,
       revoked: false,
+      issuedAt: now,
     };
     ctx.store.refreshTokens.set(refreshToken, grant);
     body.refresh_token = refreshToken;

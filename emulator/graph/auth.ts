@@ -5,9 +5,20 @@ import { header, type EmuRequest, type EmuResponse } from '../http/types';
 import { GRAPH_APP_ID, GRAPH_RESOURCE } from '../entra/scopes';
 import { graphError } from './errors';
 
-const CHALLENGE = {
-  'www-authenticate': `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="${GRAPH_APP_ID}"`,
-};
+const BEARER = `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="${GRAPH_APP_ID}"`;
+const CHALLENGE = { 'www-authenticate': BEARER };
+
+/** Graph's CAE answer: 401 InvalidAuthenticationToken with an `insufficient_claims` claims challenge. */
+export function claimsChallengeResponse(req: EmuRequest, now: number, challenge: { claims: string; reason: string }): EmuResponse {
+  return graphError(
+    req,
+    now,
+    401,
+    'InvalidAuthenticationToken',
+    `Continuous access evaluation resulted in challenge with result: InteractionRequired and code: ${challenge.reason}`,
+    { 'www-authenticate': `${BEARER}, error="insufficient_claims", claims="${challenge.claims}"` },
+  );
+}
 
 export type GraphAuth = { ok: true; claims: JWTPayload & { scp?: string; oid?: string; tid?: string; idtyp?: string } } | { ok: false; response: EmuResponse };
 

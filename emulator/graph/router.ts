@@ -6,7 +6,8 @@ import { preflight, withCors } from '../http/cors';
 import { instrument, rawFaultBody } from '../http/instrument';
 import { header, jsonBody, type EmuRequest, type EmuResponse, type Handler } from '../http/types';
 import type { SeedUser } from '../seedTypes';
-import { authenticateGraph, hasScope } from './auth';
+import { caeChallenge } from '../entra/cae';
+import { authenticateGraph, claimsChallengeResponse, hasScope } from './auth';
 import { graphError, graphJson } from './errors';
 import { avatarPng } from './photo';
 import { deliverMail, mailboxMessages, wellKnownFolder } from './mailbox';
@@ -32,6 +33,8 @@ export function createGraphHandler(ctx: EmulatorContext): Handler {
     }
     const user = ctx.directory.userByTenantOid(String(claims.tid), String(claims.oid));
     if (!user) return graphError(req, now, 404, 'Request_ResourceNotFound', `Resource '${String(claims.oid)}' does not exist or one of its queried reference-property objects are not present.`);
+    const challenge = caeChallenge(ctx, user.key, claims);
+    if (challenge) return claimsChallengeResponse(req, now, challenge);
     const deny = ([code, message]: readonly [string, string]) => graphError(req, now, 403, code, message);
     const key = `${req.method} ${rel.toLowerCase()}`;
     switch (key) {

@@ -1,5 +1,7 @@
-// The emulator's mutable state (sessions, pending sign-ins, codes, refresh tokens, consent, outbox, delivered mail);
-// in memory, optionally saved to a state dir (see persist.ts).
+// The emulator's mutable state (sessions, pending sign-ins, codes, refresh tokens, consent, outbox, delivered mail,
+// app-role assignments, CAE revocations, vault certificates); in memory, optionally saved to a state dir (see persist.ts).
+import { createRoleState, type RoleState } from '../entra/appRoles';
+import { createAccessState, type AccessState } from '../entra/cae';
 import type { Seed } from '../seedTypes';
 
 export type Platform = 'web' | 'spa';
@@ -71,6 +73,8 @@ export interface RefreshGrant extends GrantSubject {
   authTime: number;
   expiresAt: number;
   revoked: boolean;
+  /** Epoch ms it was issued (revoking a user's sessions refuses refresh tokens issued before). */
+  issuedAt: number;
 }
 
 export interface SentMail {
@@ -112,6 +116,14 @@ export interface Store {
   outbox: SentMail[];
   /** userKey → messages delivered by sendMail (seeded messages stay in the seed). */
   mailboxes: Map<string, DeliveredMessage[]>;
+  /** App role assignments and group memberships (admin hooks change them). */
+  roles: RoleState;
+  /** Revoked sessions and disabled users (CAE). */
+  access: AccessState;
+  /** Key Vault certificates (rotation adds versions). */
+  vaultCertificates: NonNullable<Seed['vault']['certificates']>;
+  /** clientId (lower case) → certificates registered after start (a rotated Key Vault certificate). */
+  addedCertificates: Map<string, string[]>;
 }
 
 export const consentMapKey = (userKey: string, clientId: string): string => `${userKey}|${clientId.toLowerCase()}`;
@@ -125,6 +137,10 @@ export function createStore(seed: Seed, consentKey: (scope: string) => string): 
     consent: new Map(),
     outbox: [],
     mailboxes: new Map(),
+    roles: createRoleState(seed),
+    access: createAccessState(),
+    vaultCertificates: structuredClone(seed.vault.certificates ?? []),
+    addedCertificates: new Map(),
   };
   for (const c of seed.consents) {
     store.consent.set(consentMapKey(c.userKey, c.clientId), new Map(c.scopes.map((s) => [consentKey(s), s])));

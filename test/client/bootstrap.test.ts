@@ -59,8 +59,16 @@ describe('parseBootstrap', () => {
       'account.username must be a string',
       'account.name must be a string',
       'account.loginHint must be null or a non-empty string',
+      'account.roles must be an array of non-empty strings',
       'routes must be an object',
     ]);
+  });
+
+  it('rejects roles that are not a list of names and required roles that are not route → role', () => {
+    const payload = testBootstrap();
+    (payload.account as unknown as Record<string, unknown>).roles = 'Secrets.Read';
+    (payload as unknown as Record<string, unknown>).requiredRoles = { '/api/secret': 7 };
+    expect(problemsOf(payload)).to.deep.equal(['account.roles must be an array of non-empty strings', 'requiredRoles must be an object of route → role name']);
   });
 
   it('rejects a spa code without an account and metadata that is not JSON', () => {

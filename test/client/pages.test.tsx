@@ -136,6 +136,28 @@ describe('pages (server-rendered)', () => {
     api.done();
   });
 
+  it('secret: a user without the route\'s role sees why (no error banner, no API call); a 403 forbidden explains too', async () => {
+    const withoutRole = testBootstrap();
+    withoutRole.account!.roles = [];
+    const msal = new FakeMsal({ onCode: async (r) => makeResult(makeAccount(HOME_ACCOUNT_ID), r.scopes ?? []), onSilent: async (r) => makeResult(r.account!, r.scopes) });
+    const h = buildTestStore({ msal, bootstrap: withoutRole });
+    await h.store.dispatch(initializeAuth());
+    const html = render(h, <SecretPage />, '/secret');
+    expect(html).to.contain('data-testid="secret-role-missing"').and.contain('<code>Secrets.Read</code>');
+    expect(html).to.not.contain('data-testid="error-banner"');
+
+    // The bootstrap said yes, the BFF says no (role removed since): the answer is explained the same way.
+    const h2 = await signedIn();
+    const api = nock('http://bff.test')
+      .get('/api/secret')
+      .reply(403, { error: 'forbidden', message: 'Your account lacks the Secrets.Read role. Ask an administrator to assign it.', role: 'Secrets.Read' });
+    await h2.store.dispatch(bffApi.endpoints.secret.initiate());
+    const html2 = render(h2, <SecretPage />, '/secret');
+    expect(html2).to.contain('data-testid="secret-role-missing"');
+    expect(html2).to.not.contain('data-testid="error-banner"');
+    api.done();
+  });
+
   it('send mail restores a draft saved before the consent round trip', async () => {
     const h = await signedIn();
     h.storage.setItem('hybrid-spa:mail-draft', JSON.stringify({ to: 'b@x.test', subject: 'Saved subject', body: 'Saved body' }));

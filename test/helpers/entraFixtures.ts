@@ -40,9 +40,11 @@ export interface TestUser {
   name: string;
   username: string;
   sid: string;
+  /** App roles assigned to the user (the id_token's `roles` claim; omitted when empty, as Entra does). */
+  roles?: string[];
 }
 
-export const ALICE: TestUser = { oid: 'aaaaaaaa-1111-4111-8111-111111111111', tid: TENANT_ID, name: 'Alice Example', username: 'alice@contoso.example', sid: 'sid-alice-0001' };
+export const ALICE: TestUser = { oid: 'aaaaaaaa-1111-4111-8111-111111111111', tid: TENANT_ID, name: 'Alice Example', username: 'alice@contoso.example', sid: 'sid-alice-0001', roles: ['Secrets.Read'] };
 export const BOB: TestUser = { oid: 'bbbbbbbb-2222-4222-8222-222222222222', tid: TENANT_ID, name: 'Bob Example', username: 'bob@contoso.example', sid: 'sid-bob-0002' };
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -71,6 +73,7 @@ export function idToken(user: TestUser, nonce: string | null, now = Math.floor(D
     ver: '2.0',
   };
   if (nonce) claims.nonce = nonce;
+  if (user.roles?.length) claims.roles = user.roles;
   return `${b64url({ typ: 'JWT', alg: 'RS256', kid: 'test-kid' })}.${b64url(claims)}.c2lnbmF0dXJl`;
 }
 

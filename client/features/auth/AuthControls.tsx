@@ -36,6 +36,13 @@ export function AuthBanner() {
   const dispatch = useAppDispatch();
   const auth = useAppSelector(selectAuth);
   const endReason = useAppSelector((s) => s.session.endReason);
+  if (auth.sessionExpired && auth.sessionEndReason === 'account_disabled') {
+    return (
+      <ErrorBanner title="You have been signed out" message={auth.sessionEndMessage ?? 'Your account has been disabled.'} testId="account-disabled-banner">
+        <SignInButton label="Sign in with another account" />
+      </ErrorBanner>
+    );
+  }
   if (auth.sessionExpired) {
     return (
       <ErrorBanner title="Your session has ended" message={END_MESSAGES[endReason ?? 'ended']} testId="session-expired-banner">

@@ -11,6 +11,8 @@ export interface AcquireTokenArgs {
   scopes: string[];
   /** Skip the cached access token (e.g. after the resource answered 401). */
   forceRefresh?: boolean;
+  /** A claims challenge from the resource (CAE: JSON text): the new token must satisfy it (never from the cache). */
+  claims?: string;
 }
 
 export interface AcquireTokenError extends AuthErrorInfo {
@@ -18,8 +20,8 @@ export interface AcquireTokenError extends AuthErrorInfo {
   interaction: boolean;
 }
 
-const requestKey = ({ scopes, forceRefresh }: AcquireTokenArgs): string =>
-  `${[...scopes].map((s) => s.toLowerCase()).sort().join(' ')}|${forceRefresh ? 'refresh' : 'cache'}`;
+const requestKey = ({ scopes, forceRefresh, claims }: AcquireTokenArgs): string =>
+  `${[...scopes].map((s) => s.toLowerCase()).sort().join(' ')}|${forceRefresh ? 'refresh' : 'cache'}|${claims ?? ''}`;
 
 /**
  * Concurrent calls for the same scopes share one MSAL request (the promise map lives in `extra`, not in state).
@@ -64,11 +66,13 @@ async function requestToken(
     return { ok: false, error: { code: 'no_account', message: 'You are not signed in.' }, interaction: false };
   }
   try {
+    const fresh = args.forceRefresh === true || args.claims !== undefined;
     const result = await msal.acquireTokenSilent({
       account,
       scopes: args.scopes,
-      forceRefresh: args.forceRefresh ?? false,
-      cacheLookupPolicy: args.forceRefresh ? CacheLookupPolicy.RefreshToken : CacheLookupPolicy.AccessTokenAndRefreshToken,
+      forceRefresh: fresh,
+      cacheLookupPolicy: fresh ? CacheLookupPolicy.RefreshToken : CacheLookupPolicy.AccessTokenAndRefreshToken,
+      ...(args.claims !== undefined && { claims: args.claims }),
     });
     return {
       ok: true,
@@ -83,6 +87,7 @@ async function requestToken(
         account,
         loginHint: bootstrap.account?.loginHint ?? account.username,
         scopes: args.scopes,
+        ...(args.claims !== undefined && { claims: args.claims }),
       });
       return redirecting;
     } catch (redirectError) {

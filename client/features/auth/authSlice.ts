@@ -14,6 +14,10 @@ export interface AuthState {
   status: AuthStatus;
   /** The account the BFF session belongs to (from the bootstrap); null when anonymous. */
   serverAccount: AccountSummary | null;
+  /** The server session's app roles (from the bootstrap). For the UI only: the BFF checks roles on every request. */
+  serverRoles: string[];
+  /** App role each BFF route needs (`/api/secret` → `Secrets.Read`). */
+  requiredRoles: Record<string, string>;
   /** The MSAL account the SPA holds tokens for, once authenticated. */
   account: AccountSummary | null;
   grantedScopes: string[];
@@ -26,12 +30,17 @@ export interface AuthState {
   spaCodeUsed: boolean;
   /** The BFF answered 401: the server session is gone. */
   sessionExpired: boolean;
+  /** Why the server ended the session (e.g. `account_disabled`) and what it said, when it said. */
+  sessionEndReason: string | null;
+  sessionEndMessage: string | null;
   signingOut: boolean;
 }
 
 export const initialAuthState: AuthState = {
   status: 'idle',
   serverAccount: null,
+  serverRoles: [],
+  requiredRoles: {},
   account: null,
   grantedScopes: [],
   tokenSource: null,
@@ -40,12 +49,21 @@ export const initialAuthState: AuthState = {
   timings: { startedAt: null, authenticatedAt: null, durationMs: null },
   spaCodeUsed: false,
   sessionExpired: false,
+  sessionEndReason: null,
+  sessionEndMessage: null,
   signingOut: false,
 };
 
 /** The auth state a page load starts from, given the server's view of the session. */
-export function authStateFromBootstrap(account: BootstrapAccount | null): AuthState {
-  return { ...initialAuthState, serverAccount: account && summarizeAccount(account) };
+export function authStateFromBootstrap(account: BootstrapAccount | null, requiredRoles: Record<string, string> = {}): AuthState {
+  return { ...initialAuthState, serverAccount: account && summarizeAccount(account), serverRoles: account?.roles ?? [], requiredRoles };
+}
+
+/** The role `route` needs that the signed-in user lacks, or null (no role needed, or held; case-insensitive like the BFF). */
+export function missingRole(state: Pick<AuthState, 'serverRoles' | 'requiredRoles'>, route: string): string | null {
+  const role = state.requiredRoles[route];
+  if (!role) return null;
+  return state.serverRoles.some((r) => r.toLowerCase() === role.toLowerCase()) ? null : role;
 }
 
 export function summarizeAccount(a: { homeAccountId: string; tenantId: string; username: string; name?: string }): AccountSummary {
@@ -118,7 +136,16 @@ export const authSlice = createSlice({
       })
       .addMatcher(
         (action) => sessionExpired.match(action) || sessionEnded.match(action),
-        (state) => {
+        (state, action) => {
+          // Only a BFF 401 says why (e.g. account_disabled) and what to tell the user; the sessionEnded that follows it
+          // (endLocalSession) keeps that explanation.
+          if (sessionExpired.match(action)) {
+            state.sessionEndReason = action.payload?.reason ?? null;
+            state.sessionEndMessage = action.payload?.message ?? null;
+          } else if (!state.sessionExpired) {
+            state.sessionEndReason = null;
+            state.sessionEndMessage = null;
+          }
           state.sessionExpired = true;
           state.status = 'signed_out';
           state.serverAccount = null;

@@ -12,6 +12,8 @@ export async function createAuthClient(settings: BootstrapPayload['msal']): Prom
     postLogoutRedirectUri: settings.postLogoutRedirectUri,
     ...(settings.authorityMetadata && { authorityMetadata: settings.authorityMetadata }),
     ...(settings.cloudDiscoveryMetadata && { cloudDiscoveryMetadata: settings.cloudDiscoveryMetadata }),
+    // CAE: the Graph base query answers claims challenges, so Entra may issue long-lived, revocable tokens.
+    clientCapabilities: ['cp1'],
   };
   const msal = new PublicClientApplication({
     auth,

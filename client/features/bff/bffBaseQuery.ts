@@ -5,7 +5,10 @@ import { isApiErrorCode } from '../../../shared-types/apiErrorCode';
 import { parseRetryAfter } from '../../../shared-types/retryAfter';
 import { fetchError, messageForStatus, type ApiError } from '../../app/apiError';
 import type { AppExtra } from '../../app/store';
-import { sessionExpired } from '../auth/authActions';
+import { interactionStarted, sessionExpired } from '../auth/authActions';
+
+/** The claims challenge this tab last re-authenticated for: the same one again is shown, not redirected (no loop). */
+export const CLAIMS_REAUTH_KEY = 'hsb.claimsReauth';
 
 export interface BffRequest {
   /** Path under /api, e.g. `/mail?top=10&skip=0`. */
@@ -37,12 +40,15 @@ async function bffErrorFrom(response: Response): Promise<ApiError> {
   if (typeof body.signInUrl === 'string') error.signInUrl = body.signInUrl;
   const requestId = response.headers.get('X-Request-Id');
   if (requestId && /^[\w-]{1,64}$/.test(requestId)) error.requestId = requestId;
+  if (typeof body.reason === 'string') error.reason = body.reason;
+  if (typeof body.role === 'string') error.role = body.role;
   return error;
 }
 
 export const bffBaseQuery: BaseQueryFn<BffRequest | string, unknown, ApiError> = async (args, api) => {
   const request = typeof args === 'string' ? { url: args } : args;
-  const { apiBaseUrl } = api.extra as AppExtra;
+  const extra = api.extra as AppExtra;
+  const { apiBaseUrl } = extra;
   const headers: Record<string, string> = { [CSRF_HEADER]: CSRF_HEADER_VALUE, Accept: 'application/json' };
   if (request.body !== undefined) headers['Content-Type'] = 'application/json';
 
@@ -62,10 +68,19 @@ export const bffBaseQuery: BaseQueryFn<BffRequest | string, unknown, ApiError> =
     const error = await bffErrorFrom(response);
     if (response.status === 401) {
       error.code = 'login_required';
-      api.dispatch(sessionExpired(error.signInUrl ? { signInUrl: error.signInUrl } : undefined));
+      const url = error.signInUrl;
+      // Graph revoked the BFF's token (CAE): sign in again with the claims it asked for, once per challenge.
+      if (error.reason === 'claims_challenge' && url?.startsWith('/auth/') && extra.storage.getItem(CLAIMS_REAUTH_KEY) !== url) {
+        extra.storage.setItem(CLAIMS_REAUTH_KEY, url);
+        api.dispatch(interactionStarted('sign_in'));
+        extra.navigate(url);
+        return { error };
+      }
+      api.dispatch(sessionExpired({ ...(url ? { signInUrl: url } : {}), message: error.message, ...(error.reason ? { reason: error.reason } : {}) }));
     }
     return { error };
   }
+  extra.storage.removeItem(CLAIMS_REAUTH_KEY);
   try {
     return { data: await response.json() };
   } catch {

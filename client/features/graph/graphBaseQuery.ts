@@ -1,4 +1,5 @@
-// The Graph base query: a token from the auth thunk for the SPA's scopes (covering the endpoint's), Bearer header, one retry after 401.
+// The Graph base query: a token from the auth thunk for the SPA's scopes (covering the endpoint's), Bearer header, one
+// retry after 401 — with the claims of a CAE claims challenge (insufficient_claims) when Graph sent one.
 import type { BaseQueryFn } from '@reduxjs/toolkit/query';
 import { parseRetryAfter } from '../../../shared-types/retryAfter';
 import { fetchError, messageForStatus, type GraphError } from '../../app/apiError';
@@ -33,6 +34,24 @@ async function graphErrorFrom(response: Response): Promise<GraphError> {
   return { status: response.status, code, message, ...(retryAfter !== undefined && { retryAfter }) };
 }
 
+/**
+ * The claims (JSON text) of a `WWW-Authenticate: Bearer … error="insufficient_claims", claims="<base64>"` challenge,
+ * or undefined for any other 401 (expired token, no challenge, unreadable claims).
+ */
+export function claimsFromChallenge(header: string | null): string | undefined {
+  if (!header || !/error\s*=\s*"insufficient_claims"/i.test(header)) return undefined;
+  const b64 = /claims\s*=\s*"([^"]{1,8192})"/i.exec(header)?.[1];
+  if (!b64) return undefined;
+  try {
+    const binary = atob(b64.replace(/-/g, '+').replace(/_/g, '/'));
+    const json = new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+    const value: unknown = JSON.parse(json);
+    return value && typeof value === 'object' && !Array.isArray(value) ? json : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export const graphBaseQuery: BaseQueryFn<GraphRequest | string, unknown, GraphError, GraphQueryOptions> = async (
   args,
   api,
@@ -52,8 +71,9 @@ export const graphBaseQuery: BaseQueryFn<GraphRequest | string, unknown, GraphEr
     return { error: { status: 'AUTH_ERROR', code: 'session_ended', message: 'Your session has ended. Sign in again to continue.' } };
   }
 
+  let claims: string | undefined;
   for (let attempt = 0; ; attempt++) {
-    const tokenResult = await dispatch(acquireToken({ scopes, forceRefresh: attempt > 0 }));
+    const tokenResult = await dispatch(acquireToken({ scopes, forceRefresh: attempt > 0, ...(claims !== undefined && { claims }) }));
     if (acquireToken.rejected.match(tokenResult)) {
       const info = tokenResult.payload;
       return {
@@ -73,8 +93,10 @@ export const graphBaseQuery: BaseQueryFn<GraphRequest | string, unknown, GraphEr
     } catch (error) {
       return { error: fetchError(error, 'Microsoft Graph') };
     }
-    // One retry with a refreshed token: the cached one may have been revoked or expired early.
+    // One retry with a refreshed token: the cached one may have been revoked or expired early. A CAE claims challenge
+    // (sessions revoked, user disabled) needs a token with those claims: silent if Entra allows, else a redirect.
     if (response.status === 401 && attempt === 0) {
+      claims = claimsFromChallenge(response.headers.get('WWW-Authenticate'));
       await response.body?.cancel();
       continue;
     }

@@ -116,7 +116,8 @@ describe('/api against the emulator', () => {
     const redirect = await agent.get(res.body.signInUrl as string).expect(302);
     const authorizeUrl = new URL(redirect.headers.location as string);
     expect(authorizeUrl.origin).to.equal(emu.urls.instance);
-    expect(JSON.parse(authorizeUrl.searchParams.get('claims')!).access_token).to.deep.equal(JSON.parse(claims).access_token);
+    // The challenge's claims, merged with the app's cp1 capability (CAE).
+    expect(JSON.parse(authorizeUrl.searchParams.get('claims')!).access_token).to.deep.equal({ ...JSON.parse(claims).access_token, xms_cc: { values: ['cp1'] } });
   });
 
   it('reads the Key Vault secret with the managed identity (App Service protocol)', async () => {

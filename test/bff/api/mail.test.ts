@@ -124,8 +124,8 @@ describe('GET /api/mail', () => {
 
     const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(401);
     expect(res.body.error).to.equal('login_required');
-    // MSAL merges its own id_token claims into the request; the challenge's access_token claims must be there.
-    expect(JSON.parse(endpoint.lastRequest().claims!).access_token).to.deep.equal(JSON.parse(CAE_CLAIMS).access_token);
+    // MSAL merges the challenge with the app's cp1 capability (CAE): both must reach Entra.
+    expect(JSON.parse(endpoint.lastRequest().claims!).access_token).to.deep.equal({ ...JSON.parse(CAE_CLAIMS).access_token, xms_cc: { values: ['cp1'] } });
     const signInUrl = new URL(res.body.signInUrl as string, 'http://localhost:3000');
     expect(signInUrl.pathname).to.equal('/auth/consent');
     expect(signInUrl.searchParams.get('scopes')).to.equal('Mail.Read');
@@ -138,7 +138,74 @@ describe('GET /api/mail', () => {
     const url = new URL(authorize.headers.location as string);
     expect(`${url.origin}${url.pathname}`).to.equal(`${AUTHORITY}/oauth2/v2.0/authorize`);
     expect(url.searchParams.get('scope')!.split(' ')).to.include('Mail.Read');
-    expect(JSON.parse(url.searchParams.get('claims')!).access_token).to.deep.equal(JSON.parse(CAE_CLAIMS).access_token);
+    expect(JSON.parse(url.searchParams.get('claims')!).access_token).to.deep.include(JSON.parse(CAE_CLAIMS).access_token);
+  });
+
+  it('a claims challenge whose refresh Entra refuses (sessions revoked, AADSTS50173) becomes a claims re-authentication, not a 502', async () => {
+    const { agent } = await signedIn();
+    const graph = graphList({ $top: '10', $skip: '0' }).reply(401, graphError('InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge.'), {
+      'WWW-Authenticate': claimsChallengeHeader(),
+    });
+    const refresh = nock(INSTANCE)
+      .post(TOKEN_PATH)
+      .query(true)
+      .reply(400, entraError('invalid_grant', 50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed.'));
+    const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(401);
+    expect(res.body).to.include({ error: 'login_required', reason: 'claims_challenge' });
+    const signInUrl = new URL(res.body.signInUrl as string, 'http://localhost:3000');
+    expect(signInUrl.pathname).to.equal('/auth/consent');
+    expect(JSON.parse(signInUrl.searchParams.get('claims')!)).to.deep.equal(JSON.parse(CAE_CLAIMS));
+    graph.done();
+    refresh.done();
+  });
+
+  it('a disabled account (AADSTS50057) answers 401 saying so, without a claims round trip that could not succeed', async () => {
+    const { agent } = await signedIn();
+    const graph = graphList({ $top: '10', $skip: '0' }).reply(401, graphError('InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge.'), {
+      'WWW-Authenticate': claimsChallengeHeader(),
+    });
+    const refresh = nock(INSTANCE).post(TOKEN_PATH).query(true).reply(400, entraError('invalid_grant', 50057, 'The user account is disabled.'));
+    const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(401);
+    expect(res.body).to.include({ error: 'login_required', reason: 'account_disabled', signInUrl: '/auth/signin' });
+    expect(res.body.message).to.match(/disabled/);
+    graph.done();
+    refresh.done();
+  });
+
+  it('a second claims challenge in a row for the same request ends in claims_challenge_unresolved (no sign-in URL, no loop)', async () => {
+    const { agent } = await signedIn();
+    const graph = graphList({ $top: '10', $skip: '0' })
+      .twice()
+      .reply(401, graphError('InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge.'), { 'WWW-Authenticate': claimsChallengeHeader() });
+    const refresh = nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, tokenResponse(ALICE, { nonce: null, accessToken: 'at-with-claims', spaCode: null }));
+    const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(502);
+    expect(res.body.error).to.equal('claims_challenge_unresolved');
+    expect(res.body).to.not.have.property('signInUrl');
+    graph.done();
+    refresh.done();
+  });
+
+  it('a claims challenge right after a claims re-authentication is not sent to sign-in again (no redirect loop)', async () => {
+    const { agent } = await signedIn();
+    const challenge = () =>
+      graphList({ $top: '10', $skip: '0' }).reply(401, graphError('InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge.'), {
+        'WWW-Authenticate': claimsChallengeHeader(),
+      });
+    const refused = () =>
+      nock(INSTANCE).post(TOKEN_PATH, (b: Record<string, string>) => b.grant_type === 'refresh_token').query(true).reply(400, entraError('invalid_grant', 50173, 'The provided grant has expired due to it being revoked.'));
+    const scopes = [challenge(), refused()];
+    const first = await agent.get('/api/mail').set('X-CSRF', '1').expect(401);
+    // The browser follows the sign-in URL: /authorize with the claims, then the callback redeems a new code.
+    const authorize = new URL((await agent.get(first.body.signInUrl as string).expect(302)).headers.location as string);
+    const redeem = nock(INSTANCE)
+      .post(TOKEN_PATH, (b: Record<string, string>) => b.grant_type === 'authorization_code')
+      .query(true)
+      .reply(200, tokenResponse(ALICE, { nonce: authorize.searchParams.get('nonce'), spaCode: null }));
+    await agent.get(`/auth/callback?code=c-${Date.now()}&state=${authorize.searchParams.get('state')}`).expect(302);
+    scopes.push(redeem, challenge(), refused());
+    const second = await agent.get('/api/mail').set('X-CSRF', '1').expect(502);
+    expect(second.body.error).to.equal('claims_challenge_unresolved');
+    for (const s of scopes) s.done();
   });
 
   it('a Graph claims challenge that Entra satisfies silently is retried once with the new token', async () => {

@@ -26,12 +26,14 @@ export function testBootstrap(overrides: Partial<BootstrapPayload> = {}): Bootst
       username: 'adele@contoso.test',
       name: 'Adele Vance',
       loginHint: 'hint-adele',
+      roles: ['Secrets.Read'],
     },
     spaCode: 'spa-code-1',
     spaCodeError: null,
     spaCodeUnavailable: false,
     session: { checkIntervalSeconds: 30, pollIntervalSeconds: 60, idleNoticeSeconds: 120, idleExpiresInSeconds: 3600, absoluteExpiresInSeconds: 43_200 },
     routes: { signIn: '/auth/signin', signOut: '/auth/signout?t=abc', freshSpaCode: '/auth/spa-code' },
+    requiredRoles: { '/api/secret': 'Secrets.Read' },
     ...overrides,
   };
 }

@@ -50,6 +50,10 @@ export async function startStack(): Promise<Stack> {
     rootDir: ROOT_DIR,
     ports: { entra: 0, graph: 0, keyVault: 0, managedIdentity: 0 },
     testHooks: true,
+    // Both MSAL clients declare cp1, so Entra-like CAE tokens would live 24 h — as long as a SPA refresh token. The
+    // token-lifetime scenarios (3, 4) need tokens that expire before it; the CAE lifetime itself is covered in
+    // test/emulator/identity.test.ts.
+    caeAccessTokenLifetimeSeconds: 3599,
     variables: { PUBLIC_URL: `http://localhost:${bffPort}` },
   });
   // msal-node's managed-identity source reads these from the environment (App Service protocol).
