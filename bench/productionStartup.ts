@@ -2,6 +2,7 @@
 // as identity provider, its CA passed explicitly): time from spawn to the first 200 from /healthz, and resident memory
 // at that moment and after a short warm-up of bootstrap pages. The server bundle is rebuilt first (about a second).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { RunningEmulator } from '../emulator/index';
 import { freePort } from './children';
@@ -74,7 +75,7 @@ async function once(
     ENTRA_CLIENT_SECRET: emulator.clientSecret,
     ENTRA_KNOWN_AUTHORITIES: new URL(emulator.urls.instance).host,
     GRAPH_BASE_URL: emulator.urls.graph,
-    SESSION_KEYS: 'bench-production-startup-session-key-0123456789',
+    SESSION_KEYS: randomBytes(36).toString('base64url'),
     LOG_LEVEL: 'warn',
     NODE_EXTRA_CA_CERTS: emulator.certificates.paths.caCert,
   };

@@ -6,6 +6,7 @@
 // the image build itself is not tested here (docs/deployment.md says so).
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -113,7 +114,7 @@ describe('production image (Dockerfile replayed on the host) against the emulato
       KEY_VAULT_SECRET_NAMES: 'demo-secret',
       IDENTITY_ENDPOINT: emu.urls.identityEndpoint,
       IDENTITY_HEADER: emu.identityHeader,
-      SESSION_KEYS: 'production-image-test-session-key-0123456789abcdef',
+      SESSION_KEYS: randomBytes(36).toString('base64url'),
       METRICS_PORT: String(metricsPort),
       LOG_LEVEL: 'info',
       // As with any private CA: the operator passes it explicitly; the app never trusts the emulator by itself.
