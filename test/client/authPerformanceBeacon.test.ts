@@ -36,13 +36,14 @@ describe('auth performance beacon', () => {
     );
   });
 
-  it('batches events into one beacon per flush and drops events it does not report', () => {
+  it('sends one beacon per burst of events, at most one per 5 s, and never on its own (no timers)', () => {
     let callback: Callback | undefined;
     const sent: string[] = [];
-    const timers: (() => void)[] = [];
-    startAuthPerformanceBeacon(
+    const deferred: (() => void)[] = [];
+    let clock = 1_000;
+    const flush = startAuthPerformanceBeacon(
       { addPerformanceCallback: (cb) => ((callback = cb), 'id') },
-      { send: (b) => sent.push(b), setTimer: (fn) => timers.push(fn) },
+      { send: (b) => sent.push(b), now: () => clock, defer: (fn) => deferred.push(fn) },
     );
     const event = (name: string, success = true) => ({
       name,
@@ -59,14 +60,25 @@ describe('auth performance beacon', () => {
     });
     callback!([event('acquireTokenByCode'), event('getAllAccounts')] as never);
     callback!([event('acquireTokenSilent', false)] as never);
-    expect(timers).to.have.length(1);
-    timers[0]!();
-    expect(sent).to.have.length(1);
-    expect(JSON.parse(sent[0]!)).to.deep.equal({
-      events: [
-        { operation: 'acquireTokenByCode', durationMs: 13, success: true },
-        { operation: 'acquireTokenSilent', durationMs: 13, success: false },
-      ],
+    expect(deferred, 'one send scheduled for the burst').to.have.length(1);
+    deferred.shift()!();
+    expect(sent.map((b) => JSON.parse(b))).to.deep.equal([
+      {
+        events: [
+          { operation: 'acquireTokenByCode', durationMs: 13, success: true },
+          { operation: 'acquireTokenSilent', durationMs: 13, success: false },
+        ],
+      },
+    ]);
+    clock += 1_000;
+    callback!([event('acquireTokenSilent')] as never);
+    expect(deferred, 'within 5 s of the last beacon: queued, nothing scheduled').to.have.length(0);
+    clock += 10 * 60_000;
+    expect(sent, 'idle: nothing is sent by time passing').to.have.length(1);
+    flush(); // pagehide
+    expect(sent).to.have.length(2);
+    expect(JSON.parse(sent[1]!)).to.deep.equal({
+      events: [{ operation: 'acquireTokenSilent', durationMs: 13, success: true }],
     });
   });
 });

@@ -12,12 +12,15 @@ import {
 } from '../../../shared-types/authTelemetry';
 
 const OPERATIONS = new Set<string>(AUTH_TELEMETRY_OPERATIONS);
-const FLUSH_EVERY_MS = 5_000;
+/** At most one beacon per this many ms (the BFF also limits each client IP to 12 a minute). */
+const MIN_INTERVAL_MS = 5_000;
 
 export interface BeaconOptions {
   send?: (body: string) => void;
-  /** Schedules the next flush (tests pass a fake). */
-  setTimer?: (fn: () => void, ms: number) => unknown;
+  /** Clock in ms (tests pass a fake). */
+  now?: () => number;
+  /** Runs the send after the current burst of events (default: a microtask). */
+  defer?: (fn: () => void) => void;
 }
 
 /** Only the allow-listed fields of an msal-browser performance event, or null when it is not one we report. */
@@ -55,18 +58,25 @@ function postBeacon(body: string): void {
   }).catch(() => undefined);
 }
 
-/** Subscribes to the PCA's performance events; returns a function that sends what is queued (e.g. on pagehide). */
+/**
+ * Subscribes to the PCA's performance events; returns a function that sends what is queued (call it on pagehide).
+ * No timers: a beacon goes out right after a burst of events unless one went out less than 5 s ago; then the events
+ * wait for the next burst (or pagehide). So an idle tab never sends anything.
+ */
 export function startAuthPerformanceBeacon(
   msal: Pick<IPublicClientApplication, 'addPerformanceCallback'>,
   options: BeaconOptions = {},
 ): () => void {
   const send = options.send ?? postBeacon;
-  const setTimer = options.setTimer ?? ((fn: () => void, ms: number) => setTimeout(fn, ms));
+  const now = options.now ?? (() => performance.now());
+  const defer = options.defer ?? ((fn: () => void) => queueMicrotask(fn));
   let queue: AuthTelemetryEvent[] = [];
+  let lastSent = -Infinity;
   let scheduled = false;
   const flush = () => {
     scheduled = false;
     if (!queue.length) return;
+    lastSent = now();
     const events = queue.slice(0, AUTH_TELEMETRY_MAX_EVENTS);
     queue = [];
     send(JSON.stringify({ events }));
@@ -76,9 +86,9 @@ export function startAuthPerformanceBeacon(
       const event = toTelemetryEvent(e);
       if (event && queue.length < AUTH_TELEMETRY_MAX_EVENTS) queue.push(event);
     }
-    if (queue.length && !scheduled) {
+    if (queue.length && !scheduled && now() - lastSent >= MIN_INTERVAL_MS) {
       scheduled = true;
-      setTimer(flush, FLUSH_EVERY_MS);
+      defer(flush);
     }
   });
   return flush;
