@@ -1,5 +1,6 @@
 // POST /api/telemetry/auth: the SPA's msal-browser timings become metrics. Under /api, so the CSRF header is required;
-// rate-limited per client IP; a strict schema refuses anything beyond operation, duration, outcome and error code.
+// rate-limited per signed-in account (per client IP without a session); a strict schema refuses anything beyond
+// operation, duration, outcome and error code.
 import Router from '@koa/router';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
@@ -9,6 +10,7 @@ import {
   AUTH_TELEMETRY_PATH,
 } from '../../shared-types/authTelemetry';
 import { AppError, BadRequestError } from '../http/errors';
+import { getUser } from '../session/sessionAccess';
 import { boundedLabel } from './observability';
 import type { BffMetrics } from './metrics';
 
@@ -36,20 +38,28 @@ const beaconBody = z
 export interface BeaconRouterDeps {
   /** Null when metrics are off: the beacon is still accepted (the SPA cannot tell) and dropped. */
   metrics: BffMetrics | null;
-  /** Beacons per client IP per minute (default 12: the SPA sends at most one every 5 s). */
-  perMinute?: number;
+  /**
+   * Beacons per signed-in account per minute (default 60: the SPA sends at most one every 5 s per tab, so five busy
+   * tabs). Keyed by account, not by IP: an enterprise's users share a few egress addresses, whose budget a handful of
+   * tabs would spend.
+   */
+  perAccountPerMinute?: number;
+  /** Beacons per client IP per minute from requests without a session (default 12). */
+  anonymousPerIpPerMinute?: number;
 }
 
 export function createBeaconRouter(deps: BeaconRouterDeps): Router {
   const router = new Router();
-  const limiter = new RateLimiterMemory({ points: deps.perMinute ?? 12, duration: 60, keyPrefix: 'auth-beacon' });
+  const perAccount = new RateLimiterMemory({ points: deps.perAccountPerMinute ?? 60, duration: 60, keyPrefix: 'auth-beacon-account' });
+  const perIp = new RateLimiterMemory({ points: deps.anonymousPerIpPerMinute ?? 12, duration: 60, keyPrefix: 'auth-beacon-ip' });
   // Error codes come from the browser: bounded, so a script cannot flood Prometheus with label values.
   const errorLabel = boundedLabel(40);
 
   router.post(AUTH_TELEMETRY_PATH, async (ctx) => {
     const { metrics } = deps;
     try {
-      await limiter.consume(ctx.ip || 'unknown');
+      const user = getUser(ctx);
+      await (user ? perAccount.consume(user.homeAccountId) : perIp.consume(ctx.ip || 'unknown'));
     } catch (res) {
       if (!(res instanceof RateLimiterRes)) throw res;
       metrics?.beaconRejected.inc({ reason: 'rate_limited' });

@@ -2,6 +2,9 @@
 // and a throwaway redis-server child for outage tests. Never FLUSHALL: only keys under the run's prefix are deleted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Config, RedisStoreConfig } from '../../config/types';
 import { RedisKeyspace } from '../../bff/store/redisKeyspace';
@@ -127,22 +130,29 @@ export async function startRedisServer(port: number): Promise<RedisServerProcess
 /**
  * Spawns `redis-server` with `args` (in `cwd`, e.g. for cluster state files) and waits until `probe` (default: PING on
  * redis://127.0.0.1:<port>) answers null. `sentinel` runs it as redis-sentinel (the same binary, --sentinel).
+ * Without `cwd` it runs in a fresh temporary directory, removed on kill: whatever a server writes (a replica's RDB from
+ * the full sync, even with --save "") never lands in the repository.
  */
 export async function spawnRedis(
   args: string[],
   options: { port: number; cwd?: string; probe?: () => Promise<string | null>; url?: string },
 ): Promise<RedisServerProcess> {
-  const child: ChildProcess = spawn('redis-server', args, { stdio: 'ignore', ...(options.cwd ? { cwd: options.cwd } : {}) });
+  const ownDir = options.cwd ? null : mkdtempSync(join(tmpdir(), 'hsb-redis-'));
+  const child: ChildProcess = spawn('redis-server', args, { stdio: 'ignore', cwd: options.cwd ?? ownDir ?? undefined });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
   const url = options.url ?? `redis://127.0.0.1:${options.port}`;
   const probe = options.probe ?? (() => probeRedis(url, 300));
   const deadline = Date.now() + 5_000;
   for (;;) {
-    const reason = await Promise.race([probe(), spawnError]);
+    const reason = await Promise.race([probe(), spawnError]).catch((err: unknown) => {
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+      throw err;
+    });
     if (reason === null) break;
     if (Date.now() > deadline || child.exitCode !== null) {
       child.kill('SIGKILL');
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
       throw new Error(`redis-server ${args.slice(0, 2).join(' ')} did not start on port ${options.port}: ${reason}`);
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -153,6 +163,7 @@ export async function spawnRedis(
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };
 }

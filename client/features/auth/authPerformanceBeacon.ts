@@ -12,7 +12,7 @@ import {
 } from '../../../shared-types/authTelemetry';
 
 const OPERATIONS = new Set<string>(AUTH_TELEMETRY_OPERATIONS);
-/** At most one beacon per this many ms (the BFF also limits each client IP to 12 a minute). */
+/** At most one beacon per this many ms (the BFF also limits each account to 60 a minute). */
 const MIN_INTERVAL_MS = 5_000;
 
 export interface BeaconOptions {

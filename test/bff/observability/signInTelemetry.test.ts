@@ -325,6 +325,43 @@ describe('observability: a sign-in and /api/mail, traced and counted', function 
     }
   });
 
+  it('the beacon budget is per signed-in account, not per client IP (users behind one egress address do not share it)', async () => {
+    const stack = await startStack('memory');
+    try {
+      const events = [{ operation: 'acquireTokenSilent', durationMs: 12, success: true }];
+      const post = (cookie?: string) =>
+        fetch(`${stack.url}${AUTH_TELEMETRY_PATH}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json',
+            'x-csrf': '1',
+            ...(cookie ? { cookie } : {}),
+          },
+          body: JSON.stringify({ events }),
+        });
+      const statuses = async (n: number, cookie?: string) => {
+        const out: number[] = [];
+        for (let i = 0; i < n; i++) out.push((await post(cookie)).status);
+        return out;
+      };
+      // Without a session: 12 a minute from this address, then 429.
+      const anonymous = await statuses(13);
+      expect(anonymous.slice(0, 12), 'anonymous beacons within the budget').to.deep.equal(Array(12).fill(204));
+      expect(anonymous[12], 'the 13th anonymous beacon').to.equal(429);
+
+      // Two users signed in from the same (exhausted) address each still have their own 60.
+      const adele = (await signIn(stack.url, USER)).browser.cookieHeader(stack.url);
+      const alex = (await signIn(stack.url, 'alex.wilber@contoso.example')).browser.cookieHeader(stack.url);
+      const adeleRun = await statuses(61, adele);
+      expect(adeleRun.filter((s) => s === 204).length, "adele's accepted beacons").to.equal(60);
+      expect(adeleRun[60], "adele's 61st beacon").to.equal(429);
+      expect(await statuses(3, alex), "alex's beacons after adele spent hers").to.deep.equal([204, 204, 204]);
+    } finally {
+      await stack.close();
+    }
+  });
+
   it('with the Redis store, store operations are child spans of the request (no keys or values recorded)', async function () {
     const problem = await probeRedis();
     if (problem) {
