@@ -28,7 +28,8 @@ export type { Seed, SeedApp, SeedUser } from './seedTypes';
 export { EmulatorConfigError, loadConfigFile } from './config/load';
 export { StateFileError } from './state/persist';
 export type { SentMail } from './state/store';
-export { CONSUMERS_TENANT_ID, FABRIKAM_TENANT_ID, SEEDED_CONSENT, SYSTEM_MI_CLIENT_ID, UNAUTHORIZED_MI_CLIENT_ID } from './seed';
+export type { EmulatorConfigInput } from './config/schema';
+export { CONSUMERS_TENANT_ID, CONTOSO_TENANT_ID, FABRIKAM_TENANT_ID, SEEDED_CONSENT, SYSTEM_MI_CLIENT_ID, UNAUTHORIZED_MI_CLIENT_ID } from './seed';
 
 export interface EmulatorPorts {
   entra: number;

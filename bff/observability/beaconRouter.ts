@@ -8,13 +8,15 @@ import {
   AUTH_TELEMETRY_MAX_EVENTS,
   AUTH_TELEMETRY_OPERATIONS,
   AUTH_TELEMETRY_PATH,
+  type AuthTelemetryBody,
 } from '../../shared-types/authTelemetry';
 import { AppError, BadRequestError } from '../http/errors';
 import { getUser } from '../session/sessionAccess';
 import { boundedLabel } from './observability';
 import type { BffMetrics } from './metrics';
 
-const beaconBody = z
+/** The wire format both sides share: the schema must accept exactly AuthTelemetryBody. */
+const beaconBody: z.ZodType<AuthTelemetryBody> = z
   .object({
     events: z
       .array(
