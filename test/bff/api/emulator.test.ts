@@ -12,10 +12,7 @@ describe('/api against the emulator', () => {
   const { app } = fixture;
 
   /** Follows a BFF redirect to the emulator's /authorize like a browser, then back to the BFF callback. */
-  async function roundTrip(agent: Agent, browser: Browser, bffPath: string): Promise<string> {
-    const start = await agent.get(bffPath).expect(302);
-    return fixture.completeSignIn(agent, browser, start.headers.location as string, USER);
-  }
+  const roundTrip = (agent: Agent, browser: Browser, bffPath: string) => fixture.signInVia(agent, browser, bffPath, USER);
 
   async function signedIn() {
     const a = app();

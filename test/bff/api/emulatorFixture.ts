@@ -18,12 +18,26 @@ export interface EmulatorApiFixture {
   app(extra?: Record<string, string>): ApiTestApp;
   /** Follows a BFF redirect to the emulator's /authorize as `user`, then the callback; returns where the BFF sends the browser. */
   completeSignIn(agent: Agent, browser: Browser, authorizeUrl: string, user: string): Promise<string>;
+  /** GETs a BFF path that redirects to /authorize (a sign-in or consent start), then completes the sign-in as `user`. */
+  signInVia(agent: Agent, browser: Browser, bffPath: string, user: string): Promise<string>;
+}
+
+async function completeSignIn(agent: Agent, browser: Browser, authorizeUrl: string, user: string): Promise<string> {
+  const out = await authorize(browser, authorizeUrl, user, 'accept');
+  expect(out.location, out.page?.slice(0, 300)).to.match(/^http:\/\/localhost:3000\/auth\/callback\?/);
+  const cb = new URL(out.location!);
+  return (await agent.get(cb.pathname + cb.search).expect(302)).headers.location as string;
 }
 
 /** Registers the suite's hooks: start the emulator once, reset it and the managed-identity state before each test. */
 export function useEmulatorForApi(): EmulatorApiFixture {
   let emu: RunningEmulator | undefined;
   let restoreEnv: (() => void) | undefined;
+
+  const running = (): RunningEmulator => {
+    if (!emu) throw new Error('the emulator starts in the suite’s before hook');
+    return emu;
+  };
 
   before(async () => {
     emu = await startEmulator({ rootDir: process.cwd(), ports: { entra: 0, graph: 0, keyVault: 0, managedIdentity: 0 }, testHooks: true });
@@ -34,14 +48,9 @@ export function useEmulatorForApi(): EmulatorApiFixture {
     await emu?.close();
   });
   beforeEach(() => {
-    emu!.admin.reset();
+    running().admin.reset();
     resetManagedIdentityProcessState();
   });
-
-  const running = (): RunningEmulator => {
-    if (!emu) throw new Error('the emulator starts in the suite’s before hook');
-    return emu;
-  };
 
   return {
     get emu() {
@@ -62,11 +71,10 @@ export function useEmulatorForApi(): EmulatorApiFixture {
       });
       return buildApiTestApp({ config });
     },
-    async completeSignIn(agent, browser, authorizeUrl, user) {
-      const out = await authorize(browser, authorizeUrl, user, 'accept');
-      expect(out.location, out.page?.slice(0, 300)).to.match(/^http:\/\/localhost:3000\/auth\/callback\?/);
-      const cb = new URL(out.location!);
-      return (await agent.get(cb.pathname + cb.search).expect(302)).headers.location as string;
+    completeSignIn,
+    async signInVia(agent, browser, bffPath, user) {
+      const start = await agent.get(bffPath).expect(302);
+      return completeSignIn(agent, browser, start.headers.location as string, user);
     },
   };
 }

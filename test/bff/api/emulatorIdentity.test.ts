@@ -11,10 +11,7 @@ const GINA = 'gina@fabrikam.example';
 describe('enterprise identity against the emulator', () => {
   const fixture = useEmulatorForApi();
   const { app, completeSignIn } = fixture;
-
-  async function signIn(agent: Agent, browser: Browser, user: string, path = '/auth/signin?returnTo=/mail') {
-    return completeSignIn(agent, browser, (await agent.get(path).expect(302)).headers.location as string, user);
-  }
+  const signIn = (agent: Agent, browser: Browser, user: string, path = '/auth/signin?returnTo=/mail') => fixture.signInVia(agent, browser, path, user);
 
   describe('app roles', () => {
     it('adele (Secrets.Read) reads the secret; gina (guest, no role) gets 403 forbidden with the role named', async () => {
