@@ -1,7 +1,8 @@
 // Composition root (production entry, `npm run serve` / the container's CMD): config → logger → tracing and metrics
 // (only when configured) → BFF server. SIGTERM/SIGINT: /readyz turns 503, in-flight requests finish, stores close.
 import { resolveEnv } from '../config/envFile';
-import { ConfigError, loadConfig } from '../config/loadConfig';
+import { loadConfig } from '../config/loadConfig';
+import { loadConfigOrExit } from '../config/loadConfigOrExit';
 import type { Config } from '../config/types';
 import { createLogger, type Logger } from './http/logger';
 import type { RunningMetricsServer } from './observability/metricsServer';
@@ -31,16 +32,7 @@ async function createTelemetry(config: Readonly<Config>): Promise<Telemetry> {
 }
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(resolveEnv(process.env, '.env'));
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(78); // EX_CONFIG
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit(() => loadConfig(resolveEnv(process.env, '.env')));
   const log = createLogger(config.log.level);
   if (config.session.keysEphemeral)
     log.warn('SESSION_KEYS is not set: using random keys for this run (sessions end on restart)');

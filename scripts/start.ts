@@ -5,7 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveEnv } from '../config/envFile';
-import { ConfigError, loadConfig } from '../config/loadConfig';
+import { loadConfig } from '../config/loadConfig';
+import { loadConfigOrExit } from '../config/loadConfigOrExit';
 import { createLogger } from '../bff/http/logger';
 import { startBff, type RunningBff } from '../bff/server';
 import { startEmulator, type RunningEmulator } from '../emulator/index';
@@ -32,18 +33,12 @@ function ensureClientBuilt(distDir: string): void {
 
 async function main(): Promise<void> {
   const env = resolveEnv(process.env, join(rootDir, '.env'));
-  let config;
-  try {
-    config = loadConfig(env, { rootDir });
+  const config = loadConfigOrExit(() => {
+    const loaded = loadConfig(env, { rootDir });
     // Under `npm run dev` the browser talks to webpack-dev-server, which proxies /auth and /api to the BFF.
-    if (dev && !env.PUBLIC_URL) config = loadConfig({ ...env, PUBLIC_URL: `http://localhost:${config.devServer.port}` }, { rootDir });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(78);
-    }
-    throw err;
-  }
+    if (!dev || env.PUBLIC_URL) return loaded;
+    return loadConfig({ ...env, PUBLIC_URL: `http://localhost:${loaded.devServer.port}` }, { rootDir });
+  });
 
   let emulator: RunningEmulator | null = null;
   if (config.mode === 'emulator') {

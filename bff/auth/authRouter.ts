@@ -175,26 +175,26 @@ export function createAuthRouter(services: AuthRouterServices): Router {
 
 /** 503 with a Retry link instead of a redirect the browser could only answer with "site can't be reached". */
 async function ensureAuthorityReachable(ctx: Context, deps: AuthRouterDeps): Promise<void> {
-  try {
-    await deps.authorityMetadata.ensureReachable();
-  } catch (err) {
-    throw new UpstreamError(503, 'identity_provider_unavailable', 'The sign-in service cannot be reached right now, so you cannot sign in at the moment. Try again in a moment.', {
-      cause: err,
-      retryAfterSeconds: 5,
-      details: { retryUrl: ctx.originalUrl },
-    });
-  }
+  await ensureReachableOr503(
+    deps,
+    'The sign-in service cannot be reached right now, so you cannot sign in at the moment. Try again in a moment.',
+    { retryUrl: ctx.originalUrl },
+  );
 }
 
 async function ensureAuthorityReachableForSignOut(deps: AuthRouterDeps): Promise<void> {
+  await ensureReachableOr503(
+    deps,
+    'You are signed out of this app. The sign-in service cannot be reached right now, so your Microsoft account may still be signed in on this browser: retry to sign out there too.',
+    { retryUrl: '/auth/end-session', signedOut: true },
+  );
+}
+
+async function ensureReachableOr503(deps: AuthRouterDeps, message: string, details: Record<string, unknown>): Promise<void> {
   try {
     await deps.authorityMetadata.ensureReachable();
   } catch (err) {
-    throw new UpstreamError(503, 'identity_provider_unavailable', 'You are signed out of this app. The sign-in service cannot be reached right now, so your Microsoft account may still be signed in on this browser: retry to sign out there too.', {
-      cause: err,
-      retryAfterSeconds: 5,
-      details: { retryUrl: '/auth/end-session', signedOut: true },
-    });
+    throw new UpstreamError(503, 'identity_provider_unavailable', message, { cause: err, retryAfterSeconds: 5, details });
   }
 }
 

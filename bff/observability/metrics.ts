@@ -39,84 +39,66 @@ export function createMetrics(options: MetricsOptions = {}): BffMetrics {
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'hsb_' });
   const registers = [registry];
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Counter<L>({ name, help, labelNames, registers });
+  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
+    new Histogram<L>({ name, help, labelNames, buckets, registers });
   return {
     registry,
-    httpRequests: new Counter({
-      name: 'hsb_http_requests_total',
-      help: 'HTTP requests by route template and status',
-      labelNames: ['method', 'route', 'status'],
-      registers,
-    }),
-    httpDuration: new Histogram({
-      name: 'hsb_http_request_duration_seconds',
-      help: 'HTTP request duration',
-      labelNames: ['method', 'route', 'status'],
-      buckets: SECONDS_FAST,
-      registers,
-    }),
-    signIns: new Counter({
-      name: 'hsb_signins_total',
-      help: 'Sign-ins started, completed and failed (by reason)',
-      labelNames: ['event', 'reason'],
-      registers,
-    }),
-    spaCodes: new Counter({
-      name: 'hsb_spa_codes_total',
-      help: 'Hybrid spa codes issued at the callback and delivered in a bootstrap page',
-      labelNames: ['event'],
-      registers,
-    }),
-    serverTokens: new Counter({
-      name: 'hsb_server_token_acquisitions_total',
-      help: 'Server-side token acquisitions by source (cache, refresh, identity_provider)',
-      labelNames: ['source', 'flow', 'outcome'],
-      registers,
-    }),
-    downstreamRequests: new Counter({
-      name: 'hsb_downstream_requests_total',
-      help: 'Outbound calls by target (entra, graph, key_vault, managed_identity) and status',
-      labelNames: ['target', 'status'],
-      registers,
-    }),
-    downstreamDuration: new Histogram({
-      name: 'hsb_downstream_request_duration_seconds',
-      help: 'Outbound call duration',
-      labelNames: ['target'],
-      buckets: SECONDS_FAST,
-      registers,
-    }),
-    storeDuration: new Histogram({
-      name: 'hsb_store_operation_duration_seconds',
-      help: 'Session/token-cache/one-time store operation latency',
-      labelNames: ['store', 'operation', 'backend'],
-      buckets: SECONDS_FAST,
-      registers,
-    }),
-    storeErrors: new Counter({
-      name: 'hsb_store_errors_total',
-      help: 'Failed store operations',
-      labelNames: ['store', 'operation', 'backend'],
-      registers,
-    }),
-    spaAuthDuration: new Histogram({
-      name: 'hsb_spa_auth_duration_seconds',
-      help: 'msal-browser operation duration reported by the SPA',
-      labelNames: ['operation', 'outcome'],
-      buckets: SECONDS_BROWSER,
-      registers,
-    }),
-    spaAuthEvents: new Counter({
-      name: 'hsb_spa_auth_events_total',
-      help: 'msal-browser operations reported by the SPA, by outcome and error code',
-      labelNames: ['operation', 'outcome', 'error'],
-      registers,
-    }),
-    beaconRejected: new Counter({
-      name: 'hsb_spa_beacon_rejected_total',
-      help: 'Beacon requests refused (rate limited, invalid)',
-      labelNames: ['reason'],
-      registers,
-    }),
+    httpRequests: counter('hsb_http_requests_total', 'HTTP requests by route template and status', [
+      'method',
+      'route',
+      'status',
+    ]),
+    httpDuration: histogram(
+      'hsb_http_request_duration_seconds',
+      'HTTP request duration',
+      ['method', 'route', 'status'],
+      SECONDS_FAST,
+    ),
+    signIns: counter('hsb_signins_total', 'Sign-ins started, completed and failed (by reason)', ['event', 'reason']),
+    spaCodes: counter(
+      'hsb_spa_codes_total',
+      'Hybrid spa codes issued at the callback and delivered in a bootstrap page',
+      ['event'],
+    ),
+    serverTokens: counter(
+      'hsb_server_token_acquisitions_total',
+      'Server-side token acquisitions by source (cache, refresh, identity_provider)',
+      ['source', 'flow', 'outcome'],
+    ),
+    downstreamRequests: counter(
+      'hsb_downstream_requests_total',
+      'Outbound calls by target (entra, graph, key_vault, managed_identity) and status',
+      ['target', 'status'],
+    ),
+    downstreamDuration: histogram(
+      'hsb_downstream_request_duration_seconds',
+      'Outbound call duration',
+      ['target'],
+      SECONDS_FAST,
+    ),
+    storeDuration: histogram(
+      'hsb_store_operation_duration_seconds',
+      'Session/token-cache/one-time store operation latency',
+      ['store', 'operation', 'backend'],
+      SECONDS_FAST,
+    ),
+    storeErrors: counter('hsb_store_errors_total', 'Failed store operations', ['store', 'operation', 'backend']),
+    spaAuthDuration: histogram(
+      'hsb_spa_auth_duration_seconds',
+      'msal-browser operation duration reported by the SPA',
+      ['operation', 'outcome'],
+      SECONDS_BROWSER,
+    ),
+    spaAuthEvents: counter(
+      'hsb_spa_auth_events_total',
+      'msal-browser operations reported by the SPA, by outcome and error code',
+      ['operation', 'outcome', 'error'],
+    ),
+    beaconRejected: counter('hsb_spa_beacon_rejected_total', 'Beacon requests refused (rate limited, invalid)', [
+      'reason',
+    ]),
     countSessionsWith(read) {
       registry.removeSingleMetric('hsb_active_sessions');
       new Gauge({

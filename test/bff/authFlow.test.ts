@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { ALICE, BOB, INSTANCE, TOKEN_PATH, entraError, homeAccountIdOf, tokenResponse } from '../helpers/entraFixtures';
+import { ALICE, BOB, entraError, homeAccountIdOf, tokenResponse } from '../helpers/entraFixtures';
 import { buildTestApp, getBootstrap, mockMetadata, signIn, startSignIn } from '../helpers/testApp';
+import { tokenEndpoint } from '../helpers/tokenEndpoint';
 
 describe('hybrid sign-in (BFF half)', () => {
   beforeEach(() => mockMetadata());
@@ -65,7 +66,7 @@ describe('hybrid sign-in (BFF half)', () => {
     const { agent } = buildTestApp();
     const a = agent();
     const { state, nonce } = await startSignIn(a, '/auth/signin?returnTo=%2Fprofile%3Ftab%3D2');
-    nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, tokenResponse(ALICE, { nonce }));
+    tokenEndpoint().interceptor.reply(200, tokenResponse(ALICE, { nonce }));
     const res = await a.get(`/auth/callback?code=c1&state=${state}`).expect(302);
     expect(res.headers.location).to.equal('/profile?tab=2');
     expect(res.headers['referrer-policy']).to.equal('no-referrer');
@@ -83,11 +84,11 @@ describe('hybrid sign-in (BFF half)', () => {
         const a = agent();
         const { state, nonce } = await startSignIn(a);
         if (name === 'a replayed callback') {
-          nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, tokenResponse(ALICE, { nonce }));
+          tokenEndpoint().interceptor.reply(200, tokenResponse(ALICE, { nonce }));
           await a.get(`/auth/callback?code=c&state=${state}`).expect(302);
           await a.get('/auth/signout?token=wrong').expect(403);
         }
-        const token = nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, {});
+        const token = tokenEndpoint().interceptor.reply(200, {});
         const res = await a.get(await makeUrl(a, state)).set('Accept', 'text/html').expect(400);
         expect(res.text).to.match(/invalid_login_transaction/);
         expect(token.isDone()).to.equal(false);
@@ -99,7 +100,7 @@ describe('hybrid sign-in (BFF half)', () => {
     it('rejects a callback from a browser without the transaction cookie', async () => {
       const { agent } = buildTestApp();
       const { state } = await startSignIn(agent());
-      const token = nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, {});
+      const token = tokenEndpoint().interceptor.reply(200, {});
       const other = agent();
       const res = await other.get(`/auth/callback?code=c&state=${state}`).expect(400);
       expect(res.text).to.match(/did not start this sign-in/);
@@ -115,7 +116,7 @@ describe('hybrid sign-in (BFF half)', () => {
       // Age the stored transaction past its 10-minute lifetime.
       const tx = await services.stores.loginTransactions.take(state);
       await services.stores.loginTransactions.put(state, { ...tx!, createdAt: Date.now() - 11 * 60_000 }, 60_000);
-      const token = nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, {});
+      const token = tokenEndpoint().interceptor.reply(200, {});
       const res = await a.get(`/auth/callback?code=c&state=${state}`).expect(400);
       expect(res.text).to.match(/expired/);
       expect(token.isDone()).to.equal(false);
@@ -127,7 +128,7 @@ describe('hybrid sign-in (BFF half)', () => {
     const { agent } = buildTestApp();
     const a = agent();
     const { state } = await startSignIn(a);
-    nock(INSTANCE).post(TOKEN_PATH).query(true).reply(400, entraError('invalid_grant', 54005, 'OAuth2 Authorization code was already redeemed.'));
+    tokenEndpoint().interceptor.reply(400, entraError('invalid_grant', 54005, 'OAuth2 Authorization code was already redeemed.'));
     const res = await a.get(`/auth/callback?code=c&state=${state}`).set('Accept', 'application/json').expect(400);
     expect(res.body.error).to.equal('invalid_login_transaction');
     expect(res.body.message).to.match(/already used or has expired/);

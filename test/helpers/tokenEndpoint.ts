@@ -1,4 +1,5 @@
-// The Entra token endpoint under nock, for one grant type (or any), remembering the form body it was sent.
+// The Entra token endpoint under nock, for one grant type, a body predicate, or any request, remembering the form body it
+// was sent.
 import nock from 'nock';
 import { INSTANCE, TOKEN_PATH } from './entraFixtures';
 
@@ -11,11 +12,15 @@ export interface TokenEndpoint {
   lastRequest(): Record<string, string>;
 }
 
-export function tokenEndpoint(grantType?: GrantType): TokenEndpoint {
+/** Which token requests it answers: one grant type, or those whose form body passes the predicate. */
+export type TokenRequestMatch = GrantType | ((body: Record<string, string>) => boolean);
+
+export function tokenEndpoint(match?: TokenRequestMatch): TokenEndpoint {
   let last: Record<string, string> = {};
+  const matches = typeof match === 'function' ? match : (body: Record<string, string>) => !match || body.grant_type === match;
   const interceptor = nock(INSTANCE)
     .post(TOKEN_PATH, (body: Record<string, string>) => {
-      if (grantType && body.grant_type !== grantType) return false;
+      if (!matches(body)) return false;
       last = body;
       return true;
     })

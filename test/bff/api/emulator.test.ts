@@ -1,58 +1,18 @@
 // The /api routes against the local emulator (real Entra-, Graph-, managed-identity- and Key Vault-shaped HTTP over TLS).
 // Needs NODE_EXTRA_CA_CERTS for the emulator's CA: run through `tsx scripts/withEmulatorCa.ts mocha` (npm run test:unit).
 import { expect } from 'chai';
-import type request from 'supertest';
-import { loadConfig } from '../../../config/loadConfig';
-import { resetManagedIdentityProcessState, setManagedIdentityEnv } from '../../helpers/managedIdentityEnv';
-import { startEmulator, type RunningEmulator } from '../../../emulator/index';
-import { Browser, authorize } from '../../emulator/helpers';
-import { buildApiTestApp, type ApiTestApp } from './apiTestApp';
+import { resetManagedIdentityProcessState } from '../../helpers/managedIdentityEnv';
+import { Browser } from '../../emulator/helpers';
+import { useEmulatorForApi, type Agent } from './emulatorFixture';
 
 const USER = 'adele.vance@contoso.example';
-type Agent = ReturnType<typeof request.agent>;
 
 describe('/api against the emulator', () => {
-  let emu: RunningEmulator;
-  let restoreEnv: (() => void) | undefined;
-
-  before(async () => {
-    emu = await startEmulator({ rootDir: process.cwd(), ports: { entra: 0, graph: 0, keyVault: 0, managedIdentity: 0 }, testHooks: true });
-    restoreEnv = setManagedIdentityEnv(emu.urls.identityEndpoint, emu.identityHeader);
-  });
-
-  after(async () => {
-    restoreEnv?.();
-    await emu?.close();
-  });
-
-  beforeEach(() => {
-    emu.admin.reset();
-    resetManagedIdentityProcessState();
-  });
-
-  function app(): ApiTestApp {
-    const config = loadConfig({
-      AUTH_MODE: 'emulator',
-      NODE_ENV: 'test',
-      PUBLIC_URL: 'http://localhost:3000',
-      CLIENT_DIST_DIR: 'test/fixtures/no-dist',
-      EMULATOR_ENTRA_PORT: String(emu.ports.entra),
-      EMULATOR_GRAPH_PORT: String(emu.ports.graph),
-      EMULATOR_KEYVAULT_PORT: String(emu.ports.keyVault),
-      EMULATOR_MI_PORT: String(emu.ports.managedIdentity),
-    });
-    return buildApiTestApp({ config });
-  }
+  const fixture = useEmulatorForApi();
+  const { app } = fixture;
 
   /** Follows a BFF redirect to the emulator's /authorize like a browser, then back to the BFF callback. */
-  async function roundTrip(agent: Agent, browser: Browser, bffPath: string): Promise<string> {
-    const start = await agent.get(bffPath).expect(302);
-    const out = await authorize(browser, start.headers.location as string, USER, 'accept');
-    expect(out.location, out.page?.slice(0, 300)).to.match(/^http:\/\/localhost:3000\/auth\/callback\?/);
-    const cb = new URL(out.location!);
-    const back = await agent.get(cb.pathname + cb.search).expect(302);
-    return back.headers.location as string;
-  }
+  const roundTrip = (agent: Agent, browser: Browser, bffPath: string) => fixture.signInVia(agent, browser, bffPath, USER);
 
   async function signedIn() {
     const a = app();
@@ -62,7 +22,7 @@ describe('/api against the emulator', () => {
     return { a, agent, browser };
   }
 
-  const tokenCalls = () => emu.admin.requests({ service: 'entra', pathIncludes: '/oauth2/v2.0/token' }).length;
+  const tokenCalls = () => fixture.emu.admin.requests({ service: 'entra', pathIncludes: '/oauth2/v2.0/token' }).length;
 
   it('reads mail pages with the sign-in token (no token-endpoint call) and ends with nextSkip: null', async () => {
     const { agent } = await signedIn();
@@ -82,12 +42,12 @@ describe('/api against the emulator', () => {
     const mail = { to: ['alex.wilber@contoso.example'], subject: 'From the BFF', body: 'Sent through /api/mail/send.' };
     const refused = await agent.post('/api/mail/send').set('X-CSRF', '1').send(mail).expect(403);
     expect(refused.body).to.include({ error: 'consent_required', consentUrl: '/auth/consent?scopes=Mail.Send&returnTo=/mail/send' });
-    expect(emu.admin.outbox()).to.have.length(0);
+    expect(fixture.emu.admin.outbox()).to.have.length(0);
 
     const returnedTo = await roundTrip(agent, browser, refused.body.consentUrl as string);
     expect(returnedTo).to.equal('/mail/send');
     await agent.post('/api/mail/send').set('X-CSRF', '1').send(mail).expect(202, { status: 'sent' });
-    const outbox = emu.admin.outbox();
+    const outbox = fixture.emu.admin.outbox();
     expect(outbox).to.have.length(1);
     expect(outbox[0]!.from).to.equal(USER);
     expect(outbox[0]!.saveToSentItems).to.equal(true);
@@ -98,24 +58,24 @@ describe('/api against the emulator', () => {
   it('claims challenge: Graph 401 with claims → Entra wants interaction → 401 with a URL carrying the claims → /authorize gets them', async () => {
     const { agent } = await signedIn();
     const claims = '{"access_token":{"nbf":{"essential":true,"value":"1790000000"}}}';
-    emu.admin.fail({
+    fixture.emu.admin.fail({
       endpoint: 'graph',
       path: '/me/messages',
       status: 401,
       body: { error: { code: 'InvalidAuthenticationToken', message: 'Continuous access evaluation resulted in challenge.' } },
       headers: { 'WWW-Authenticate': `Bearer realm="", error="insufficient_claims", claims="${Buffer.from(claims).toString('base64')}"` },
     });
-    emu.admin.fail({ endpoint: 'token', error: 'interaction_required', errorCode: 50076, errorDescription: 'You must use multi-factor authentication.' });
+    fixture.emu.admin.fail({ endpoint: 'token', error: 'interaction_required', errorCode: 50076, errorDescription: 'You must use multi-factor authentication.' });
     const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(401);
     expect(res.body.error).to.equal('login_required');
     const signInUrl = new URL(res.body.signInUrl as string, 'http://localhost:3000');
     expect(JSON.parse(signInUrl.searchParams.get('claims')!)).to.deep.equal(JSON.parse(claims));
-    const claimsRequest = emu.admin.requests({ service: 'entra', pathIncludes: '/token' }).at(-1)!;
+    const claimsRequest = fixture.emu.admin.requests({ service: 'entra', pathIncludes: '/token' }).at(-1)!;
     expect(claimsRequest.form?.claims, 'the silent attempt carried the claims').to.be.a('string');
 
     const redirect = await agent.get(res.body.signInUrl as string).expect(302);
     const authorizeUrl = new URL(redirect.headers.location as string);
-    expect(authorizeUrl.origin).to.equal(emu.urls.instance);
+    expect(authorizeUrl.origin).to.equal(fixture.emu.urls.instance);
     // The challenge's claims, merged with the app's cp1 capability (CAE).
     expect(JSON.parse(authorizeUrl.searchParams.get('claims')!).access_token).to.deep.equal({ ...JSON.parse(claims).access_token, xms_cc: { values: ['cp1'] } });
   });
@@ -125,40 +85,40 @@ describe('/api against the emulator', () => {
     const res = await agent.get('/api/secret').set('X-CSRF', '1').expect(200);
     expect(res.headers['cache-control']).to.equal('no-store');
     expect(res.body).to.include({ name: 'demo-secret', value: 'hello-from-key-vault', version: '4387e9f3d6e14c459867679a90fd0f79' });
-    expect(emu.admin.requests({ service: 'msi' })).to.have.length(1);
+    expect(fixture.emu.admin.requests({ service: 'msi' })).to.have.length(1);
   });
 
   it('Key Vault 403 from the emulator → 403 vault_forbidden; MI endpoint 401 → 503 managed_identity_unavailable', async () => {
     const { agent } = await signedIn();
-    emu.admin.fail({ endpoint: 'keyvault', status: 403, body: { error: { code: 'Forbidden', message: 'Caller is not authorized.', innererror: { code: 'ForbiddenByRbac' } } } });
+    fixture.emu.admin.fail({ endpoint: 'keyvault', status: 403, body: { error: { code: 'Forbidden', message: 'Caller is not authorized.', innererror: { code: 'ForbiddenByRbac' } } } });
     const forbidden = await agent.get('/api/secret').set('X-CSRF', '1').expect(403);
     expect(forbidden.body.error).to.equal('vault_forbidden');
 
     resetManagedIdentityProcessState();
     // 401 is not in msal-node's retry list, so this stays fast (a 500 would be retried three times, 1 s apart).
-    emu.admin.fail({ endpoint: 'msi', status: 401, body: { statusCode: 401, message: 'Unauthorized request' } });
+    fixture.emu.admin.fail({ endpoint: 'msi', status: 401, body: { statusCode: 401, message: 'Unauthorized request' } });
     const down = await agent.get('/api/secret').set('X-CSRF', '1').expect(503);
     expect(down.body.error).to.equal('managed_identity_unavailable');
   });
 
   it('Graph 429 Retry-After: 1 → GET retried once (200); sendMail 429 → not retried, 429 to the client', async () => {
     const { agent } = await signedIn();
-    emu.admin.fail({ endpoint: 'graph', path: '/me/messages', status: 429, headers: { 'Retry-After': '1' }, body: { error: { code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' } } });
+    fixture.emu.admin.fail({ endpoint: 'graph', path: '/me/messages', status: 429, headers: { 'Retry-After': '1' }, body: { error: { code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' } } });
     await agent.get('/api/mail').set('X-CSRF', '1').expect(200);
-    expect(emu.admin.requests({ service: 'graph', pathIncludes: '/me/messages' })).to.have.length(2);
+    expect(fixture.emu.admin.requests({ service: 'graph', pathIncludes: '/me/messages' })).to.have.length(2);
 
-    emu.admin.grantConsent(USER, emu.clientId, ['Mail.Send']);
-    emu.admin.fail({ endpoint: 'graph', path: '/me/sendMail', status: 429, headers: { 'Retry-After': '1' }, body: { error: { code: 'ApplicationThrottled', message: 'Throttled.' } } });
+    fixture.emu.admin.grantConsent(USER, fixture.emu.clientId, ['Mail.Send']);
+    fixture.emu.admin.fail({ endpoint: 'graph', path: '/me/sendMail', status: 429, headers: { 'Retry-After': '1' }, body: { error: { code: 'ApplicationThrottled', message: 'Throttled.' } } });
     const res = await agent.post('/api/mail/send').set('X-CSRF', '1').send({ to: ['alex.wilber@contoso.example'], subject: 's', body: 'b' }).expect(429);
     expect(res.headers['retry-after']).to.equal('1');
-    expect(emu.admin.requests({ service: 'graph', pathIncludes: '/me/sendMail' })).to.have.length(1);
-    expect(emu.admin.outbox()).to.have.length(0);
+    expect(fixture.emu.admin.requests({ service: 'graph', pathIncludes: '/me/sendMail' })).to.have.length(1);
+    expect(fixture.emu.admin.outbox()).to.have.length(0);
   });
 
   it('POST without X-CSRF → 403 JSON and no Graph call', async () => {
     const { agent } = await signedIn();
     const res = await agent.post('/api/mail/send').send({ to: ['alex.wilber@contoso.example'], subject: 's', body: 'b' }).expect(403);
     expect(res.body.error).to.equal('csrf_rejected');
-    expect(emu.admin.requests({ service: 'graph' })).to.have.length(0);
+    expect(fixture.emu.admin.requests({ service: 'graph' })).to.have.length(0);
   });
 });

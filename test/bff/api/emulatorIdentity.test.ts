@@ -2,59 +2,16 @@
 // tokens (claims re-authentication, disabled account) and the client certificate read from Key Vault.
 // Needs NODE_EXTRA_CA_CERTS for the emulator's CA: run through `tsx scripts/withEmulatorCa.ts mocha`.
 import { expect } from 'chai';
-import type request from 'supertest';
-import { loadConfig } from '../../../config/loadConfig';
-import { startEmulator, type RunningEmulator } from '../../../emulator/index';
-import { Browser, authorize } from '../../emulator/helpers';
-import { resetManagedIdentityProcessState, setManagedIdentityEnv } from '../../helpers/managedIdentityEnv';
-import { buildApiTestApp, type ApiTestApp } from './apiTestApp';
+import { Browser } from '../../emulator/helpers';
+import { useEmulatorForApi, type Agent } from './emulatorFixture';
 
 const ADELE = 'adele.vance@contoso.example';
 const GINA = 'gina@fabrikam.example';
-type Agent = ReturnType<typeof request.agent>;
 
 describe('enterprise identity against the emulator', () => {
-  let emu: RunningEmulator;
-  let restoreEnv: (() => void) | undefined;
-
-  before(async () => {
-    emu = await startEmulator({ rootDir: process.cwd(), ports: { entra: 0, graph: 0, keyVault: 0, managedIdentity: 0 }, testHooks: true });
-    restoreEnv = setManagedIdentityEnv(emu.urls.identityEndpoint, emu.identityHeader);
-  });
-  after(async () => {
-    restoreEnv?.();
-    await emu?.close();
-  });
-  beforeEach(() => {
-    emu.admin.reset();
-    resetManagedIdentityProcessState();
-  });
-
-  function app(extra: Record<string, string> = {}): ApiTestApp {
-    const config = loadConfig({
-      AUTH_MODE: 'emulator',
-      NODE_ENV: 'test',
-      PUBLIC_URL: 'http://localhost:3000',
-      CLIENT_DIST_DIR: 'test/fixtures/no-dist',
-      EMULATOR_ENTRA_PORT: String(emu.ports.entra),
-      EMULATOR_GRAPH_PORT: String(emu.ports.graph),
-      EMULATOR_KEYVAULT_PORT: String(emu.ports.keyVault),
-      EMULATOR_MI_PORT: String(emu.ports.managedIdentity),
-      ...extra,
-    });
-    return buildApiTestApp({ config });
-  }
-
-  /** A BFF redirect to the emulator's /authorize, the sign-in page as a browser fills it, and back to the callback. */
-  async function roundTrip(agent: Agent, browser: Browser, location: string, user: string): Promise<string> {
-    const out = await authorize(browser, location, user, 'accept');
-    expect(out.location, out.page?.slice(0, 300)).to.match(/^http:\/\/localhost:3000\/auth\/callback\?/);
-    const cb = new URL(out.location!);
-    return (await agent.get(cb.pathname + cb.search).expect(302)).headers.location as string;
-  }
-  async function signIn(agent: Agent, browser: Browser, user: string, path = '/auth/signin?returnTo=/mail') {
-    return roundTrip(agent, browser, (await agent.get(path).expect(302)).headers.location as string, user);
-  }
+  const fixture = useEmulatorForApi();
+  const { app, completeSignIn } = fixture;
+  const signIn = (agent: Agent, browser: Browser, user: string, path = '/auth/signin?returnTo=/mail') => fixture.signInVia(agent, browser, path, user);
 
   describe('app roles', () => {
     it('adele (Secrets.Read) reads the secret; gina (guest, no role) gets 403 forbidden with the role named', async () => {
@@ -67,14 +24,14 @@ describe('enterprise identity against the emulator', () => {
       await signIn(gina, new Browser(), GINA);
       const res = await gina.get('/api/secret').set('X-CSRF', '1').expect(403);
       expect(res.body).to.deep.equal({ error: 'forbidden', message: 'Your account lacks the Secrets.Read role. Ask an administrator to assign it.', role: 'Secrets.Read' });
-      expect(emu.admin.requests({ service: 'keyvault' })).to.have.length(1);
+      expect(fixture.emu.admin.requests({ service: 'keyvault' })).to.have.length(1);
     });
 
     it('a role removed at the emulator: the current session keeps it until a fresh sign-in, which is forbidden', async () => {
       const agent = app().agent();
       const browser = new Browser();
       await signIn(agent, browser, ADELE);
-      emu.admin.removeAppRole('adele', 'Secrets.Read');
+      fixture.emu.admin.removeAppRole('adele', 'Secrets.Read');
       await agent.get('/api/secret').set('X-CSRF', '1').expect(200);
       await signIn(agent, browser, ADELE, '/auth/signin?prompt=login');
       const res = await agent.get('/api/secret').set('X-CSRF', '1').expect(403);
@@ -88,11 +45,11 @@ describe('enterprise identity against the emulator', () => {
       const browser = new Browser();
       await signIn(agent, browser, ADELE);
       await agent.get('/api/mail').set('X-CSRF', '1').expect(200);
-      const bffToken = emu.admin.requests({ service: 'entra', pathIncludes: '/token' }).at(-1)!;
+      const bffToken = fixture.emu.admin.requests({ service: 'entra', pathIncludes: '/token' }).at(-1)!;
       expect(JSON.parse(String(bffToken.form?.claims)).access_token.xms_cc).to.deep.equal({ values: ['cp1'] });
 
-      emu.admin.advance(2_000);
-      emu.admin.revokeSessions('adele');
+      fixture.emu.admin.advance(2_000);
+      fixture.emu.admin.revokeSessions('adele');
       const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(401);
       expect(res.body).to.include({ error: 'login_required', reason: 'claims_challenge' });
       const signInUrl = res.body.signInUrl as string;
@@ -101,18 +58,18 @@ describe('enterprise identity against the emulator', () => {
       // The emulator session ended with the revocation: the sign-in page is shown again; the claims reach /authorize.
       const start = await agent.get(signInUrl).expect(302);
       expect(JSON.parse(new URL(start.headers.location as string).searchParams.get('claims')!).access_token.nbf.essential).to.equal(true);
-      const back = await roundTrip(agent, browser, start.headers.location as string, ADELE);
+      const back = await completeSignIn(agent, browser, start.headers.location as string, ADELE);
       expect(back).to.equal('/mail');
       const mail = await agent.get('/api/mail').set('X-CSRF', '1').expect(200);
       expect(mail.body.messages).to.have.length(10);
-      const graph = emu.admin.requests({ service: 'graph', pathIncludes: '/me/messages' }).map((r) => r.status);
+      const graph = fixture.emu.admin.requests({ service: 'graph', pathIncludes: '/me/messages' }).map((r) => r.status);
       expect(graph).to.deep.equal([200, 401, 200]);
     });
 
     it('a disabled account: 401 saying so (reason account_disabled), no claims round trip', async () => {
       const agent = app().agent();
       await signIn(agent, new Browser(), ADELE);
-      emu.admin.disableUser('adele');
+      fixture.emu.admin.disableUser('adele');
       const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(401);
       expect(res.body).to.include({ error: 'login_required', reason: 'account_disabled', signInUrl: '/auth/signin' });
     });
@@ -122,18 +79,18 @@ describe('enterprise identity against the emulator', () => {
     it('signs in with the vault certificate (read with the managed identity) and uses a rotated one after the re-read', async () => {
       const a = app({ ENTRA_CLIENT_CERTIFICATE_NAME: 'bff-client-cert' });
       const first = await a.services.clientCredential.get();
-      expect(first).to.have.nested.property('clientCertificate.thumbprintSha256', emu.certificates.clientThumbprintSha256);
+      expect(first).to.have.nested.property('clientCertificate.thumbprintSha256', fixture.emu.certificates.clientThumbprintSha256);
       const agent = a.agent();
       await signIn(agent, new Browser(), ADELE);
       await agent.get('/api/mail').set('X-CSRF', '1').expect(200);
-      const redemption = emu.admin.requests({ service: 'entra', pathIncludes: '/token' }).at(-1)!;
+      const redemption = fixture.emu.admin.requests({ service: 'entra', pathIncludes: '/token' }).at(-1)!;
       expect(redemption.form).to.have.property('client_assertion_type');
       expect(redemption.form).to.not.have.property('client_secret');
 
-      await emu.admin.rotateCertificate('bff-client-cert');
+      await fixture.emu.admin.rotateCertificate('bff-client-cert');
       expect(await a.services.clientCredential.refresh()).to.equal(true);
       const next = await a.services.clientCredential.get();
-      expect(next).to.not.have.nested.property('clientCertificate.thumbprintSha256', emu.certificates.clientThumbprintSha256);
+      expect(next).to.not.have.nested.property('clientCertificate.thumbprintSha256', fixture.emu.certificates.clientThumbprintSha256);
       // A new sign-in signs its assertion with the rotated certificate, which the app registration now holds.
       await signIn(a.agent(), new Browser(), ADELE);
       a.services.clientCredential.close();

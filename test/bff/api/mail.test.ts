@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { ALICE, AUTHORITY, INSTANCE, TOKEN_PATH, entraError, tokenResponse } from '../../helpers/entraFixtures';
+import { ALICE, AUTHORITY, entraError, tokenResponse } from '../../helpers/entraFixtures';
 import { buildTestApp, mockMetadata, signIn } from '../../helpers/testApp';
 import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 import { CAE_CLAIMS, EXPIRED_TOKEN_HEADER, GRAPH_ORIGIN, GRAPH_PATH, claimsChallengeHeader, graphError, graphMessageList } from './graphFixtures';
@@ -107,7 +107,7 @@ describe('GET /api/mail', () => {
     const graph = graphList({ $top: '10', $skip: '0' })
       .twice()
       .reply(401, graphError('InvalidAuthenticationToken', 'Access token validation failure.'), { 'WWW-Authenticate': EXPIRED_TOKEN_HEADER });
-    const refresh = nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, tokenResponse(ALICE, { nonce: null, accessToken: 'at-refreshed-2', spaCode: null }));
+    const refresh = tokenEndpoint().interceptor.reply(200, tokenResponse(ALICE, { nonce: null, accessToken: 'at-refreshed-2', spaCode: null }));
     const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(401);
     expect(res.body).to.include({ error: 'login_required', signInUrl: '/auth/signin' });
     graph.done();
@@ -146,9 +146,7 @@ describe('GET /api/mail', () => {
     const graph = graphList({ $top: '10', $skip: '0' }).reply(401, graphError('InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge.'), {
       'WWW-Authenticate': claimsChallengeHeader(),
     });
-    const refresh = nock(INSTANCE)
-      .post(TOKEN_PATH)
-      .query(true)
+    const refresh = tokenEndpoint().interceptor
       .reply(400, entraError('invalid_grant', 50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed.'));
     const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(401);
     expect(res.body).to.include({ error: 'login_required', reason: 'claims_challenge' });
@@ -164,7 +162,7 @@ describe('GET /api/mail', () => {
     const graph = graphList({ $top: '10', $skip: '0' }).reply(401, graphError('InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge.'), {
       'WWW-Authenticate': claimsChallengeHeader(),
     });
-    const refresh = nock(INSTANCE).post(TOKEN_PATH).query(true).reply(400, entraError('invalid_grant', 50057, 'The user account is disabled.'));
+    const refresh = tokenEndpoint().interceptor.reply(400, entraError('invalid_grant', 50057, 'The user account is disabled.'));
     const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(401);
     expect(res.body).to.include({ error: 'login_required', reason: 'account_disabled', signInUrl: '/auth/signin' });
     expect(res.body.message).to.match(/disabled/);
@@ -177,7 +175,7 @@ describe('GET /api/mail', () => {
     const graph = graphList({ $top: '10', $skip: '0' })
       .twice()
       .reply(401, graphError('InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge.'), { 'WWW-Authenticate': claimsChallengeHeader() });
-    const refresh = nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, tokenResponse(ALICE, { nonce: null, accessToken: 'at-with-claims', spaCode: null }));
+    const refresh = tokenEndpoint().interceptor.reply(200, tokenResponse(ALICE, { nonce: null, accessToken: 'at-with-claims', spaCode: null }));
     const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(502);
     expect(res.body.error).to.equal('claims_challenge_unresolved');
     expect(res.body).to.not.have.property('signInUrl');
@@ -192,15 +190,13 @@ describe('GET /api/mail', () => {
         'WWW-Authenticate': claimsChallengeHeader(),
       });
     const refused = () =>
-      nock(INSTANCE).post(TOKEN_PATH, (b: Record<string, string>) => b.grant_type === 'refresh_token').query(true).reply(400, entraError('invalid_grant', 50173, 'The provided grant has expired due to it being revoked.'));
+      tokenEndpoint('refresh_token').interceptor.reply(400, entraError('invalid_grant', 50173, 'The provided grant has expired due to it being revoked.'));
     const scopes = [challenge(), refused()];
     const first = await agent.get('/api/mail').set('X-CSRF', '1').expect(401);
     // The browser follows the sign-in URL: /authorize with the claims, then the callback redeems a new code.
     const authorize = new URL((await agent.get(first.body.signInUrl as string).expect(302)).headers.location as string);
-    const redeem = nock(INSTANCE)
-      .post(TOKEN_PATH, (b: Record<string, string>) => b.grant_type === 'authorization_code')
-      .query(true)
-      .reply(200, tokenResponse(ALICE, { nonce: authorize.searchParams.get('nonce'), spaCode: null }));
+    const redeem = tokenEndpoint('authorization_code')
+      .interceptor.reply(200, tokenResponse(ALICE, { nonce: authorize.searchParams.get('nonce'), spaCode: null }));
     await agent.get(`/auth/callback?code=c-${Date.now()}&state=${authorize.searchParams.get('state')}`).expect(302);
     scopes.push(redeem, challenge(), refused());
     const second = await agent.get('/api/mail').set('X-CSRF', '1').expect(502);
@@ -213,10 +209,8 @@ describe('GET /api/mail', () => {
     const graph = graphList({ $top: '10', $skip: '0' }).reply(401, graphError('InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge.'), {
       'WWW-Authenticate': claimsChallengeHeader(),
     });
-    const refresh = nock(INSTANCE)
-      .post(TOKEN_PATH, (b: Record<string, string>) => typeof b.claims === 'string')
-      .query(true)
-      .reply(200, tokenResponse(ALICE, { nonce: null, accessToken: 'at-with-claims', spaCode: null }));
+    const refresh = tokenEndpoint((b) => typeof b.claims === 'string')
+      .interceptor.reply(200, tokenResponse(ALICE, { nonce: null, accessToken: 'at-with-claims', spaCode: null }));
     const retried = graphList({ $top: '10', $skip: '0' }).matchHeader('authorization', 'Bearer at-with-claims').reply(200, graphMessageList({ count: 0 }));
     const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(200);
     expect(res.body).to.deep.equal({ messages: [], top: 10, skip: 0, nextSkip: null });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { ALICE, AUTHORITY, INSTANCE, TOKEN_PATH, entraError, homeAccountIdOf, tokenResponse } from '../../helpers/entraFixtures';
+import { ALICE, AUTHORITY, entraError, homeAccountIdOf, tokenResponse } from '../../helpers/entraFixtures';
 import { buildTestApp, mockMetadata, signIn } from '../../helpers/testApp';
 import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 import { GRAPH_ORIGIN, GRAPH_PATH, graphError } from './graphFixtures';
@@ -67,7 +67,7 @@ describe('POST /api/mail/send', () => {
 
   it('after the consent round trip (/auth/consent → authorize → callback) sends with the Mail.Send token: 202 and the Graph body as specified', async () => {
     const { agent } = await signedIn();
-    nock(INSTANCE).post(TOKEN_PATH).query(true).reply(400, consentRequiredAnswer());
+    tokenEndpoint().interceptor.reply(400, consentRequiredAnswer());
     const refused = await agent.post('/api/mail/send').set('X-CSRF', '1').send(MAIL).expect(403);
 
     const { tokenRequest, returnedTo } = await grantConsent(agent, refused.body.consentUrl as string, 'at-mail-send-1');
@@ -110,7 +110,7 @@ describe('POST /api/mail/send', () => {
 
   it('passes a Graph 403 (mailbox access denied) through as 403 graph_access_denied', async () => {
     const { agent } = await signedIn();
-    nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, tokenResponse(ALICE, { nonce: null, scope: 'Mail.Send', accessToken: 'at-send-403', spaCode: null }));
+    tokenEndpoint().interceptor.reply(200, tokenResponse(ALICE, { nonce: null, scope: 'Mail.Send', accessToken: 'at-send-403', spaCode: null }));
     const graph = nock(GRAPH_ORIGIN).post(SEND).reply(403, graphError('ErrorAccessDenied', 'Access is denied. Check credentials and try again.'));
     const res = await agent.post('/api/mail/send').set('X-CSRF', '1').send(MAIL).expect(403);
     expect(res.body.error).to.equal('graph_access_denied');
@@ -161,7 +161,7 @@ describe('POST /api/mail/send', () => {
 
   it('without the X-CSRF header answers 403 JSON and sends nothing (no token or Graph mock consumed)', async () => {
     const { agent } = await signedIn();
-    const token = nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, tokenResponse(ALICE, { nonce: null, scope: 'Mail.Send', spaCode: null }));
+    const token = tokenEndpoint().interceptor.reply(200, tokenResponse(ALICE, { nonce: null, scope: 'Mail.Send', spaCode: null }));
     const graph = nock(GRAPH_ORIGIN).post(SEND).reply(202);
     const res = await agent.post('/api/mail/send').send(MAIL).expect(403);
     expect(res.headers['content-type']).to.match(/^application\/json/);

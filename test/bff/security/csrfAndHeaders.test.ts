@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import nock from 'nock';
 import { ALICE, INSTANCE } from '../../helpers/entraFixtures';
 import { buildTestApp, mockMetadata, signIn, startSignIn } from '../../helpers/testApp';
+import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 
 describe('CSRF defence on /api', () => {
   it('requires X-CSRF: 1 on every API request', async () => {
@@ -71,8 +71,7 @@ describe('security headers', () => {
     await a.get('/').set('Accept', 'text/html');
     const { state, nonce } = await startSignIn(a);
     const { tokenResponse } = await import('../../helpers/entraFixtures');
-    const { TOKEN_PATH } = await import('../../helpers/entraFixtures');
-    nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, tokenResponse(ALICE, { nonce }));
+    tokenEndpoint().interceptor.reply(200, tokenResponse(ALICE, { nonce }));
     const res = await a.get(`/auth/callback?code=c&state=${state}`).expect(302);
     const cookies = (res.headers['set-cookie'] as unknown as string[]).filter((c) => c.startsWith('hsb='));
     expect(cookies.at(-1)).to.match(/httponly/i).and.match(/samesite=lax/i);

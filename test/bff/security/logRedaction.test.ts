@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import nock from 'nock';
 import { captureLogs } from '../../helpers/captureLogs';
-import { ALICE, CLIENT_SECRET, INSTANCE, TOKEN_PATH, entraError, tokenResponse } from '../../helpers/entraFixtures';
+import { ALICE, CLIENT_SECRET, entraError, tokenResponse } from '../../helpers/entraFixtures';
 import { buildTestApp, getBootstrap, mockMetadata, startSignIn } from '../../helpers/testApp';
+import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 
 describe('logs never contain secrets', () => {
   it('a full sign-in, bootstrap, API and sign-out flow logs no token, code, spa code, state, cookie or secret', async () => {
@@ -18,7 +18,7 @@ describe('logs never contain secrets', () => {
       code: 'web-code-secret-value-27182',
     };
     const body = tokenResponse(ALICE, { nonce, accessToken: secrets.access, refreshToken: secrets.refresh, spaCode: secrets.spa });
-    nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, body);
+    tokenEndpoint().interceptor.reply(200, body);
     const cb = await a.get(`/auth/callback?code=${secrets.code}&state=${state}&session_state=s`).expect(302);
     const cookieValues = (cb.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]!.split('=')[1]!).filter((v) => v.length > 10);
     const boot = await getBootstrap(a);
@@ -26,7 +26,7 @@ describe('logs never contain secrets', () => {
     await a.get('/api/me').set('X-CSRF', '1').expect(200);
     // An error path whose upstream description echoes a code.
     const { state: s2 } = await startSignIn(a);
-    nock(INSTANCE).post(TOKEN_PATH).query(true).reply(400, entraError('invalid_grant', 54005, `code=${secrets.code} was already redeemed`));
+    tokenEndpoint().interceptor.reply(400, entraError('invalid_grant', 54005, `code=${secrets.code} was already redeemed`));
     await a.get(`/auth/callback?code=${secrets.code}&state=${s2}`).expect(400);
     await a.get(boot.routes.signOut!).expect(302);
 

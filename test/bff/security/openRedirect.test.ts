@@ -2,14 +2,14 @@
 // Unicode slashes, whitespace and controls, thrown at parseReturnTo and at all four routes that take returnTo.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import nock from 'nock';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import supertest from 'supertest';
 import { parseReturnTo } from '../../../bff/auth/returnTo';
 import { hostileReturnTo } from '../../helpers/hostileUrls';
-import { ALICE, INSTANCE, TOKEN_PATH, openIdConfiguration, tokenResponse } from '../../helpers/entraFixtures';
+import { ALICE, INSTANCE, openIdConfiguration, tokenResponse } from '../../helpers/entraFixtures';
 import { buildTestApp, mockMetadata, signIn, testConfig } from '../../helpers/testApp';
+import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 
 const APP_ORIGIN = 'http://localhost:3000';
 
@@ -59,12 +59,10 @@ describe('open redirect (property tests)', () => {
     after(() => server.close());
 
     /** Entra: one persistent token endpoint answering with the nonce of the sign-in that issued the code. */
-    function tokenEndpoint(): Map<string, string> {
+    function persistentTokenEndpoint(): Map<string, string> {
       const nonces = new Map<string, string>();
-      nock(INSTANCE)
-        .post(TOKEN_PATH, () => true)
-        .query(true)
-        .optionally()
+      tokenEndpoint()
+        .interceptor.optionally()
         .times(20_000)
         .reply(200, (_uri, body) => {
           const code = new URLSearchParams(body as string).get('code') ?? '';
@@ -97,7 +95,7 @@ describe('open redirect (property tests)', () => {
         this.timeout(240_000);
         const agent = supertest.agent(server);
         if (signedIn) await signIn(agent, ALICE);
-        const nonces = tokenEndpoint();
+        const nonces = persistentTokenEndpoint();
         const values = fc.sample(hostileReturnTo, { numRuns: 2_500, seed: 4_242 + i });
         const escaped: string[] = [];
         let redirects = 0;

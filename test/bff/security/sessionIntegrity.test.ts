@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import nock from 'nock';
 import { createMemoryStores } from '../../../bff/store/memoryStores';
-import { ALICE, BOB, INSTANCE, TOKEN_PATH, homeAccountIdOf, tokenResponse } from '../../helpers/entraFixtures';
+import { ALICE, BOB, homeAccountIdOf, tokenResponse } from '../../helpers/entraFixtures';
 import { buildTestApp, getBootstrap, mockMetadata, parseBootstrapHtml, signIn, testConfig } from '../../helpers/testApp';
+import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 
 function authorizeParams(location: string) {
   const url = new URL(location);
@@ -18,7 +18,7 @@ describe('session and partition integrity', () => {
     await signIn(a, ALICE);
     const start = await a.get('/auth/consent?scopes=Mail.Send&returnTo=/mail/send').expect(302);
     const { state, nonce } = authorizeParams(start.headers.location as string);
-    nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, tokenResponse(BOB, { nonce, scope: 'Mail.Send openid profile' }));
+    tokenEndpoint().interceptor.reply(200, tokenResponse(BOB, { nonce, scope: 'Mail.Send openid profile' }));
     const res = await a.get(`/auth/callback?code=c&state=${state}`).set('Accept', 'application/json').expect(400);
     expect(res.body.error).to.equal('account_mismatch');
     expect((await a.get('/api/me').set('X-CSRF', '1').expect(200)).body.account.homeAccountId).to.equal(homeAccountIdOf(ALICE));
@@ -69,7 +69,7 @@ describe('session and partition integrity', () => {
     const start = await a.get('/auth/spa-code?returnTo=/profile').expect(302);
     const { state, nonce, prompt } = authorizeParams(start.headers.location as string);
     expect(prompt).to.equal('none');
-    nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, tokenResponse(ALICE, { nonce, spaCode: 'fresh-spa-code' }));
+    tokenEndpoint().interceptor.reply(200, tokenResponse(ALICE, { nonce, spaCode: 'fresh-spa-code' }));
     await a.get(`/auth/callback?code=c&state=${state}`).expect(302);
     expect((await getBootstrap(a)).spaCode).to.equal('fresh-spa-code');
     await a.get(firstTab.routes.signOut!).expect(302);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { ALICE, INSTANCE, TOKEN_PATH, entraError, tokenResponse } from '../../helpers/entraFixtures';
+import { ALICE, entraError, tokenResponse } from '../../helpers/entraFixtures';
 import { buildTestApp, mockMetadata, startSignIn } from '../../helpers/testApp';
 import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 
@@ -11,7 +11,7 @@ describe('login transaction tampering', () => {
     const { agent } = buildTestApp();
     const a = agent();
     const { state } = await startSignIn(a);
-    nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, tokenResponse(ALICE, { nonce: 'nonce-of-another-sign-in' }));
+    tokenEndpoint().interceptor.reply(200, tokenResponse(ALICE, { nonce: 'nonce-of-another-sign-in' }));
     const res = await a.get(`/auth/callback?code=c&state=${state}`).set('Accept', 'application/json').expect(400);
     expect(res.body.error).to.equal('invalid_login_transaction');
     await a.get('/api/me').set('X-CSRF', '1').expect(401);
@@ -21,7 +21,7 @@ describe('login transaction tampering', () => {
     const { agent } = buildTestApp();
     const a = agent();
     const { state } = await startSignIn(a);
-    nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, tokenResponse(ALICE, { nonce: null }));
+    tokenEndpoint().interceptor.reply(200, tokenResponse(ALICE, { nonce: null }));
     await a.get(`/auth/callback?code=c&state=${state}`).expect(400);
     await a.get('/api/me').set('X-CSRF', '1').expect(401);
   });
@@ -44,7 +44,7 @@ describe('login transaction tampering', () => {
     const attacker = agent();
     await startSignIn(attacker); // the attacker holds a valid transaction cookie of their own
     const { state } = await startSignIn(victim);
-    const token = nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, {});
+    const token = tokenEndpoint().interceptor.reply(200, {});
     const res = await attacker.get(`/auth/callback?code=c&state=${state}`).expect(400);
     expect(res.text).to.match(/different browser/);
     expect(token.isDone()).to.equal(false);
