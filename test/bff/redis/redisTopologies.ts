@@ -119,6 +119,52 @@ export async function startRedisCluster(): Promise<RedisClusterProcesses> {
   return cluster;
 }
 
+/** The hash slot of `key` and the port of the master that owns it now (CLUSTER SLOTS as a master sees it). */
+export async function slotOwner(cluster: RedisClusterProcesses, key: string): Promise<{ slot: number; port: number }> {
+  const [seed] = await cluster.masters();
+  if (seed === undefined) throw new Error('no master');
+  const slot = Number(await admin(seed, (r) => r.call('CLUSTER', 'KEYSLOT', key)));
+  const ranges = (await admin(seed, (r) => r.call('CLUSTER', 'SLOTS'))) as [number, number, [string, number, string]][];
+  const range = ranges.find(([start, end]) => slot >= start && slot <= end);
+  if (!range) throw new Error(`slot ${slot} has no owner`);
+  return { slot, port: Number(range[2][1]) };
+}
+
+/** Calls of `command` a node has served (INFO commandstats). */
+async function commandCalls(port: number, command: string): Promise<number> {
+  const info = await admin(port, (r) => r.info('commandstats'));
+  return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
+}
+
+/**
+ * Moves `slot` from master `from` to master `to` the way `redis-cli --cluster reshard` does, slowly enough that clients
+ * see each phase: IMPORTING / MIGRATING (keys still served by `from`), `pauseMs`; MIGRATE of the slot's keys, `pauseMs`
+ * (`from` answers ASK for them: the ASK window); SETSLOT NODE on every master (then MOVED for stale slot maps).
+ * Returns how many ASKING commands `to` received meanwhile (each is a client following an ASK redirection).
+ */
+export async function migrateSlot(
+  cluster: RedisClusterProcesses,
+  move: { slot: number; from: number; to: number; pauseMs: number },
+): Promise<number> {
+  const { slot, from, to, pauseMs } = move;
+  const pause = () => new Promise((r) => setTimeout(r, pauseMs));
+  const idOf = async (port: number) => String(await admin(port, (r) => r.call('CLUSTER', 'MYID')));
+  const [fromId, toId] = await Promise.all([idOf(from), idOf(to)]);
+  const askingBefore = await commandCalls(to, 'asking');
+  await admin(to, (r) => r.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', fromId));
+  await admin(from, (r) => r.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', toId));
+  await pause();
+  for (;;) {
+    const keys = (await admin(from, (r) => r.call('CLUSTER', 'GETKEYSINSLOT', slot, 100))) as string[];
+    if (keys.length === 0) break;
+    await admin(from, (r) => r.call('MIGRATE', '127.0.0.1', to, '', 0, 5_000, 'KEYS', ...keys));
+  }
+  await pause();
+  const others = (await cluster.masters()).filter((p) => p !== from && p !== to);
+  for (const port of [to, from, ...others]) await admin(port, (r) => r.call('CLUSTER', 'SETSLOT', slot, 'NODE', toId));
+  return (await commandCalls(to, 'asking')) - askingBefore;
+}
+
 export interface SentinelProcesses {
   master: RedisServerProcess;
   replica: RedisServerProcess;
