@@ -9,8 +9,10 @@ import type { SidIndexEntry } from '../session/sessionAccess';
 import { CacheCipher } from '../tokenCache/cacheEncryption';
 import { RedisTokenCacheStore } from '../tokenCache/redisTokenCacheStore';
 import { createRedisConnection, isTlsConfigurationError } from './redisClient';
+import { tlsOptions } from './redisClientFactory';
 import { RedisEntraAuth, type RedisTokenSource } from './redisEntraAuth';
 import { RedisOneTimeStore } from './redisOneTimeStore';
+import { firstNode, tlsHandshakeError } from './redisTlsProbe';
 
 /** Redis refused the TLS setup (wrong CA, wrong host name, TLS to a plain port): a configuration error, not an outage. */
 export class RedisTlsError extends Error {
@@ -53,8 +55,13 @@ export async function createRedisStores(config: Readonly<Config>, options: Redis
   }
   const connection = createRedisConnection(storeConfig, baseLog, { storeKeys: config.tokenCache.encryptionKeys, entra });
   if (!(await connection.waitUntilReady(waitMs))) {
-    if (isTlsConfigurationError(connection.lastErrorCode)) {
-      const code = connection.lastErrorCode;
+    const tls = tlsOptions(storeConfig);
+    const node = firstNode(storeConfig);
+    const code =
+      isTlsConfigurationError(connection.lastErrorCode) || !tls || !node
+        ? connection.lastErrorCode
+        : await tlsHandshakeError(node, tls, waitMs);
+    if (isTlsConfigurationError(code)) {
       await connection.close();
       throw new RedisTlsError(
         `Redis refused the TLS connection (${code}): check REDIS_TLS_CA_FILE (the CA that signed the server certificate), ` +
