@@ -21,7 +21,10 @@ export class RedisTlsError extends Error {
 
 export interface RedisStoresOptions {
   log?: Logger;
-  /** REDIS_AUTH=entra: where tokens come from (tests); built from config (managed identity / client credential) when absent. */
+  /**
+   * REDIS_AUTH=entra: where tokens come from (required then). The app passes createRedisTokenSource over its own identity
+   * (managed identity or its client credential); tests pass their own.
+   */
   tokenSource?: RedisTokenSource;
   /** REDIS_AUTH=entra: share of a token's lifetime after which the next one is fetched (tests shorten the cycle). */
   tokenRefreshRatio?: number;
@@ -44,9 +47,8 @@ export async function createRedisStores(config: Readonly<Config>, options: Redis
 
   let entra: RedisEntraAuth | undefined;
   if (storeConfig.auth.kind === 'entra') {
-    const source =
-      options.tokenSource ?? (await import('../downstream/redisTokenSource')).createRedisTokenSource(config, baseLog);
-    entra = new RedisEntraAuth(source, {
+    if (!options.tokenSource) throw new TypeError('REDIS_AUTH=entra: createRedisStores needs a tokenSource');
+    entra = new RedisEntraAuth(options.tokenSource, {
       username: storeConfig.auth.objectId,
       log,
       ...(options.tokenRefreshRatio ? { refreshRatio: options.tokenRefreshRatio } : {}),
