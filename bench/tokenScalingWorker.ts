@@ -11,7 +11,7 @@ import { loadConfig } from '../config/loadConfig';
 import { createLogger } from '../bff/http/logger';
 import { createAuthorityMetadataSource } from '../bff/auth/authorityMetadata';
 import { MsalNetworkClient } from '../bff/auth/networkClient';
-import { createServices } from '../bff/services';
+import { createAppIdentity, createServices } from '../bff/services';
 import { createStores } from '../bff/server';
 import { createFetchWithDeadline } from '../bff/downstream/fetchWithDeadline';
 import { CacheCipher } from '../bff/tokenCache/cacheEncryption';
@@ -97,14 +97,15 @@ async function main(): Promise<ScalingResult> {
     };
     acquire = (user) => cca.acquireTokenSilent({ account: accountOf(user), scopes: SCOPES });
   } else {
-    const stores = await createStores(config);
+    const identity = createAppIdentity({ config, log, fetchImpl: countingFetch });
+    const stores = await createStores(config, log, identity);
     const inner = stores.tokenCache;
     const counted: TokenCacheStore = {
       get: (k) => (gets++, inner.get(k)),
       set: (k, v) => (sets++, inner.set(k, v)),
       delete: (k) => inner.delete(k),
     };
-    const services = createServices({ config, log, stores: { ...stores, tokenCache: counted }, fetchImpl: countingFetch });
+    const services = createServices({ config, log, stores: { ...stores, tokenCache: counted }, identity });
     if (config.store.kind === 'redis') {
       // Seeding writes the sealed values directly under the store's own key names (far faster than one store.set each).
       const cipher = new CacheCipher(config.tokenCache.encryptionKeys);

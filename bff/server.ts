@@ -5,7 +5,7 @@ import { createApp } from './app';
 import type { Logger } from './http/logger';
 import { instrumentStores } from './observability/instrumentStores';
 import { NO_OBSERVABILITY, type Observability } from './observability/observability';
-import { createServices, type Stores } from './services';
+import { createAppIdentity, createServices, type AppIdentity, type Stores } from './services';
 import { createMemoryStores } from './store/memoryStores';
 
 export interface RunningBff {
@@ -33,10 +33,13 @@ export class PortInUseError extends Error {
   }
 }
 
-export async function createStores(config: Readonly<Config>, log?: Logger): Promise<Stores> {
+/** The stores config names; Redis with REDIS_AUTH=entra authenticates with the app's own identity. */
+export async function createStores(config: Readonly<Config>, log: Logger, identity: AppIdentity): Promise<Stores> {
   if (config.store.kind === 'memory') return createMemoryStores(config);
   const { createRedisStores } = await import('./store/redisStores');
-  return createRedisStores(config, log ? { log } : {});
+  if (config.store.auth.kind !== 'entra') return createRedisStores(config, { log });
+  const { createRedisTokenSource } = await import('./downstream/redisTokenSource');
+  return createRedisStores(config, { log, tokenSource: createRedisTokenSource({ config, ...identity }) });
 }
 
 export async function startBff(
@@ -46,7 +49,11 @@ export async function startBff(
 ): Promise<RunningBff> {
   const observability = options.observability ?? NO_OBSERVABILITY;
   let draining = false;
-  const baseStores = await createStores(config, log);
+  const identity = createAppIdentity({ config, log, observability });
+  const baseStores = await createStores(config, log, identity).catch((err: unknown) => {
+    identity.clientCredential.close();
+    throw err;
+  });
   const stores: Stores = {
     ...instrumentStores(baseStores, config.store.kind, observability),
     // Not ready once shutdown began, whatever the stores say: the load balancer should send new users elsewhere.
@@ -57,7 +64,7 @@ export async function startBff(
       },
     },
   };
-  const services = createServices({ config, log, stores, observability });
+  const services = createServices({ config, log, stores, identity, observability });
   try {
     // Load the client credential before listening: a wrong PFX password or a missing Key Vault certificate stops start-up.
     await services.clientCredential.get();

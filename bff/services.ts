@@ -42,15 +42,26 @@ export interface Services {
   observability: Observability;
 }
 
-export function createServices(input: {
+/**
+ * How the app itself talks to Entra: the HTTP client, the authority metadata, its managed identity and its client
+ * credential. Built before the stores, because Redis with REDIS_AUTH=entra authenticates with the same identity (one
+ * source of truth: a Key Vault certificate rotated for sign-in is the one Redis tokens are requested with, too).
+ */
+export interface AppIdentity {
+  fetchWithDeadline: FetchWithDeadline;
+  networkClient: MsalNetworkClient;
+  authorityMetadata: AuthorityMetadataSource;
+  managedIdentity: ManagedIdentityTokenProvider;
+  clientCredential: ClientCredentialSource;
+}
+
+export function createAppIdentity(input: {
   config: Readonly<Config>;
   log: Logger;
-  stores: Stores;
   fetchImpl?: typeof fetch;
-  now?: () => number;
   observability?: Observability;
-}): Services {
-  const { config, log, stores } = input;
+}): AppIdentity {
+  const { config, log } = input;
   const observability = input.observability ?? NO_OBSERVABILITY;
   const fetchWithDeadline = instrumentDownstream(
     createFetchWithDeadline(config.http.timeoutMs, input.fetchImpl),
@@ -61,7 +72,6 @@ export function createServices(input: {
       keyVault: config.keyVault.url ? new URL(config.keyVault.url).origin : null,
     },
   );
-  const downstream = { fetchWithDeadline, log };
   const authorityMetadata = createAuthorityMetadataSource({
     authority: config.entra.authority,
     configured: config.entra.authorityMetadata,
@@ -78,9 +88,34 @@ export function createServices(input: {
     credential: config.entra.credential,
     // Only a Key Vault certificate credential uses it here.
     managedIdentity: () => managedIdentity,
-    downstream,
+    downstream: { fetchWithDeadline, log },
     log,
   });
+  return { fetchWithDeadline, networkClient, authorityMetadata, managedIdentity, clientCredential };
+}
+
+export function createServices(input: {
+  config: Readonly<Config>;
+  log: Logger;
+  stores: Stores;
+  /** The identity the stores were built with (Redis Entra auth); created here when absent. */
+  identity?: AppIdentity;
+  fetchImpl?: typeof fetch;
+  now?: () => number;
+  observability?: Observability;
+}): Services {
+  const { config, log, stores } = input;
+  const observability = input.observability ?? NO_OBSERVABILITY;
+  const identity =
+    input.identity ??
+    createAppIdentity({
+      config,
+      log,
+      observability,
+      ...(input.fetchImpl ? { fetchImpl: input.fetchImpl } : {}),
+    });
+  const { fetchWithDeadline, networkClient, authorityMetadata, managedIdentity, clientCredential } = identity;
+  const downstream = { fetchWithDeadline, log };
   const msalFactory = instrumentMsalFactory(
     createMsalClientFactory({
       entra: config.entra,

@@ -104,7 +104,8 @@ export function livePassword(options: { password?: string | undefined }, passwor
   });
 }
 
-function tlsOptions(config: RedisStoreConfig): ConnectionOptions | null {
+/** The TLS options every connection uses (data nodes, cluster nodes reached by announced IPs, sentinels), or null for plain TCP. */
+export function tlsOptions(config: RedisStoreConfig): ConnectionOptions | null {
   if (!config.tls) return null;
   const seedHost = config.topology.mode === 'cluster' ? config.topology.seeds[0]?.host : undefined;
   const servername = config.tls.servername ?? (seedHost && !isIP(seedHost) ? seedHost : undefined);

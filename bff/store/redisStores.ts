@@ -9,8 +9,10 @@ import type { SidIndexEntry } from '../session/sessionAccess';
 import { CacheCipher } from '../tokenCache/cacheEncryption';
 import { RedisTokenCacheStore } from '../tokenCache/redisTokenCacheStore';
 import { createRedisConnection, isTlsConfigurationError } from './redisClient';
+import { tlsOptions } from './redisClientFactory';
 import { RedisEntraAuth, type RedisTokenSource } from './redisEntraAuth';
 import { RedisOneTimeStore } from './redisOneTimeStore';
+import { firstNode, tlsHandshakeError } from './redisTlsProbe';
 
 /** Redis refused the TLS setup (wrong CA, wrong host name, TLS to a plain port): a configuration error, not an outage. */
 export class RedisTlsError extends Error {
@@ -19,7 +21,10 @@ export class RedisTlsError extends Error {
 
 export interface RedisStoresOptions {
   log?: Logger;
-  /** REDIS_AUTH=entra: where tokens come from (tests); built from config (managed identity / client credential) when absent. */
+  /**
+   * REDIS_AUTH=entra: where tokens come from (required then). The app passes createRedisTokenSource over its own identity
+   * (managed identity or its client credential); tests pass their own.
+   */
   tokenSource?: RedisTokenSource;
   /** REDIS_AUTH=entra: share of a token's lifetime after which the next one is fetched (tests shorten the cycle). */
   tokenRefreshRatio?: number;
@@ -42,9 +47,8 @@ export async function createRedisStores(config: Readonly<Config>, options: Redis
 
   let entra: RedisEntraAuth | undefined;
   if (storeConfig.auth.kind === 'entra') {
-    const source =
-      options.tokenSource ?? (await import('../downstream/redisTokenSource')).createRedisTokenSource(config, baseLog);
-    entra = new RedisEntraAuth(source, {
+    if (!options.tokenSource) throw new TypeError('REDIS_AUTH=entra: createRedisStores needs a tokenSource');
+    entra = new RedisEntraAuth(options.tokenSource, {
       username: storeConfig.auth.objectId,
       log,
       ...(options.tokenRefreshRatio ? { refreshRatio: options.tokenRefreshRatio } : {}),
@@ -53,8 +57,13 @@ export async function createRedisStores(config: Readonly<Config>, options: Redis
   }
   const connection = createRedisConnection(storeConfig, baseLog, { storeKeys: config.tokenCache.encryptionKeys, entra });
   if (!(await connection.waitUntilReady(waitMs))) {
-    if (isTlsConfigurationError(connection.lastErrorCode)) {
-      const code = connection.lastErrorCode;
+    const tls = tlsOptions(storeConfig);
+    const node = firstNode(storeConfig);
+    const code =
+      isTlsConfigurationError(connection.lastErrorCode) || !tls || !node
+        ? connection.lastErrorCode
+        : await tlsHandshakeError(node, tls, waitMs);
+    if (isTlsConfigurationError(code)) {
       await connection.close();
       throw new RedisTlsError(
         `Redis refused the TLS connection (${code}): check REDIS_TLS_CA_FILE (the CA that signed the server certificate), ` +

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { decodeJwt } from 'jose';
 import { createLogger } from '../../../bff/http/logger';
 import { createRedisTokenSource, REDIS_RESOURCE } from '../../../bff/downstream/redisTokenSource';
+import { createAppIdentity } from '../../../bff/services';
 import type { RedisToken } from '../../../bff/store/redisEntraAuth';
 import { startEmulator, type RunningEmulator } from '../../../emulator/index';
 import { setManagedIdentityEnv } from '../../helpers/managedIdentityEnv';
@@ -78,7 +79,8 @@ export function entraRotationSuite(clusterOf: () => RedisClusterProcesses): void
         REDIS_ENTRA_OBJECT_ID: MI_OBJECT_ID,
         EMULATOR_MI_PORT: String(emu.ports.managedIdentity),
       });
-      const { token, expiresOnMs } = await createRedisTokenSource(config, createLogger('silent'))();
+      const identity = createAppIdentity({ config, log: createLogger('silent') });
+      const { token, expiresOnMs } = await createRedisTokenSource({ config, ...identity })();
       const claims = decodeJwt(token);
       expect(claims.aud).to.equal(REDIS_RESOURCE);
       expect(claims.oid).to.equal(MI_OBJECT_ID);

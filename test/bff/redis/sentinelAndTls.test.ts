@@ -101,6 +101,52 @@ describe('Redis over TLS with a CA the test generates (real redis-server)', func
     expect((await browser.api(`${bff.url}/api/me`)).status).to.equal(200);
   });
 
+  // Replaces the server (same port; the right certificate again at the end, so the tests after it are unaffected).
+  it('a TLS handshake that starts failing at runtime (the server now presents another CA\'s certificate) answers 503 with Retry-After, never hangs, and recovers', async () => {
+    mockMetadata();
+    const bff = await startInstance(
+      redisTestConfig(uniqueKeyPrefix(), {
+        REDIS_URL: `rediss://localhost:${server!.port}`,
+        REDIS_TLS_CA_FILE: certs.paths.caCert,
+        REDIS_COMMAND_TIMEOUT_MS: '1000',
+      }),
+    );
+    instances.push(bff);
+    const browser = new Browser();
+    mockMetadata();
+    await signInAcross(browser, bff, ALICE, { spaCode: null });
+    expect((await browser.api(`${bff.url}/api/me`)).status).to.equal(200);
+
+    const port = server!.port;
+    await server!.kill();
+    const files = (c: EmulatorCertificates) => ({ cert: c.paths.serverCert, key: c.paths.serverKey, ca: c.paths.caCert });
+    server = await startTlsRedis(files(otherCa), otherCa.caCertPem, port);
+    let slowest = 0;
+    for (let i = 0; i < 10; i++) {
+      const started = Date.now();
+      const res = await browser.api(`${bff.url}/api/me`);
+      slowest = Math.max(slowest, Date.now() - started);
+      expect(res.status).to.equal(503);
+      expect(res.headers.get('retry-after')).to.match(/^\d+$/);
+      expect(await res.json()).to.deep.include({ error: 'store_unavailable' });
+      await new Promise((r) => setTimeout(r, 200)); // let the client try to reconnect (and fail the handshake) meanwhile
+    }
+    expect((await fetch(`${bff.url}/readyz`)).status).to.equal(503);
+
+    // The right certificate again (an empty server: the test keeps no data): ready again without a restart, and the
+    // lost session means "sign in again" (401), not an error.
+    await server.kill();
+    server = await startTlsRedis(files(certs), certs.caCertPem, port);
+    const back = Date.now();
+    while ((await fetch(`${bff.url}/readyz`)).status !== 200) {
+      expect(Date.now() - back, 'ready again').to.be.below(5_000);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    console.log(`      TLS handshake refused at runtime: 10 × 503, slowest ${slowest} ms; ready again ${Date.now() - back} ms after the right certificate returned`);
+    expect(slowest).to.be.below(2_000);
+    expect((await browser.api(`${bff.url}/api/me`)).status).to.equal(401);
+  });
+
   const refusals: [string, () => Record<string, string>, RegExp][] = [
     ['a certificate from another CA', () => ({ REDIS_TLS_CA_FILE: otherCa.paths.caCert }), /REDIS_TLS_CA_FILE/],
     ['the system trust store (no CA file)', () => ({}), /REDIS_TLS_CA_FILE/],
