@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import nock from 'nock';
 import { CacheCipher } from '../../../bff/tokenCache/cacheEncryption';
-import { ALICE, BOB, INSTANCE, TOKEN_PATH, homeAccountIdOf, tokenResponse } from '../../helpers/entraFixtures';
+import { ALICE, BOB, homeAccountIdOf, tokenResponse } from '../../helpers/entraFixtures';
+import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 import { mockMetadata } from '../../helpers/testApp';
 import {
   deleteKeysWithPrefix,
@@ -145,10 +145,7 @@ describe('what the BFF keeps in Redis', () => {
     const user = await sessionUserOf(browser, rotated);
     const cached = await rotated.services.tokenService.acquire(user, ['Mail.Read']);
     expect(cached.accessToken).to.match(/^eyJ/);
-    const refresh = nock(INSTANCE)
-      .post(TOKEN_PATH, (body: Record<string, string>) => body.grant_type === 'refresh_token')
-      .query(true)
-      .reply(200, tokenResponse(ALICE, { nonce: null, spaCode: null }));
+    const refresh = tokenEndpoint('refresh_token').interceptor.reply(200, tokenResponse(ALICE, { nonce: null, spaCode: null }));
     await rotated.services.tokenService.acquire(user, ['Mail.Read'], { forceRefresh: true });
     refresh.done();
     expect(CacheCipher.keyIdOf((await inspector.getBuffer(newCacheKey))!)).to.equal(newId);

@@ -6,10 +6,10 @@ import {
   BOB,
   INSTANCE,
   TENANT_ID,
-  TOKEN_PATH,
   homeAccountIdOf,
   tokenResponse,
 } from '../../helpers/entraFixtures';
+import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 import { mockMetadata } from '../../helpers/testApp';
 import {
   keysWithPrefix,
@@ -58,7 +58,7 @@ describe('several BFF instances sharing Redis', () => {
   it('a callback replayed on the other instance is rejected with 400 and never reaches the token endpoint', async () => {
     const browser = new Browser();
     const { callbackUrl } = await signInAcross(browser, a, ALICE);
-    const token = nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, {});
+    const token = tokenEndpoint().interceptor.reply(200, {});
     const replay = await browser.get(`${b.url}${callbackUrl}`, { accept: 'application/json' });
     expect(replay.status).to.equal(400);
     expect(((await replay.json()) as { error: string }).error).to.equal('invalid_login_transaction');
@@ -71,10 +71,7 @@ describe('several BFF instances sharing Redis', () => {
     const start = await browser.get(`${a.url}/auth/signin`);
     const authorize = new URL(start.headers.get('location')!);
     const state = authorize.searchParams.get('state')!;
-    const token = nock(INSTANCE)
-      .post(TOKEN_PATH)
-      .query(true)
-      .reply(200, tokenResponse(ALICE, { nonce: authorize.searchParams.get('nonce') }));
+    const token = tokenEndpoint().interceptor.reply(200, tokenResponse(ALICE, { nonce: authorize.searchParams.get('nonce') }));
     const url = `/auth/callback?code=web-code-race&state=${state}`;
     // Two copies of the browser (same cookies), one per instance.
     const twin = new Browser();

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import nock from 'nock';
 import { createLogger } from '../../../bff/http/logger';
-import { ALICE, BOB, INSTANCE, TOKEN_PATH } from '../../helpers/entraFixtures';
+import { ALICE, BOB } from '../../helpers/entraFixtures';
+import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 import { mockMetadata } from '../../helpers/testApp';
 import {
   freePort,
@@ -95,7 +96,7 @@ describe('Redis outage and recovery (own redis-server, killed mid-run)', () => {
 
     // New sign-ins and in-flight callbacks fail closed: no transaction read means no code redemption, no half session.
     expect((await new Browser().get(`${app.url}/auth/signin`)).status).to.equal(503);
-    const token = nock(INSTANCE).post(TOKEN_PATH).query(true).reply(200, {});
+    const token = tokenEndpoint().interceptor.reply(200, {});
     const cb = await pending.get(`${app.url}/auth/callback?code=web-code-x&state=${started.searchParams.get('state')}`);
     expect(cb.status).to.equal(503);
     expect(token.isDone()).to.equal(false);

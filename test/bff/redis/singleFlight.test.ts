@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { ALICE, INSTANCE, TOKEN_PATH, tokenResponse } from '../../helpers/entraFixtures';
+import { ALICE, tokenResponse } from '../../helpers/entraFixtures';
+import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 import { mockMetadata } from '../../helpers/testApp';
 import {
   redisTestConfig,
@@ -11,10 +12,8 @@ import { Browser, sessionUserOf, signInAcross, twoInstancesSharingRedis, type Bf
 /** A token endpoint that answers refresh-token grants after `delayMs` and counts them. */
 function countingRefreshEndpoint(delayMs: number) {
   const counter = { refreshes: 0 };
-  nock(INSTANCE)
-    .post(TOKEN_PATH, (body: Record<string, string>) => body.grant_type === 'refresh_token')
-    .query(true)
-    .times(100)
+  tokenEndpoint('refresh_token')
+    .interceptor.times(100)
     .delay(delayMs)
     // Still "expired" for MSAL (under its 5-minute renewal margin), so the next round refreshes again.
     .reply(200, () => {
