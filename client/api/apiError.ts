@@ -48,6 +48,19 @@ export function fetchError(error: unknown, service = 'the server'): ApiError<'ne
   };
 }
 
+/** The response body for a successful call (`blob` for binary content), or a PARSE_ERROR when it cannot be read. */
+export async function readBody(
+  response: Response,
+  responseType: 'json' | 'blob',
+  service = 'the server',
+): Promise<{ data: unknown } | { error: ApiError<'parse_error'> }> {
+  try {
+    return { data: responseType === 'blob' ? await response.blob() : await response.json() };
+  } catch {
+    return { error: { status: 'PARSE_ERROR', code: 'parse_error', message: `${capitalize(service)} sent an unreadable response.` } };
+  }
+}
+
 const STATUS_MESSAGES: Record<number, string> = {
   400: 'The request was not accepted.',
   401: 'Your session has expired. Sign in again.',
