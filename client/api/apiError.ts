@@ -3,7 +3,7 @@ import type { SerializedError } from '@reduxjs/toolkit';
 import type { ApiErrorCode } from '../../shared-types/apiErrorCode';
 
 /** Codes the SPA gives failures that carry no BFF code: no answer, an unreadable one, or a bare HTTP status. */
-export type ClientErrorCode = 'network_error' | 'aborted' | 'parse_error' | `http_${number}`;
+type ClientErrorCode = 'network_error' | 'aborted' | 'parse_error' | `http_${number}`;
 
 /** An /api error (`Code` defaults to the BFF's contract); GraphError carries Graph's or MSAL's own codes. */
 export interface ApiError<Code extends string = ApiErrorCode | ClientErrorCode> {

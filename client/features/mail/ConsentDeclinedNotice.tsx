@@ -5,7 +5,7 @@ import { authNoticeDismissed } from '../session/sessionActions';
 import { selectAuthNotice } from '../session/sessionSlice';
 
 /** The BFF's consent route for `scopes` (it appends the return path itself via grantConsent). */
-export function consentUrlFor(scopes: string[]): string {
+function consentUrlFor(scopes: string[]): string {
   return `/auth/consent?scopes=${encodeURIComponent(scopes.join(' '))}`;
 }
 

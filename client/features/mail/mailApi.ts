@@ -2,7 +2,7 @@
 import { bffApi } from '../../api/bffApi';
 import type { MailListResponse, SendMailRequest, SendMailResponse } from '../../../shared-types/api';
 
-export interface MailPageArgs {
+interface MailPageArgs {
   top: number;
   skip: number;
 }

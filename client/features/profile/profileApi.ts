@@ -1,7 +1,7 @@
 // The profile's Graph endpoints: /me, the photo and contacts, each with the scope it needs.
 import { graphApi } from '../../api/graphApi';
 
-export interface GraphUser {
+interface GraphUser {
   id: string;
   displayName: string | null;
   mail: string | null;
@@ -10,7 +10,7 @@ export interface GraphUser {
   officeLocation?: string | null;
 }
 
-export interface GraphContact {
+interface GraphContact {
   id: string;
   displayName: string | null;
   companyName: string | null;
