@@ -25,7 +25,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['webpack.config.ts', 'client/pages/**', 'eslint.config.js'],
+    files: ['webpack.config.ts', 'client/features/*/*Page.tsx', 'eslint.config.js'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

@@ -4,7 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../shared-types/api';
 import { BOOTSTRAP_ELEMENT_ID, type BootstrapPayload } from '../shared-types/bootstrap';
 import { BootstrapError, parseBootstrapJson } from './app/bootstrap';
-import { PAGE_LOADERS, routeKey } from './app/routes';
+import { findRoute } from './app/routes';
 import { Shell, StartupError } from './app/Shell';
 import './styles.css';
 
@@ -41,7 +41,7 @@ async function start(): Promise<void> {
     // Started before anything else so the app chunk downloads while the shell paints.
     const app = import(/* webpackChunkName: "app" */ './app/startApp');
     app.catch(() => undefined); // awaited below; this only keeps an early failure from being reported as unhandled
-    void PAGE_LOADERS[routeKey(window.location.pathname)]?.().catch(() => undefined);
+    void findRoute(window.location.pathname)?.load().catch(() => undefined);
     const bootstrap = await loadBootstrap();
     root.render(<Shell account={bootstrap.account} />);
     await (await app).startApp(root, bootstrap);

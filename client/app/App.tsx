@@ -5,15 +5,12 @@ import { initializeAuth } from '../features/auth/initializeAuth';
 import { useAppDispatch } from './hooks';
 import { Layout } from './Layout';
 import { Router, useRouter } from './router';
-import { PAGE_LOADERS, routeKey } from './routes';
+import { ROUTES, findRoute } from './routes';
 import { useDocumentTitle } from './useDocumentTitle';
 
-const PAGES: Record<string, LazyExoticComponent<ComponentType>> = Object.fromEntries(
-  Object.entries(PAGE_LOADERS).map(([path, load]) => [path, lazy(load)]),
-);
+const PAGES: Record<string, LazyExoticComponent<ComponentType>> = Object.fromEntries(ROUTES.map((route) => [route.path, lazy(route.load)]));
 
 function NotFound({ pathname }: { pathname: string }) {
-  useDocumentTitle('Page not found');
   return (
     <section>
       <h1>Page not found</h1>
@@ -24,7 +21,9 @@ function NotFound({ pathname }: { pathname: string }) {
 
 function CurrentPage() {
   const { pathname } = useRouter();
-  const Page = PAGES[routeKey(pathname)];
+  const route = findRoute(pathname);
+  useDocumentTitle(route?.label ?? 'Page not found');
+  const Page = route && PAGES[route.path];
   if (!Page) return <NotFound pathname={pathname} />;
   return (
     <Suspense fallback={<Spinner label="Loading page…" />}>

@@ -6,7 +6,7 @@ import { SessionBanners } from '../features/session/SessionBanners';
 import { Header } from './Header';
 import { useAppSelector } from './hooks';
 import { Link, useRouter } from './router';
-import { NAV, navTestId } from './routes';
+import { navTestId, ROUTES } from './routes';
 
 export function Layout({ children }: { children: ReactNode }) {
   const account = useAppSelector(selectServerAccount);
@@ -30,10 +30,10 @@ export function Layout({ children }: { children: ReactNode }) {
       <Header
         account={account}
         action={action}
-        nav={NAV.map((item) => (
-          <li key={item.to}>
-            <Link to={item.to} data-testid={navTestId(item.label)}>
-              {item.label}
+        nav={ROUTES.map((route) => (
+          <li key={route.path}>
+            <Link to={route.path} data-testid={navTestId(route)}>
+              {route.label}
             </Link>
           </li>
         ))}

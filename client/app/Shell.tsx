@@ -2,7 +2,7 @@
 import type { BootstrapAccount } from '../../shared-types/bootstrap';
 import { Spinner } from '../components/Spinner';
 import { Header } from './Header';
-import { NAV, navTestId } from './routes';
+import { navTestId, ROUTES } from './routes';
 
 export function Shell({ account }: { account: BootstrapAccount | null }) {
   const here = window.location.pathname;
@@ -11,10 +11,10 @@ export function Shell({ account }: { account: BootstrapAccount | null }) {
       <Header
         account={account}
         action={null}
-        nav={NAV.map((item) => (
-          <li key={item.to}>
-            <a href={item.to} aria-current={here === item.to ? 'page' : undefined} data-testid={navTestId(item.label)}>
-              {item.label}
+        nav={ROUTES.map((route) => (
+          <li key={route.path}>
+            <a href={route.path} aria-current={here === route.path ? 'page' : undefined} data-testid={navTestId(route)}>
+              {route.label}
             </a>
           </li>
         ))}

@@ -3,8 +3,8 @@ import { combineSlices, configureStore, type UnknownAction } from '@reduxjs/tool
 import type { BootstrapPayload } from '../../shared-types/bootstrap';
 import type { AuthClient, TokenRequestMap } from '../features/auth/authClient';
 import { authSlice, authStateFromBootstrap } from '../features/auth/authSlice';
-import { bffApi } from '../features/bff/bffApi';
-import { graphApi } from '../features/graph/graphApi';
+import { bffApi } from '../api/bffApi';
+import { graphApi } from '../api/graphApi';
 import type { SessionCheckOutcome } from '../features/session/checkSession';
 import { createLocalSessionChannel, type SessionChannel } from '../features/session/sessionChannel';
 import { createSessionListener } from '../features/session/sessionListener';

@@ -1,9 +1,9 @@
 // Per-page document titles ("Mail · Hybrid SPA"): screen readers announce them and tabs and history can tell pages apart.
 import { useEffect } from 'react';
 
-export const APP_NAME = 'Hybrid SPA';
+const APP_NAME = 'Hybrid SPA';
 
-export function documentTitle(page: string): string {
+function documentTitle(page: string): string {
   return page ? `${page} · ${APP_NAME}` : APP_NAME;
 }
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { describeApiError, fetchError, type ApiError } from '../../client/app/apiError';
+import { describeApiError, fetchError, type ApiError } from '../../client/api/apiError';
 
 const SERVICES = ['the server', 'your mailbox', 'Microsoft Graph', 'the secret store', 'the mail service'];
 /** Every code the BFF sends today (bff/http/errors.ts and friends), plus Graph's and unknown ones. */

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { bffApi } from '../../client/features/bff/bffApi';
+import { mailApi } from '../../client/features/mail/mailApi';
+import { secretApi } from '../../client/features/secret/secretApi';
 import fc from 'fast-check';
 import { consentUrl } from '../../bff/api/graphAsUser';
-import { grantConsent, clearSavedDraft, isNavigableUrl, loadSavedDraft } from '../../client/features/bff/mailDraft';
+import { grantConsent, clearSavedDraft, isNavigableUrl, loadSavedDraft } from '../../client/features/mail/mailDraft';
 import { hostileReturnTo } from '../helpers/hostileUrls';
 import { buildTestStore } from './helpers/testStore';
 
@@ -17,7 +18,7 @@ describe('bffApi', () => {
       .query({ top: '10', skip: '20' })
       .matchHeader('x-csrf', '1')
       .reply(200, { messages: [], top: 10, skip: 20, nextSkip: null });
-    const result = await store.dispatch(bffApi.endpoints.mail.initiate({ top: 10, skip: 20 }));
+    const result = await store.dispatch(mailApi.endpoints.mail.initiate({ top: 10, skip: 20 }));
     expect(result.data).to.deep.equal({ messages: [], top: 10, skip: 20, nextSkip: null });
     api.done();
   });
@@ -30,7 +31,7 @@ describe('bffApi', () => {
       .matchHeader('x-csrf', '1')
       .matchHeader('content-type', 'application/json')
       .reply(202, { status: 'sent' });
-    const result = await store.dispatch(bffApi.endpoints.sendMail.initiate(body));
+    const result = await store.dispatch(mailApi.endpoints.sendMail.initiate(body));
     expect(result).to.deep.include({ data: { status: 'sent' } });
     api.done();
   });
@@ -40,7 +41,7 @@ describe('bffApi', () => {
     const api = nock(BFF)
       .get('/api/secret')
       .reply(401, { error: 'login_required', message: 'Sign in again.', signInUrl: '/auth/signin?returnTo=%2Fsecret' });
-    const result = await store.dispatch(bffApi.endpoints.secret.initiate());
+    const result = await store.dispatch(secretApi.endpoints.secret.initiate());
     expect(result.error).to.deep.equal({
       status: 401,
       code: 'login_required',
@@ -59,7 +60,7 @@ describe('bffApi', () => {
       scopes: ['Mail.Send'],
       consentUrl: '/auth/consent?scopes=Mail.Send',
     });
-    const result = await store.dispatch(bffApi.endpoints.sendMail.initiate({ to: ['a@x.test'], subject: 's', body: 'b' }));
+    const result = await store.dispatch(mailApi.endpoints.sendMail.initiate({ to: ['a@x.test'], subject: 's', body: 'b' }));
     expect(result).to.have.property('error').that.deep.equals({
       status: 403,
       code: 'consent_required',
@@ -74,7 +75,7 @@ describe('bffApi', () => {
   it('keeps Retry-After on 503 and copes with a non-JSON body', async () => {
     const { store } = buildTestStore();
     const api = nock(BFF).get('/api/secret').reply(503, 'busy', { 'Retry-After': '30' });
-    const result = await store.dispatch(bffApi.endpoints.secret.initiate());
+    const result = await store.dispatch(secretApi.endpoints.secret.initiate());
     expect(result.error).to.deep.equal({
       status: 503,
       code: 'http_503',

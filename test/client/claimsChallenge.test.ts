@@ -4,10 +4,11 @@ import { ServerError } from '@azure/msal-browser';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import nock from 'nock';
-import { bffApi } from '../../client/features/bff/bffApi';
-import { CLAIMS_REAUTH_KEY } from '../../client/features/bff/bffBaseQuery';
-import { graphApi } from '../../client/features/graph/graphApi';
-import { claimsFromChallenge } from '../../client/features/graph/graphBaseQuery';
+import { bffApi } from '../../client/api/bffApi';
+import { mailApi } from '../../client/features/mail/mailApi';
+import { CLAIMS_REAUTH_KEY } from '../../client/api/bffBaseQuery';
+import { profileApi } from '../../client/features/profile/profileApi';
+import { claimsFromChallenge } from '../../client/api/graphBaseQuery';
 import { FakeMsal, makeAccount, makeResult } from './helpers/fakeMsal';
 import { API_BASE_URL, buildTestStore, GRAPH_BASE_URL, HOME_ACCOUNT_ID } from './helpers/testStore';
 
@@ -47,7 +48,7 @@ describe('claims challenges in the SPA (CAE)', () => {
       .get('/me')
       .matchHeader('authorization', 'Bearer token-2')
       .reply(200, { id: '1', displayName: 'A', userPrincipalName: 'a@x', mail: null });
-    const result = await store.dispatch(graphApi.endpoints.me.initiate());
+    const result = await store.dispatch(profileApi.endpoints.me.initiate());
     expect(result.data?.id).to.equal('1');
     const second = msal.callsTo('acquireTokenSilent')[1]!.request as { claims?: string; forceRefresh: boolean };
     expect(second).to.include({ claims: CLAIMS, forceRefresh: true });
@@ -65,7 +66,7 @@ describe('claims challenges in the SPA (CAE)', () => {
     });
     const { store, navigations } = buildTestStore({ msal });
     const graph = nock(GRAPH_BASE_URL).get('/me').reply(401, caeBody, { 'WWW-Authenticate': challenge() });
-    const result = await store.dispatch(graphApi.endpoints.me.initiate());
+    const result = await store.dispatch(profileApi.endpoints.me.initiate());
     expect(result.data).to.equal(undefined);
     const redirect = msal.callsTo('acquireTokenRedirect');
     expect(redirect).to.have.length(1);
@@ -80,7 +81,7 @@ describe('claims challenges in the SPA (CAE)', () => {
     const msal = new FakeMsal({ accounts: [makeAccount(HOME_ACCOUNT_ID)], onSilent: async (r) => makeResult(r.account!, r.scopes, `token-${++n}`) });
     const { store } = buildTestStore({ msal });
     const graph = nock(GRAPH_BASE_URL).get('/me').twice().reply(401, caeBody, { 'WWW-Authenticate': challenge() });
-    const result = await store.dispatch(graphApi.endpoints.me.initiate());
+    const result = await store.dispatch(profileApi.endpoints.me.initiate());
     expect(result.error).to.include({ status: 401, code: 'InvalidAuthenticationToken' });
     expect(msal.callsTo('acquireTokenSilent')).to.have.length(2);
     expect(msal.callsTo('acquireTokenRedirect')).to.have.length(0);
@@ -92,13 +93,13 @@ describe('claims challenges in the SPA (CAE)', () => {
     const signInUrl = `/auth/consent?scopes=Mail.Read&claims=${encodeURIComponent(CLAIMS)}&returnTo=/mail`;
     const body = { error: 'login_required', message: 'Your organization requires you to sign in again before continuing.', signInUrl, reason: 'claims_challenge' };
     const api = nock(API_BASE_URL).get('/mail').query(true).twice().reply(401, body);
-    await store.dispatch(bffApi.endpoints.mail.initiate({ top: 10, skip: 0 }));
+    await store.dispatch(mailApi.endpoints.mail.initiate({ top: 10, skip: 0 }));
     expect(navigations).to.deep.equal([signInUrl]);
     expect(storage.getItem(CLAIMS_REAUTH_KEY)).to.equal(signInUrl);
     expect(store.getState().auth.sessionExpired).to.equal(false);
 
     store.dispatch(bffApi.util.resetApiState());
-    await store.dispatch(bffApi.endpoints.mail.initiate({ top: 10, skip: 0 }));
+    await store.dispatch(mailApi.endpoints.mail.initiate({ top: 10, skip: 0 }));
     expect(navigations).to.have.length(1);
     expect(store.getState().auth.sessionExpired).to.equal(true);
     api.done();
@@ -110,7 +111,7 @@ describe('claims challenges in the SPA (CAE)', () => {
       .get('/mail')
       .query(true)
       .reply(401, { error: 'login_required', message: 'Your account has been disabled. Contact your administrator.', signInUrl: '/auth/signin', reason: 'account_disabled' });
-    await store.dispatch(bffApi.endpoints.mail.initiate({ top: 10, skip: 0 }));
+    await store.dispatch(mailApi.endpoints.mail.initiate({ top: 10, skip: 0 }));
     // The session listener ends the local session right after (sessionEnded): the explanation must survive it.
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(store.getState().session.endReason).to.not.equal(null);

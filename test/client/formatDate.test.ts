@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { formatDateTime } from '../../client/app/formatDate';
+import { formatDateTime } from '../../client/components/formatDate';
 
 describe('formatDateTime', () => {
   it('shows day and minute, never seconds, in any locale (property)', () => {

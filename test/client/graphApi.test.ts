@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { graphApi } from '../../client/features/graph/graphApi';
+import { profileApi } from '../../client/features/profile/profileApi';
 import { FakeMsal, makeAccount, makeResult } from './helpers/fakeMsal';
 import { buildTestStore, GRAPH_BASE_URL, HOME_ACCOUNT_ID } from './helpers/testStore';
 
@@ -26,7 +26,7 @@ describe('graphApi', () => {
       .get('/me')
       .matchHeader('authorization', 'Bearer token-1')
       .reply(200, { id: '1', displayName: 'Adele Vance', userPrincipalName: 'adele@contoso.test', mail: null });
-    const result = await store.dispatch(graphApi.endpoints.me.initiate());
+    const result = await store.dispatch(profileApi.endpoints.me.initiate());
     expect(result.data?.displayName).to.equal('Adele Vance');
     expect(silentRequests(msal)).to.deep.equal([{ scopes: ['User.Read', 'Contacts.Read'], forceRefresh: false }]);
     graph.done();
@@ -40,7 +40,7 @@ describe('graphApi', () => {
       .get('/me/contacts')
       .query(true)
       .reply(200, { value: [] });
-    await Promise.all([store.dispatch(graphApi.endpoints.me.initiate()), store.dispatch(graphApi.endpoints.contacts.initiate())]);
+    await Promise.all([store.dispatch(profileApi.endpoints.me.initiate()), store.dispatch(profileApi.endpoints.contacts.initiate())]);
     expect(silentRequests(msal)).to.have.length(1);
     graph.done();
   });
@@ -51,7 +51,7 @@ describe('graphApi', () => {
       .get('/me/contacts')
       .query({ $select: 'displayName,emailAddresses,companyName', $top: '50' })
       .reply(200, { value: [{ id: 'c1', displayName: 'Alex', companyName: 'Contoso', emailAddresses: [] }] });
-    const result = await store.dispatch(graphApi.endpoints.contacts.initiate());
+    const result = await store.dispatch(profileApi.endpoints.contacts.initiate());
     expect(result.data?.map((c) => c.displayName)).to.deep.equal(['Alex']);
     expect(silentRequests(msal)[0]!.scopes).to.include('Contacts.Read');
     graph.done();
@@ -66,7 +66,7 @@ describe('graphApi', () => {
       .get('/me')
       .matchHeader('authorization', 'Bearer token-2')
       .reply(200, { id: '1', displayName: 'A', userPrincipalName: 'a@x', mail: null });
-    const result = await store.dispatch(graphApi.endpoints.me.initiate());
+    const result = await store.dispatch(profileApi.endpoints.me.initiate());
     expect(result.data?.id).to.equal('1');
     expect(silentRequests(msal)).to.deep.equal([
       { scopes: ['User.Read', 'Contacts.Read'], forceRefresh: false },
@@ -81,7 +81,7 @@ describe('graphApi', () => {
       .get('/me')
       .twice()
       .reply(401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty.' } });
-    const result = await store.dispatch(graphApi.endpoints.me.initiate());
+    const result = await store.dispatch(profileApi.endpoints.me.initiate());
     expect(result.error).to.deep.equal({ status: 401, code: 'InvalidAuthenticationToken', message: 'Access token is empty.' });
     graph.done();
   });
@@ -92,7 +92,7 @@ describe('graphApi', () => {
       .get('/me/contacts')
       .query(true)
       .reply(429, { error: { code: 'TooManyRequests', message: 'Slow down.' } }, { 'Retry-After': '7' });
-    const result = await store.dispatch(graphApi.endpoints.contacts.initiate());
+    const result = await store.dispatch(profileApi.endpoints.contacts.initiate());
     expect(result.error).to.deep.equal({ status: 429, code: 'TooManyRequests', message: 'Slow down.', retryAfter: 7 });
     graph.done();
   });
@@ -102,7 +102,7 @@ describe('graphApi', () => {
     const graph = nock(GRAPH_BASE_URL)
       .get('/me/photo/$value')
       .reply(200, Buffer.from([0xff, 0xd8, 0xff]), { 'Content-Type': 'image/jpeg' });
-    const found = await store.dispatch(graphApi.endpoints.photo.initiate());
+    const found = await store.dispatch(profileApi.endpoints.photo.initiate());
     expect(found.data).to.match(/^blob:/);
     graph.done();
 
@@ -110,7 +110,7 @@ describe('graphApi', () => {
     const missing = nock(GRAPH_BASE_URL)
       .get('/me/photo/$value')
       .reply(404, { error: { code: 'ImageNotFound', message: 'none' } });
-    const none = await other.store.dispatch(graphApi.endpoints.photo.initiate());
+    const none = await other.store.dispatch(profileApi.endpoints.photo.initiate());
     expect(none.data).to.equal(null);
     expect(none.error).to.equal(undefined);
     missing.done();
@@ -118,14 +118,14 @@ describe('graphApi', () => {
 
   it('returns an AUTH_ERROR without calling Graph when no token can be had', async () => {
     const { store } = buildTestStore(); // empty MSAL cache
-    const result = await store.dispatch(graphApi.endpoints.me.initiate());
+    const result = await store.dispatch(profileApi.endpoints.me.initiate());
     expect(result.error).to.deep.equal({ status: 'AUTH_ERROR', code: 'no_account', message: 'You are not signed in.' });
   });
 
   it('returns a FETCH_ERROR when Graph cannot be reached', async () => {
     const { store } = graphStore();
     const graph = nock(GRAPH_BASE_URL).get('/me').replyWithError('socket hang up');
-    const result = await store.dispatch(graphApi.endpoints.me.initiate());
+    const result = await store.dispatch(profileApi.endpoints.me.initiate());
     expect(result.error).to.include({ status: 'FETCH_ERROR', code: 'network_error' });
     graph.done();
   });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { isApiError, type ApiError } from '../../client/app/apiError';
-import { bffApi } from '../../client/features/bff/bffApi';
+import { isApiError, type ApiError } from '../../client/api/apiError';
+import { secretApi } from '../../client/features/secret/secretApi';
 import { API_ERROR_CODES } from '../../shared-types/apiErrorCode';
 import { buildTestStore } from './helpers/testStore';
 
@@ -19,7 +19,7 @@ describe('apiError contract', () => {
     for (const code of API_ERROR_CODES.filter((c) => c !== 'login_required')) {
       const { store } = buildTestStore();
       const api = nock(BFF).get('/api/secret').reply(400, { error: code, message: 'm' });
-      const result = await store.dispatch(bffApi.endpoints.secret.initiate());
+      const result = await store.dispatch(secretApi.endpoints.secret.initiate());
       expect(result.error, code).to.deep.equal({ status: 400, code, message: 'm' });
       api.done();
     }
@@ -28,7 +28,7 @@ describe('apiError contract', () => {
   it('reports a code outside the contract (a proxy’s own JSON) as the bare HTTP status', async () => {
     const { store } = buildTestStore();
     const api = nock(BFF).get('/api/secret').reply(502, { error: 'Bad Gateway', message: 'upstream connect error' });
-    const result = await store.dispatch(bffApi.endpoints.secret.initiate());
+    const result = await store.dispatch(secretApi.endpoints.secret.initiate());
     expect(result.error).to.include({ status: 502, code: 'http_502' });
     api.done();
   });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { sendMailBody } from '../../bff/api/mailRouter';
-import { FIELD_LABELS, MAX_BODY, MAX_SUBJECT, toSendMailRequest, type MailDraft } from '../../client/features/bff/mailDraft';
+import { FIELD_LABELS, MAX_BODY, MAX_SUBJECT, toSendMailRequest, type MailDraft } from '../../client/features/mail/mailDraft';
 
 const ok = { to: 'a@x.test', subject: 'Hi', body: 'Hello' };
 

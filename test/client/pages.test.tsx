@@ -7,13 +7,14 @@ import { Layout } from '../../client/app/Layout';
 import { Router } from '../../client/app/router';
 import { sessionExpired } from '../../client/features/auth/authActions';
 import { initializeAuth } from '../../client/features/auth/initializeAuth';
-import { bffApi } from '../../client/features/bff/bffApi';
-import { graphApi } from '../../client/features/graph/graphApi';
-import HomePage from '../../client/pages/HomePage';
-import MailPage from '../../client/pages/MailPage';
-import ProfilePage from '../../client/pages/ProfilePage';
-import SecretPage from '../../client/pages/SecretPage';
-import SendMailPage from '../../client/pages/SendMailPage';
+import { mailApi } from '../../client/features/mail/mailApi';
+import { secretApi } from '../../client/features/secret/secretApi';
+import { profileApi } from '../../client/features/profile/profileApi';
+import HomePage from '../../client/features/home/HomePage';
+import MailPage from '../../client/features/mail/MailPage';
+import ProfilePage from '../../client/features/profile/ProfilePage';
+import SecretPage from '../../client/features/secret/SecretPage';
+import SendMailPage from '../../client/features/mail/SendMailPage';
 import { FakeMsal, makeAccount, makeResult } from './helpers/fakeMsal';
 import { buildTestStore, GRAPH_BASE_URL, HOME_ACCOUNT_ID, testBootstrap, type TestHarness } from './helpers/testStore';
 
@@ -100,9 +101,9 @@ describe('pages (server-rendered)', () => {
       .get('/me/photo/$value')
       .reply(404, { error: { code: 'ImageNotFound', message: 'none' } });
     await Promise.all([
-      h.store.dispatch(graphApi.endpoints.me.initiate()),
-      h.store.dispatch(graphApi.endpoints.contacts.initiate()),
-      h.store.dispatch(graphApi.endpoints.photo.initiate()),
+      h.store.dispatch(profileApi.endpoints.me.initiate()),
+      h.store.dispatch(profileApi.endpoints.contacts.initiate()),
+      h.store.dispatch(profileApi.endpoints.photo.initiate()),
     ]);
     const html = render(h, <ProfilePage />, '/profile');
     expect(html).to.contain('&lt;img src=x onerror=alert(1)&gt;');
@@ -125,8 +126,8 @@ describe('pages (server-rendered)', () => {
       })
       .get('/api/secret')
       .reply(200, { name: 'demo-secret', value: 's3cr3t', version: 'v1', updated: null });
-    await h.store.dispatch(bffApi.endpoints.mail.initiate({ top: 10, skip: 0 }));
-    await h.store.dispatch(bffApi.endpoints.secret.initiate());
+    await h.store.dispatch(mailApi.endpoints.mail.initiate({ top: 10, skip: 0 }));
+    await h.store.dispatch(secretApi.endpoints.secret.initiate());
     const mail = render(h, <MailPage />, '/mail');
     expect(testIds(mail, 'mail-item')).to.equal(1);
     // Unread is said in words (screen readers), not only by the coloured border.
@@ -151,7 +152,7 @@ describe('pages (server-rendered)', () => {
     const api = nock('http://bff.test')
       .get('/api/secret')
       .reply(403, { error: 'forbidden', message: 'Your account lacks the Secrets.Read role. Ask an administrator to assign it.', role: 'Secrets.Read' });
-    await h2.store.dispatch(bffApi.endpoints.secret.initiate());
+    await h2.store.dispatch(secretApi.endpoints.secret.initiate());
     const html2 = render(h2, <SecretPage />, '/secret');
     expect(html2).to.contain('data-testid="secret-role-missing"');
     expect(html2).to.not.contain('data-testid="error-banner"');
@@ -191,7 +192,7 @@ describe('mail pager', () => {
     it(`is ${shown ? 'shown' : 'hidden'} for ${what}`, async () => {
       const h = await signedIn();
       const api = nock('http://bff.test').get('/api/mail').query({ top: '10', skip: '0' }).reply(status, body, { 'X-Request-Id': 'req-123456789' });
-      await h.store.dispatch(bffApi.endpoints.mail.initiate({ top: 10, skip: 0 }));
+      await h.store.dispatch(mailApi.endpoints.mail.initiate({ top: 10, skip: 0 }));
       const html = render(h, <MailPage />, '/mail');
       expect(html.includes('data-testid="mail-pager"'), 'pager').to.equal(shown);
       if (status !== 200) {

@@ -3,8 +3,8 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import type { SessionResponse } from '../../shared-types/api';
-import { bffApi } from '../../client/features/bff/bffApi';
-import { graphApi } from '../../client/features/graph/graphApi';
+import { secretApi } from '../../client/features/secret/secretApi';
+import { profileApi } from '../../client/features/profile/profileApi';
 import { checkSession } from '../../client/features/session/checkSession';
 import { createSessionChannel, type SessionChannel, type SessionMessage, type ChannelHost } from '../../client/features/session/sessionChannel';
 import { watchSession, type WatchHost } from '../../client/features/session/watchSession';
@@ -68,7 +68,7 @@ describe('session: checks', () => {
       const { store, clock, msal, posted, storage } = signedInStore();
       storage.setItem('hybrid-spa:mail-draft', JSON.stringify({ to: 'x@y.z', subject: 's', body: 'b' }));
       const graph = nock(GRAPH_BASE_URL).get('/me').reply(200, { id: '1', displayName: 'Adele', userPrincipalName: 'a@x', mail: null });
-      await store.dispatch(graphApi.endpoints.me.initiate());
+      await store.dispatch(profileApi.endpoints.me.initiate());
       graph.done();
       expect(Object.keys(store.getState().graphApi.queries)).to.have.length(1);
 
@@ -86,7 +86,7 @@ describe('session: checks', () => {
       expect(posted).to.deep.include({ type: 'ended', reason: 'ended' });
       // Nothing more is asked once ended, and Graph is not called with the old token.
       expect(await store.dispatch(checkSession({ force: true })).unwrap()).to.equal('ended');
-      const me = await store.dispatch(graphApi.endpoints.me.initiate());
+      const me = await store.dispatch(profileApi.endpoints.me.initiate());
       expect(me.error).to.include({ code: 'session_ended' });
     });
   }
@@ -106,7 +106,7 @@ describe('session: checks', () => {
     const { store, clock, msal } = signedInStore();
     clock.t += 31_000;
     const check = nock(BFF).get('/api/session').query({ slide: 'true' }).reply(200, ENDED);
-    await store.dispatch(graphApi.endpoints.me.initiate());
+    await store.dispatch(profileApi.endpoints.me.initiate());
     check.done();
     // No token was asked for, so no Graph request could be made (nock has none either).
     expect(msal.callsTo('acquireTokenSilent')).to.deep.equal([]);
@@ -116,7 +116,7 @@ describe('session: checks', () => {
   it('a 401 from the BFF ends the session in this tab and tells the others', async () => {
     const { store, msal, posted } = signedInStore();
     nock(BFF).get('/api/secret').reply(401, { error: 'login_required', message: 'Sign in again.' });
-    const result = await store.dispatch(bffApi.endpoints.secret.initiate());
+    const result = await store.dispatch(secretApi.endpoints.secret.initiate());
     expect(result.error).to.include({ status: 401 });
     await new Promise((r) => setTimeout(r, 10));
     expect(msal.methods).to.include('clearCache');

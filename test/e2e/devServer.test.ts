@@ -121,7 +121,7 @@ describe('e2e: dev-server workflow', function () {
     const mark = session.mark();
     const outputBefore = output.length;
 
-    const file = join(copyDir, 'client/pages/SendMailPage.tsx');
+    const file = join(copyDir, 'client/features/mail/SendMailPage.tsx');
     const source = readFileSync(file, 'utf8');
     expect(source).to.contain('<h1>Send mail</h1>');
     const editedAt = Date.now();

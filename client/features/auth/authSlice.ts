@@ -66,7 +66,7 @@ export function missingRole(state: Pick<AuthState, 'serverRoles' | 'requiredRole
   return state.serverRoles.some((r) => r.toLowerCase() === role.toLowerCase()) ? null : role;
 }
 
-export function summarizeAccount(a: { homeAccountId: string; tenantId: string; username: string; name?: string }): AccountSummary {
+function summarizeAccount(a: { homeAccountId: string; tenantId: string; username: string; name?: string }): AccountSummary {
   return { homeAccountId: a.homeAccountId, tenantId: a.tenantId, username: a.username, name: a.name ?? a.username };
 }
 
@@ -159,21 +159,9 @@ export const authSlice = createSlice({
   },
   selectors: {
     selectAuth: (state) => state,
-    selectAuthStatus: (state) => state.status,
     selectServerAccount: (state) => state.serverAccount,
-    selectIsAuthenticated: (state) => state.status === 'authenticated',
-    selectAuthError: (state) => state.error,
     selectSessionExpired: (state) => state.sessionExpired,
   },
 });
 
-export { interactionStarted, sessionExpired, spaCodeConsumed };
-export type { AccountSummary, AuthErrorInfo, PendingInteraction, TokenSource };
-export const {
-  selectAuth,
-  selectAuthStatus,
-  selectServerAccount,
-  selectIsAuthenticated,
-  selectAuthError,
-  selectSessionExpired,
-} = authSlice.selectors;
+export const { selectAuth, selectServerAccount, selectSessionExpired } = authSlice.selectors;

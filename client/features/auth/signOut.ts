@@ -1,7 +1,7 @@
 // signOut / signIn: top-level navigations to the BFF; sign-out clears the SPA's MSAL cache first.
 import type { AppThunk } from '../../app/withTypes';
 import { createAppAsyncThunk } from '../../app/withTypes';
-import { clearSavedDraft } from '../bff/mailDraft';
+import { clearSavedDraft } from '../mail/mailDraft';
 import { interactionStarted } from './authActions';
 
 /**

@@ -9,7 +9,7 @@ import { selectAuthNotice, selectSession } from './sessionSlice';
 const readNow = (): AppThunk<number> => (_dispatch, _getState, extra) => extra.now();
 
 /** "2 minutes", "1 minute", "45 seconds". */
-export function describeRemaining(ms: number): string {
+function describeRemaining(ms: number): string {
   const seconds = Math.max(0, Math.ceil(ms / 1000));
   if (seconds >= 90) {
     const minutes = Math.round(seconds / 60);

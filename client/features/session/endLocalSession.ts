@@ -1,8 +1,8 @@
 // Ends the session in this tab: nothing the server session covered stays on screen, in MSAL's cache or in storage.
 import { createAppAsyncThunk } from '../../app/withTypes';
-import { bffApi } from '../bff/bffApi';
-import { clearSavedDraft } from '../bff/mailDraft';
-import { graphApi } from '../graph/graphApi';
+import { bffApi } from '../../api/bffApi';
+import { clearSavedDraft } from '../mail/mailDraft';
+import { graphApi } from '../../api/graphApi';
 import { sessionEnded } from './sessionActions';
 import type { SessionEndReason } from './sessionChannel';
 

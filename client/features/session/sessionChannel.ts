@@ -24,7 +24,7 @@ export interface ChannelHost {
   removeEventListener(type: 'storage', listener: (event: StorageEvent) => void): void;
 }
 
-export function parseSessionMessage(value: unknown): SessionMessage | null {
+function parseSessionMessage(value: unknown): SessionMessage | null {
   if (typeof value !== 'object' || value === null) return null;
   const m = value as Record<string, unknown>;
   if (m.type === 'ended' && (m.reason === 'signed_out' || m.reason === 'ended' || m.reason === 'idle_timeout')) {

@@ -24,7 +24,7 @@ export interface SessionState {
   authNotice: { code: AuthNoticeCode; scopes: string[] } | null;
 }
 
-export const initialSessionState: SessionState = {
+const initialSessionState: SessionState = {
   status: 'anonymous',
   idleExpiresAt: null,
   absoluteExpiresAt: null,
@@ -80,9 +80,8 @@ export const sessionSlice = createSlice({
   },
   selectors: {
     selectSession: (state) => state,
-    selectIdleNotice: (state) => state.idleNotice,
     selectAuthNotice: (state) => state.authNotice,
   },
 });
 
-export const { selectSession, selectIdleNotice, selectAuthNotice } = sessionSlice.selectors;
+export const { selectSession, selectAuthNotice } = sessionSlice.selectors;

@@ -1,19 +1,15 @@
 // Home: who is signed in, what they can do here (with links), and — folded away — how this sign-in worked.
-import { useAppSelector } from '../app/hooks';
-import { Link } from '../app/router';
-import { useDocumentTitle } from '../app/useDocumentTitle';
-import { accountKind, accountKindLabel } from '../features/auth/accountKind';
-import { STATUS_LABELS, TOKEN_SOURCE_LABELS } from '../features/auth/authLabels';
-import { selectAuth, type AuthState } from '../features/auth/authSlice';
+import { useAppSelector } from '../../app/hooks';
+import { Link } from '../../app/router';
+import { ROUTES } from '../../app/routes';
+import { accountKind, accountKindLabel } from '../auth/accountKind';
+import { STATUS_LABELS, TOKEN_SOURCE_LABELS } from '../auth/authLabels';
+import { selectAuth, type AuthState } from '../auth/authSlice';
 
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`);
 
-const FEATURES = [
-  { to: '/profile', title: 'Your profile', text: 'Your name, photo and contacts, read by this browser from Microsoft Graph with its own token.' },
-  { to: '/mail', title: 'Mail', text: 'Your inbox, read by the server: the mail permission never reaches the browser.' },
-  { to: '/mail/send', title: 'Send mail', text: 'Write a message; the app asks for the send permission the first time you need it.' },
-  { to: '/secret', title: 'Secret', text: 'A Key Vault secret the server reads with its own identity.' },
-] as const;
+/** `home-link-mail-send` for /mail/send. */
+const linkTestId = (path: string) => `home-link-${path.slice(1).replace(/\//g, '-')}`;
 
 function AboutThisSignIn({ auth }: { auth: AuthState }) {
   return (
@@ -42,7 +38,6 @@ function AboutThisSignIn({ auth }: { auth: AuthState }) {
 }
 
 export default function HomePage() {
-  useDocumentTitle('Home');
   const auth = useAppSelector(selectAuth);
   const who = auth.account ?? auth.serverAccount;
   const kind = who && accountKindLabel(accountKind(who));
@@ -86,14 +81,17 @@ export default function HomePage() {
 
       <h2>What you can do</h2>
       <ul className="features" data-testid="home-features">
-        {FEATURES.map((f) => (
-          <li key={f.to} className="feature card">
-            <Link to={f.to} className="feature__link" data-testid={`home-link-${f.to.slice(1).replace(/\//g, '-')}`}>
-              {f.title}
-            </Link>
-            <p className="muted">{f.text}</p>
-          </li>
-        ))}
+        {ROUTES.map(
+          ({ path, card }) =>
+            card && (
+              <li key={path} className="feature card">
+                <Link to={path} className="feature__link" data-testid={linkTestId(path)}>
+                  {card.title}
+                </Link>
+                <p className="muted">{card.text}</p>
+              </li>
+            ),
+        )}
       </ul>
 
       {/* Always there (folded), so the diagnostics' test ids exist in every state for external suites. */}

@@ -1,14 +1,13 @@
 // Send mail through the BFF; on consent_required, keep the draft and send the user to grant Mail.Send.
 import { useState, type FormEvent } from 'react';
-import { ApiErrorBanner } from '../app/ApiErrorBanner';
-import { isApiError } from '../app/apiError';
-import { useAppDispatch, useAppSelector } from '../app/hooks';
-import { useDocumentTitle } from '../app/useDocumentTitle';
-import { RequireSession } from '../features/auth/Guards';
-import { useSendMailMutation } from '../features/bff/bffApi';
-import { ConsentDeclinedNotice } from '../features/session/ConsentDeclinedNotice';
-import { authNoticeDismissed } from '../features/session/sessionActions';
-import { selectAuthNotice } from '../features/session/sessionSlice';
+import { ApiErrorBanner } from '../../components/ApiErrorBanner';
+import { isApiError } from '../../api/apiError';
+import { useAppDispatch, useAppSelector } from '../../app/hooks';
+import { RequireSession } from '../auth/Guards';
+import { useSendMailMutation } from './mailApi';
+import { ConsentDeclinedNotice } from './ConsentDeclinedNotice';
+import { authNoticeDismissed } from '../session/sessionActions';
+import { selectAuthNotice } from '../session/sessionSlice';
 import {
   clearSavedDraft,
   grantConsent,
@@ -17,7 +16,7 @@ import {
   toSendMailRequest,
   type DraftField,
   type MailDraft,
-} from '../features/bff/mailDraft';
+} from './mailDraft';
 
 const EMPTY: MailDraft = { to: '', subject: '', body: '' };
 
@@ -145,7 +144,6 @@ function invalidProps(problem: { field: DraftField } | null, field: DraftField) 
 }
 
 export default function SendMailPage() {
-  useDocumentTitle('Send mail');
   return (
     <section>
       <h1>Send mail</h1>

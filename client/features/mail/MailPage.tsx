@@ -1,14 +1,13 @@
 // Mail: the inbox, paged, fetched by the BFF with its server-side token.
 import { useState } from 'react';
-import { ApiErrorBanner } from '../app/ApiErrorBanner';
-import { isApiError } from '../app/apiError';
-import { formatDateTime } from '../app/formatDate';
-import { Link } from '../app/router';
-import { useDocumentTitle } from '../app/useDocumentTitle';
-import { EmptyState } from '../components/EmptyState';
-import { Spinner } from '../components/Spinner';
-import { RequireSession } from '../features/auth/Guards';
-import { useMailQuery } from '../features/bff/bffApi';
+import { ApiErrorBanner } from '../../components/ApiErrorBanner';
+import { isApiError } from '../../api/apiError';
+import { formatDateTime } from '../../components/formatDate';
+import { Link } from '../../app/router';
+import { EmptyState } from '../../components/EmptyState';
+import { Spinner } from '../../components/Spinner';
+import { RequireSession } from '../auth/Guards';
+import { useMailQuery } from './mailApi';
 
 const PAGE_SIZE = 10;
 
@@ -71,7 +70,6 @@ function Inbox() {
 }
 
 export default function MailPage() {
-  useDocumentTitle('Mail');
   return (
     <section>
       <div className="section__head">

@@ -3,7 +3,7 @@ import type { SerializedError } from '@reduxjs/toolkit';
 import type { ApiErrorCode } from '../../shared-types/apiErrorCode';
 
 /** Codes the SPA gives failures that carry no BFF code: no answer, an unreadable one, or a bare HTTP status. */
-export type ClientErrorCode = 'network_error' | 'aborted' | 'parse_error' | `http_${number}`;
+type ClientErrorCode = 'network_error' | 'aborted' | 'parse_error' | `http_${number}`;
 
 /** An /api error (`Code` defaults to the BFF's contract); GraphError carries Graph's or MSAL's own codes. */
 export interface ApiError<Code extends string = ApiErrorCode | ClientErrorCode> {
@@ -46,6 +46,19 @@ export function fetchError(error: unknown, service = 'the server'): ApiError<'ne
     code: aborted ? 'aborted' : 'network_error',
     message: aborted ? 'The request was cancelled.' : `Could not reach ${service}. Check your connection and try again.`,
   };
+}
+
+/** The response body for a successful call (`blob` for binary content), or a PARSE_ERROR when it cannot be read. */
+export async function readBody(
+  response: Response,
+  responseType: 'json' | 'blob',
+  service = 'the server',
+): Promise<{ data: unknown } | { error: ApiError<'parse_error'> }> {
+  try {
+    return { data: responseType === 'blob' ? await response.blob() : await response.json() };
+  } catch {
+    return { error: { status: 'PARSE_ERROR', code: 'parse_error', message: `${capitalize(service)} sent an unreadable response.` } };
+  }
 }
 
 const STATUS_MESSAGES: Record<number, string> = {

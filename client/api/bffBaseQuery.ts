@@ -1,11 +1,11 @@
 // The BFF /api base query: same-origin cookies, the CSRF header on every call, typed errors (never throws).
 import type { BaseQueryFn } from '@reduxjs/toolkit/query';
-import { CSRF_HEADER, CSRF_HEADER_VALUE, type ApiErrorBody } from '../../../shared-types/api';
-import { isApiErrorCode } from '../../../shared-types/apiErrorCode';
-import { parseRetryAfter } from '../../../shared-types/retryAfter';
-import { fetchError, messageForStatus, type ApiError } from '../../app/apiError';
-import type { AppExtra } from '../../app/store';
-import { interactionStarted, sessionExpired } from '../auth/authActions';
+import { CSRF_HEADER, CSRF_HEADER_VALUE, type ApiErrorBody } from '../../shared-types/api';
+import { isApiErrorCode } from '../../shared-types/apiErrorCode';
+import { parseRetryAfter } from '../../shared-types/retryAfter';
+import type { AppExtra } from '../app/store';
+import { interactionStarted, sessionExpired } from '../features/auth/authActions';
+import { fetchError, messageForStatus, readBody, type ApiError } from './apiError';
 
 /** The claims challenge this tab last re-authenticated for: the same one again is shown, not redirected (no loop). */
 export const CLAIMS_REAUTH_KEY = 'hsb.claimsReauth';
@@ -81,9 +81,5 @@ export const bffBaseQuery: BaseQueryFn<BffRequest | string, unknown, ApiError> =
     return { error };
   }
   extra.storage.removeItem(CLAIMS_REAUTH_KEY);
-  try {
-    return { data: await response.json() };
-  } catch {
-    return { error: { status: 'PARSE_ERROR', code: 'parse_error', message: 'The server sent an unreadable response.' } };
-  }
+  return readBody(response, 'json');
 };

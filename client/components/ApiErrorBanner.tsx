@@ -1,6 +1,6 @@
 // An ErrorBanner for an RTK Query error: the user's sentence (describeApiError), the request id for support, Retry.
-import { ErrorBanner } from '../components/ErrorBanner';
-import { describeApiError, type ApiError, type ServiceName } from './apiError';
+import { ErrorBanner } from './ErrorBanner';
+import { describeApiError, type ApiError, type ServiceName } from '../api/apiError';
 
 export function ApiErrorBanner({
   error,

@@ -1,11 +1,10 @@
 // Profile: /me, the photo and contacts, each fetched by the browser from Graph with its own token.
-import { ApiErrorBanner } from '../app/ApiErrorBanner';
-import { describeApiError, isApiError } from '../app/apiError';
-import { useDocumentTitle } from '../app/useDocumentTitle';
-import { EmptyState } from '../components/EmptyState';
-import { Spinner } from '../components/Spinner';
-import { RequireSpaToken } from '../features/auth/Guards';
-import { useContactsQuery, useMeQuery, usePhotoQuery } from '../features/graph/graphApi';
+import { ApiErrorBanner } from '../../components/ApiErrorBanner';
+import { describeApiError, isApiError } from '../../api/apiError';
+import { EmptyState } from '../../components/EmptyState';
+import { Spinner } from '../../components/Spinner';
+import { RequireSpaToken } from '../auth/Guards';
+import { useContactsQuery, useMeQuery, usePhotoQuery } from './profileApi';
 
 function Profile() {
   const me = useMeQuery();
@@ -55,7 +54,6 @@ function Profile() {
 }
 
 export default function ProfilePage() {
-  useDocumentTitle('Profile');
   return (
     <section>
       <h1>Profile</h1>

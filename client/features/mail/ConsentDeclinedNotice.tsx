@@ -1,11 +1,11 @@
 // After Cancel on a consent screen: say what was not granted and offer to ask again (the draft is kept).
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
-import { grantConsent, type MailDraft } from '../bff/mailDraft';
-import { authNoticeDismissed } from './sessionActions';
-import { selectAuthNotice } from './sessionSlice';
+import { grantConsent, type MailDraft } from './mailDraft';
+import { authNoticeDismissed } from '../session/sessionActions';
+import { selectAuthNotice } from '../session/sessionSlice';
 
 /** The BFF's consent route for `scopes` (it appends the return path itself via grantConsent). */
-export function consentUrlFor(scopes: string[]): string {
+function consentUrlFor(scopes: string[]): string {
   return `/auth/consent?scopes=${encodeURIComponent(scopes.join(' '))}`;
 }
 

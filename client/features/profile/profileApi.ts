@@ -1,8 +1,7 @@
-// Microsoft Graph, called by the browser with its own token: profile, photo and contacts.
-import { createApi } from '@reduxjs/toolkit/query/react';
-import { graphBaseQuery } from './graphBaseQuery';
+// The profile's Graph endpoints: /me, the photo and contacts, each with the scope it needs.
+import { graphApi } from '../../api/graphApi';
 
-export interface GraphUser {
+interface GraphUser {
   id: string;
   displayName: string | null;
   mail: string | null;
@@ -11,19 +10,17 @@ export interface GraphUser {
   officeLocation?: string | null;
 }
 
-export interface GraphContact {
+interface GraphContact {
   id: string;
   displayName: string | null;
   companyName: string | null;
   emailAddresses: { name?: string | null; address?: string | null }[];
 }
 
-export const USER_READ = ['User.Read'];
-export const CONTACTS_READ = ['Contacts.Read'];
+const USER_READ = ['User.Read'];
+const CONTACTS_READ = ['Contacts.Read'];
 
-export const graphApi = createApi({
-  reducerPath: 'graphApi',
-  baseQuery: graphBaseQuery,
+export const profileApi = graphApi.injectEndpoints({
   endpoints: (build) => ({
     me: build.query<GraphUser, void>({
       query: () => '/me',
@@ -57,4 +54,4 @@ export const graphApi = createApi({
   }),
 });
 
-export const { useMeQuery, useContactsQuery, usePhotoQuery } = graphApi;
+export const { useMeQuery, useContactsQuery, usePhotoQuery } = profileApi;

@@ -1,11 +1,11 @@
 // The Graph base query: a token from the auth thunk for the SPA's scopes (covering the endpoint's), Bearer header, one
 // retry after 401 — with the claims of a CAE claims challenge (insufficient_claims) when Graph sent one.
 import type { BaseQueryFn } from '@reduxjs/toolkit/query';
-import { parseRetryAfter } from '../../../shared-types/retryAfter';
-import { fetchError, messageForStatus, type GraphError } from '../../app/apiError';
-import type { AppDispatch, AppExtra } from '../../app/store';
-import { acquireToken } from '../auth/acquireToken';
-import { checkSession } from '../session/checkSession';
+import { parseRetryAfter } from '../../shared-types/retryAfter';
+import type { AppDispatch, AppExtra } from '../app/store';
+import { acquireToken } from '../features/auth/acquireToken';
+import { checkSession } from '../features/session/checkSession';
+import { fetchError, messageForStatus, readBody, type GraphError } from './apiError';
 
 export interface GraphRequest {
   /** Path under the Graph base URL, e.g. `/me` (query string included). */
@@ -101,10 +101,6 @@ export const graphBaseQuery: BaseQueryFn<GraphRequest | string, unknown, GraphEr
       continue;
     }
     if (!response.ok) return { error: await graphErrorFrom(response) };
-    try {
-      return { data: request.responseType === 'blob' ? await response.blob() : await response.json() };
-    } catch {
-      return { error: { status: 'PARSE_ERROR', code: 'parse_error', message: 'Microsoft Graph sent an unreadable response.' } };
-    }
+    return readBody(response, request.responseType ?? 'json', 'Microsoft Graph');
   }
 };

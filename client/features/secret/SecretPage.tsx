@@ -1,15 +1,12 @@
 // Secret: a Key Vault secret the BFF reads with its managed identity, for users holding the route's app role.
-import { ApiErrorBanner } from '../app/ApiErrorBanner';
-import { isApiError } from '../app/apiError';
-import { formatDateTime } from '../app/formatDate';
-import { useAppSelector } from '../app/hooks';
-import { useDocumentTitle } from '../app/useDocumentTitle';
-import { Spinner } from '../components/Spinner';
-import { RequireSession } from '../features/auth/Guards';
-import { missingRole } from '../features/auth/authSlice';
-import { useSecretQuery } from '../features/bff/bffApi';
-
-const SECRET_ROUTE = '/api/secret';
+import { ApiErrorBanner } from '../../components/ApiErrorBanner';
+import { isApiError } from '../../api/apiError';
+import { formatDateTime } from '../../components/formatDate';
+import { useAppSelector } from '../../app/hooks';
+import { Spinner } from '../../components/Spinner';
+import { RequireSession } from '../auth/Guards';
+import { missingRole } from '../auth/authSlice';
+import { SECRET_API_ROUTE, useSecretQuery } from './secretApi';
 
 /** Why the user cannot see the secret: a missing app role is explained, not shown as an error. */
 function RoleMissing({ role }: { role: string }) {
@@ -54,12 +51,11 @@ function Secret() {
 
 /** The bootstrap's roles decide whether to ask at all (a hint only: the BFF still checks and answers 403). */
 function SecretOrExplanation() {
-  const role = useAppSelector((s) => missingRole(s.auth, SECRET_ROUTE));
+  const role = useAppSelector((s) => missingRole(s.auth, SECRET_API_ROUTE));
   return role ? <RoleMissing role={role} /> : <Secret />;
 }
 
 export default function SecretPage() {
-  useDocumentTitle('Secret');
   return (
     <section>
       <h1>Secret</h1>
