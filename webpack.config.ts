@@ -14,7 +14,10 @@ import { loadConfig } from './config/loadConfig';
 const root = import.meta.dirname;
 const TARGET = 'es2020';
 
-export default (env: Record<string, string | boolean | undefined>, argv: { mode?: Configuration['mode'] }): Configuration => {
+export default (
+  env: Record<string, string | boolean | undefined>,
+  argv: { mode?: Configuration['mode'] },
+): Configuration => {
   const production = argv.mode === 'production';
   const serving = Boolean(env.WEBPACK_SERVE);
   // Fast Refresh only under the dev server: it needs the HMR runtime, and a build must stay free of refresh code.
@@ -140,7 +143,14 @@ class PreloadChunkGroupPlugin {
         const publicPath = data.publicPath.endsWith('/') ? data.publicPath : `${data.publicPath}/`;
         const files = group.chunks.flatMap((chunk) => [...chunk.files].filter((f) => f.endsWith('.js')));
         data.headTags.push(
-          ...files.map((file) => HtmlWebpackPlugin.createHtmlTagObject('link', { rel: 'preload', as: 'script', fetchpriority: 'low', href: `${publicPath}${file}` })),
+          ...files.map((file) =>
+            HtmlWebpackPlugin.createHtmlTagObject('link', {
+              rel: 'preload',
+              as: 'script',
+              fetchpriority: 'low',
+              href: `${publicPath}${file}`,
+            }),
+          ),
         );
         return data;
       });

@@ -8,7 +8,10 @@ export class ScriptedBrowser {
   /** HTTP requests this browser has sent. */
   requests = 0;
 
-  async request(url: string, init: { method?: string; form?: Record<string, string>; accept?: string } = {}): Promise<Response> {
+  async request(
+    url: string,
+    init: { method?: string; form?: Record<string, string>; accept?: string } = {},
+  ): Promise<Response> {
     const origin = new URL(url).origin;
     const jar = this.jar(origin);
     const headers: Record<string, string> = { accept: init.accept ?? 'text/html' };
@@ -53,7 +56,12 @@ function storeCookie(jar: Map<string, string>, line: string): void {
 
 function inputValue(html: string, name: string): string | undefined {
   const m = new RegExp(`<input[^>]*name="${name}"[^>]*value="([^"]*)"`).exec(html);
-  return m?.[1]?.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return m?.[1]
+    ?.replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 function formAction(html: string, id: string): string {
@@ -92,7 +100,12 @@ export interface PendingCallback {
 }
 
 /** `/auth/signin` → the emulator's sign-in page → the user picker form, stopping at the redirect to the BFF's callback. */
-export async function signInUntilCallback(bffUrl: string, user: string, returnTo = '/', browser = new ScriptedBrowser()): Promise<PendingCallback> {
+export async function signInUntilCallback(
+  bffUrl: string,
+  user: string,
+  returnTo = '/',
+  browser = new ScriptedBrowser(),
+): Promise<PendingCallback> {
   const startRequests = browser.requests;
   const t0 = performance.now();
   let res = await browser.request(`${bffUrl}/auth/signin?returnTo=${encodeURIComponent(returnTo)}`);
@@ -101,10 +114,14 @@ export async function signInUntilCallback(bffUrl: string, user: string, returnTo
   res = await browser.request(authorizeUrl);
   if (res.status !== 302) {
     const page = await res.text();
-    if (!page.includes('id="i0116"')) throw new Error(`unexpected /authorize page (${res.status}): ${page.slice(0, 200)}`);
+    if (!page.includes('id="i0116"'))
+      throw new Error(`unexpected /authorize page (${res.status}): ${page.slice(0, 200)}`);
     const origin = new URL(authorizeUrl).origin;
-    res = await browser.request(origin + formAction(page, 'i0281'), { form: { ctx: inputValue(page, 'ctx')!, loginfmt: user, passwd: '' } });
-    if (res.status !== 302) throw new Error(`the sign-in form answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+    res = await browser.request(origin + formAction(page, 'i0281'), {
+      form: { ctx: inputValue(page, 'ctx')!, loginfmt: user, passwd: '' },
+    });
+    if (res.status !== 302)
+      throw new Error(`the sign-in form answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
   }
   return { browser, callbackUrl: new URL(res.headers.get('location')!, bffUrl).href, t0, startRequests };
 }
@@ -127,9 +144,17 @@ export async function signIn(bffUrl: string, user: string, browser = new Scripte
     }
     break;
   }
-  if (res.status !== 200) throw new Error(`the landing page answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  if (res.status !== 200)
+    throw new Error(`the landing page answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
   const bootstrap = parseBootstrap(await res.text());
   const ms = performance.now() - t0;
-  if (!bootstrap.spaCode || !bootstrap.account) throw new Error('the bootstrap after sign-in carries no spa code or no account');
-  return { browser, ms, requests: browser.requests - startRequests, homeAccountId: bootstrap.account.homeAccountId, spaCode: bootstrap.spaCode };
+  if (!bootstrap.spaCode || !bootstrap.account)
+    throw new Error('the bootstrap after sign-in carries no spa code or no account');
+  return {
+    browser,
+    ms,
+    requests: browser.requests - startRequests,
+    homeAccountId: bootstrap.account.homeAccountId,
+    spaCode: bootstrap.spaCode,
+  };
 }

@@ -22,7 +22,11 @@ export interface BundleSizes {
 
 /** Runs `npm run build:client` when dist/client/index.html is missing or older than the client sources. */
 export function ensureClientBuilt(rootDir: string, log: (line: string) => void): void {
-  ensureSpaBuilt({ rootDir, onBuild: (reason) => log(reason === 'stale' ? 'the SPA sources changed: rebuilding dist/client…' : 'building the SPA (dist/client)…') });
+  ensureSpaBuilt({
+    rootDir,
+    onBuild: (reason) =>
+      log(reason === 'stale' ? 'the SPA sources changed: rebuilding dist/client…' : 'building the SPA (dist/client)…'),
+  });
 }
 
 export function measureBundle(distDir: string): BundleSizes {

@@ -21,7 +21,14 @@ export function templateUser(blob: string): TemplateUser {
   const accounts = Object.values((JSON.parse(blob) as { Account?: Record<string, AccountJson> }).Account ?? {});
   if (accounts.length !== 1) throw new Error(`expected one account in the template cache, found ${accounts.length}`);
   const a = accounts[0]!;
-  return { homeAccountId: a.home_account_id, localAccountId: a.local_account_id, environment: a.environment, tenantId: a.realm, username: a.username, name: a.name ?? '' };
+  return {
+    homeAccountId: a.home_account_id,
+    localAccountId: a.local_account_id,
+    environment: a.environment,
+    tenantId: a.realm,
+    username: a.username,
+    name: a.name ?? '',
+  };
 }
 
 const PRINTABLE = /^[\x20-\x7e]*$/;
@@ -53,7 +60,9 @@ function literal(text: string, oid: string): Part[] {
 /** Joined (not concatenated), so the result is one flat string like MSAL's own JSON.stringify output, not a rope. */
 function render(parts: readonly Part[], oid: string): string {
   return parts
-    .map((p) => (typeof p === 'string' ? p : 'oid' in p ? oid : Buffer.from(render(p.base64, oid), 'latin1').toString('base64url')))
+    .map((p) =>
+      typeof p === 'string' ? p : 'oid' in p ? oid : Buffer.from(render(p.base64, oid), 'latin1').toString('base64url'),
+    )
     .join('');
 }
 

@@ -41,7 +41,11 @@ export function forkTs<T>(
 }
 
 /** Runs a child to completion and returns its one result message. */
-export async function runChild<T>(script: string, args: string[] = [], options: { env?: Record<string, string>; execArgv?: string[] } = {}): Promise<T> {
+export async function runChild<T>(
+  script: string,
+  args: string[] = [],
+  options: { env?: Record<string, string>; execArgv?: string[] } = {},
+): Promise<T> {
   const c = forkTs<T | { error: string }>(script, args, options);
   try {
     const result = await c.first;

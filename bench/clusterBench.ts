@@ -37,17 +37,28 @@ export async function benchCluster(o: {
       const session = await signIn(`http://localhost:${port}`, o.user);
       const cookie = session.browser.cookieHeader(`http://localhost:${port}`);
       o.progress(`bootstrap page, ours (Redis Cluster), ${o.bootstrapSeconds} s…`);
-      bootstrap = await runLoad({ url: `${url}/`, connections: o.connections, durationSeconds: o.bootstrapSeconds, headers: { cookie, accept: 'text/html' } });
+      bootstrap = await runLoad({
+        url: `${url}/`,
+        connections: o.connections,
+        durationSeconds: o.bootstrapSeconds,
+        headers: { cookie, accept: 'text/html' },
+      });
     } finally {
       await child.stop();
     }
     const nodes = (await cluster.masters()).map((p) => new Redis({ port: p, host: '127.0.0.1' }));
-    const bytes = await redisBytesPerUser(nodes, `${o.prefix}cluster:`).finally(() => nodes.forEach((n) => n.disconnect()));
+    const bytes = await redisBytesPerUser(nodes, `${o.prefix}cluster:`).finally(() =>
+      nodes.forEach((n) => n.disconnect()),
+    );
     o.progress(`silent token, ours (Redis Cluster): ${o.sizes.join(' / ')} users…`);
-    const tokenScaling = await runChild<ScalingResult>('./tokenScalingWorker.ts', ['cluster', o.blobFile, o.sizes.join(',')], {
-      env: { ...o.envFor(cluster.seedUrl, port, 'cluster-scale'), REDIS_MODE: 'cluster' },
-      execArgv: ['--max-old-space-size=8192', '--expose-gc'],
-    });
+    const tokenScaling = await runChild<ScalingResult>(
+      './tokenScalingWorker.ts',
+      ['cluster', o.blobFile, o.sizes.join(',')],
+      {
+        env: { ...o.envFor(cluster.seedUrl, port, 'cluster-scale'), REDIS_MODE: 'cluster' },
+        execArgv: ['--max-old-space-size=8192', '--expose-gc'],
+      },
+    );
     return { bootstrap, tokenScaling, bytes };
   } finally {
     await cluster.close();

@@ -45,7 +45,14 @@ export async function measureFirstLoad(o: FirstLoadOptions): Promise<FirstLoadRe
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', `--ignore-certificate-errors-spki-list=${o.spkiHash}`],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      `--ignore-certificate-errors-spki-list=${o.spkiHash}`,
+    ],
   });
   try {
     const samples: FirstLoadRun[] = [];
@@ -69,7 +76,9 @@ async function oneRun(browser: Browser, o: FirstLoadOptions): Promise<FirstLoadR
   const pending = await signInUntilCallback(o.bffUrl, o.user, '/profile');
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   try {
-    await context.addCookies([...pending.browser.jar(new URL(o.bffUrl).origin)].map(([name, value]) => ({ name, value, url: o.bffUrl })));
+    await context.addCookies(
+      [...pending.browser.jar(new URL(o.bffUrl).origin)].map(([name, value]) => ({ name, value, url: o.bffUrl })),
+    );
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');

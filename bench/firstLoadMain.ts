@@ -18,17 +18,35 @@ const RUNS = runsArg ? Number(runsArg.slice('--runs='.length)) : 5;
 
 async function main(): Promise<void> {
   ensureClientBuilt(rootDir, (line) => console.error(line));
-  const emulator = await startEmulator({ rootDir, ports: { entra: 0, managedIdentity: 0, keyVault: 0, graph: 0 }, testHooks: true });
+  const emulator = await startEmulator({
+    rootDir,
+    ports: { entra: 0, managedIdentity: 0, keyVault: 0, graph: 0 },
+    testHooks: true,
+  });
   const port = await freePort();
-  const env = bffEnv({ port, emulatorPorts: emulator.ports, sessionKey: randomBytes(36).toString('base64url'), store: 'memory', redisUrl: '', redisKeyPrefix: '' });
+  const env = bffEnv({
+    port,
+    emulatorPorts: emulator.ports,
+    sessionKey: randomBytes(36).toString('base64url'),
+    store: 'memory',
+    redisUrl: '',
+    redisKeyPrefix: '',
+  });
   const bff = forkTs<{ url: string }>('./serverProcess.ts', ['bff', String(port)], { env });
   try {
     await bff.first;
-    const result = await measureFirstLoad({ bffUrl: `http://localhost:${port}`, user: 'adele.vance@contoso.example', runs: RUNS, spkiHash: emulator.spkiHash });
+    const result = await measureFirstLoad({
+      bffUrl: `http://localhost:${port}`,
+      user: 'adele.vance@contoso.example',
+      runs: RUNS,
+      spkiHash: emulator.spkiHash,
+    });
     if (!result) throw new Error('Chromium is not installed at /usr/bin/chromium');
     const bundle = measureBundle(join(rootDir, 'dist/client'));
     console.log(describeFirstLoad(result));
-    console.log(`initial JS ${(bundle.initialJs.gzip / 1024).toFixed(1)} KiB gzip (${bundle.initialJs.files} files), total JS ${(bundle.totalJs.gzip / 1024).toFixed(1)} KiB gzip`);
+    console.log(
+      `initial JS ${(bundle.initialJs.gzip / 1024).toFixed(1)} KiB gzip (${bundle.initialJs.files} files), total JS ${(bundle.totalJs.gzip / 1024).toFixed(1)} KiB gzip`,
+    );
     const dir = join(rootDir, 'bench/results');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `first-load-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

@@ -25,7 +25,10 @@ async function main(): Promise<HeapResult> {
   const count = Number(countArg);
   const config = loadConfig(process.env, { rootDir: process.cwd() });
   const cloner = createCloner(readFileSync(blobFile, 'utf8'));
-  const sessionTemplate = JSON.parse(readFileSync(sessionFile, 'utf8')) as { user: Record<string, unknown> } & Record<string, unknown>;
+  const sessionTemplate = JSON.parse(readFileSync(sessionFile, 'utf8')) as { user: Record<string, unknown> } & Record<
+    string,
+    unknown
+  >;
   const stores = createMemoryStores(config);
   // Inputs are generated inside the loop: what the stores keep is counted, the rest is garbage the final GC frees.
   const before = settledHeap();
@@ -35,16 +38,26 @@ async function main(): Promise<HeapResult> {
     const sid = randomUUID();
     const session = {
       ...sessionTemplate,
-      user: { ...sessionTemplate.user, homeAccountId: clone.user.homeAccountId, localAccountId: clone.user.localAccountId, sid },
+      user: {
+        ...sessionTemplate.user,
+        homeAccountId: clone.user.homeAccountId,
+        localAccountId: clone.user.localAccountId,
+        sid,
+      },
       signOutToken: randomBytes(24).toString('base64url'),
     };
     await stores.sessions.set(sessionId, session, config.session.idleTimeoutMs);
     await stores.tokenCache.set(clone.user.homeAccountId, clone.blob);
-    await stores.sidIndex!.put(sid, { sessionKey: sessionId, homeAccountId: clone.user.homeAccountId }, config.session.absoluteTimeoutMs);
+    await stores.sidIndex!.put(
+      sid,
+      { sessionKey: sessionId, homeAccountId: clone.user.homeAccountId },
+      config.session.absoluteTimeoutMs,
+    );
   }
   const after = settledHeap();
   // Keep the stores reachable until after the measurement (else V8 may collect them before it).
-  if ((stores.sessions as unknown as { size: number }).size !== count) throw new Error('the session store lost entries');
+  if ((stores.sessions as unknown as { size: number }).size !== count)
+    throw new Error('the session store lost entries');
   return { sessions: count, heapDeltaBytes: after - before, bytesPerSession: (after - before) / count };
 }
 

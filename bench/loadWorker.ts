@@ -27,7 +27,13 @@ export interface LoadSummary {
 
 async function main(): Promise<LoadSummary> {
   const o = JSON.parse(process.argv[2]!) as LoadOptions;
-  const result = await autocannon({ url: o.url, connections: o.connections, duration: o.durationSeconds, headers: o.headers, timeout: 10 });
+  const result = await autocannon({
+    url: o.url,
+    connections: o.connections,
+    duration: o.durationSeconds,
+    headers: o.headers,
+    timeout: 10,
+  });
   const statusCodes: Record<string, number> = {};
   for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stat.count ?? 0;
   return {

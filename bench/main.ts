@@ -40,11 +40,17 @@ const API_SECONDS = quick ? 3 : 30;
 const USERS = quick ? [1, 1_000] : [1, 1_000, 10_000, 100_000];
 const SIGN_INS = quick ? 5 : 20;
 
-const progress = (line: string) => console.error(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+const progress = (line: string) =>
+  console.error(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${line}`);
 const t0 = performance.now();
 
 async function probeRedis(url: string): Promise<Redis> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2_000,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
   let lastError = '';
   redis.on('error', (err: Error) => (lastError = err.message));
   try {
@@ -73,13 +79,24 @@ async function main(): Promise<number> {
   try {
     ensureClientBuilt(rootDir, progress);
     progress('starting the emulator and the servers…');
-    emulator = await startEmulator({ rootDir, ports: { entra: 0, managedIdentity: 0, keyVault: 0, graph: 0 }, testHooks: true });
+    emulator = await startEmulator({
+      rootDir,
+      ports: { entra: 0, managedIdentity: 0, keyVault: 0, graph: 0 },
+      testHooks: true,
+    });
     // First, while nothing else runs: the production artifact's start-up time and memory.
     progress('production start-up and RSS (dist/server/main.js)…');
     const production = await measureProductionStartup(rootDir, emulator, quick ? 3 : 10);
     const sessionKey = randomBytes(36).toString('base64url');
     const envFor = (store: 'memory' | 'redis', port: number, sub: string) =>
-      bffEnv({ port, emulatorPorts: emulator!.ports, sessionKey, store, redisUrl: REDIS_URL, redisKeyPrefix: `${runPrefix}${sub}:` });
+      bffEnv({
+        port,
+        emulatorPorts: emulator!.ports,
+        sessionKey,
+        store,
+        redisUrl: REDIS_URL,
+        redisKeyPrefix: `${runPrefix}${sub}:`,
+      });
 
     const start = async (mode: 'bff' | 'bare', env: Record<string, string>, port: number, execArgv: string[] = []) => {
       const child = forkTs<{ url: string }>('./serverProcess.ts', [mode, String(port)], { env, execArgv });
@@ -105,10 +122,12 @@ async function main(): Promise<number> {
       [`${redisBff.url}/`, htmlHeaders(cookie(redisSession, redisPort))],
     ] as const) {
       const page = await (await fetch(url, { headers })).text();
-      if (!page.includes(memSession.homeAccountId)) throw new Error(`GET ${url} with the session cookie does not show the signed-in user`);
+      if (!page.includes(memSession.homeAccountId))
+        throw new Error(`GET ${url} with the session cookie does not show the signed-in user`);
     }
 
-    const load = (url: string, headers: Record<string, string>, seconds: number) => runLoad({ url, connections: CONNECTIONS, durationSeconds: seconds, headers });
+    const load = (url: string, headers: Record<string, string>, seconds: number) =>
+      runLoad({ url, connections: CONNECTIONS, durationSeconds: seconds, headers });
     progress(`bootstrap page: bare Koa, ours (memory), ours (Redis), ${BOOTSTRAP_SECONDS} s each…`);
     const bareLoad = await load(`${bare.url}/`, { accept: 'text/html' }, BOOTSTRAP_SECONDS);
     const oursMemory = await load(`${memBff.url}/`, htmlHeaders(cookie(memSession, memPort)), BOOTSTRAP_SECONDS);
@@ -126,7 +145,12 @@ async function main(): Promise<number> {
     const { cost: signInCost, last } = await measureSignIn(`http://localhost:${redisPort}`, USER, SIGN_INS);
 
     progress('first load in Chromium (Slow 4G, 4× CPU)…');
-    const firstLoad = await measureFirstLoad({ bffUrl: `http://localhost:${redisPort}`, user: USER, runs: quick ? 2 : 5, spkiHash: emulator.spkiHash });
+    const firstLoad = await measureFirstLoad({
+      bffUrl: `http://localhost:${redisPort}`,
+      user: USER,
+      runs: quick ? 2 : 5,
+      spkiHash: emulator.spkiHash,
+    });
 
     progress('Redis bytes per user…');
     const redisBytes = await redisBytesPerUser(redis, `${runPrefix}bff:`);
@@ -135,7 +159,9 @@ async function main(): Promise<number> {
     const redisConfig = loadConfig(redisEnv, { rootDir });
     const inspect = await createRedisStores(redisConfig);
     const blob = await inspect.tokenCache.get(last.homeAccountId);
-    const sessionId = decodeURIComponent(last.browser.jar(`http://localhost:${redisPort}`).get(redisConfig.session.cookieName) ?? '');
+    const sessionId = decodeURIComponent(
+      last.browser.jar(`http://localhost:${redisPort}`).get(redisConfig.session.cookieName) ?? '',
+    );
     const session = await inspect.sessions.get(sessionId);
     await inspect.close();
     if (!blob || !session) throw new Error('could not read the signed-in user’s token cache / session back from Redis');
@@ -156,7 +182,14 @@ async function main(): Promise<number> {
       ? null
       : await benchCluster({
           envFor: (redisUrl, port, sub) =>
-            bffEnv({ port, emulatorPorts: emulator!.ports, sessionKey, store: 'redis', redisUrl, redisKeyPrefix: `${runPrefix}${sub}:` }),
+            bffEnv({
+              port,
+              emulatorPorts: emulator!.ports,
+              sessionKey,
+              store: 'redis',
+              redisUrl,
+              redisKeyPrefix: `${runPrefix}${sub}:`,
+            }),
           prefix: runPrefix,
           user: USER,
           blobFile,
@@ -176,22 +209,50 @@ async function main(): Promise<number> {
     const failures: string[] = [];
     const ratioMemory = oursMemory.rps / bareLoad.rps;
     const ratioRedis = oursRedis.rps / bareLoad.rps;
-    const loads = { 'bootstrap (bare)': bareLoad, 'bootstrap (memory)': oursMemory, 'bootstrap (Redis)': oursRedis, '/api/me': me, '/api/mail': mail, ...(cluster ? { 'bootstrap (Redis Cluster)': cluster.bootstrap } : {}) };
+    const loads = {
+      'bootstrap (bare)': bareLoad,
+      'bootstrap (memory)': oursMemory,
+      'bootstrap (Redis)': oursRedis,
+      '/api/me': me,
+      '/api/mail': mail,
+      ...(cluster ? { 'bootstrap (Redis Cluster)': cluster.bootstrap } : {}),
+    };
     for (const [name, s] of Object.entries(loads)) {
-      if (errorCount(s) > 0) failures.push(`${name}: ${errorCount(s)} failed requests (status codes ${JSON.stringify(s.statusCodes)}, ${s.socketErrors} socket errors)`);
+      if (errorCount(s) > 0)
+        failures.push(
+          `${name}: ${errorCount(s)} failed requests (status codes ${JSON.stringify(s.statusCodes)}, ${s.socketErrors} socket errors)`,
+        );
     }
-    if (ratioMemory < GOALS.bootstrapRatioFailBelow) failures.push(`bootstrap ours/bare = ${ratioMemory.toFixed(2)} < ${GOALS.bootstrapRatioFailBelow}`);
+    if (ratioMemory < GOALS.bootstrapRatioFailBelow)
+      failures.push(`bootstrap ours/bare = ${ratioMemory.toFixed(2)} < ${GOALS.bootstrapRatioFailBelow}`);
     for (const mode of ['memory', 'redis', ...(cluster ? ['cluster'] : [])]) {
-      if (p99Ratio[mode]! > GOALS.tokenScalingFailAbove) failures.push(`silent token (${mode}) p99 ratio = ${p99Ratio[mode]!.toFixed(2)} > ${GOALS.tokenScalingFailAbove}`);
+      if (p99Ratio[mode]! > GOALS.tokenScalingFailAbove)
+        failures.push(
+          `silent token (${mode}) p99 ratio = ${p99Ratio[mode]!.toFixed(2)} > ${GOALS.tokenScalingFailAbove}`,
+        );
     }
-    const network = tokenScaling.tokenRequestsDuring + tokenScaling.runs.reduce((s, r) => s + r.networkCallsWhileMeasuring, 0);
+    const network =
+      tokenScaling.tokenRequestsDuring + tokenScaling.runs.reduce((s, r) => s + r.networkCallsWhileMeasuring, 0);
     if (network > 0) failures.push(`silent token: ${network} network calls while measuring cache hits`);
 
     const results: BenchResults = {
       startedAt: startedAt.toISOString(),
       durationSeconds: (performance.now() - t0) / 1000,
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? '?', memoryGiB: totalmem() / 2 ** 30, node: process.version, platform: `${process.platform}-${process.arch}` },
-      settings: { connections: CONNECTIONS, bootstrapSeconds: BOOTSTRAP_SECONDS, apiSeconds: API_SECONDS, warmupSeconds: WARMUP_SECONDS, users: USERS, signIns: SIGN_INS },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model.trim() ?? '?',
+        memoryGiB: totalmem() / 2 ** 30,
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+      },
+      settings: {
+        connections: CONNECTIONS,
+        bootstrapSeconds: BOOTSTRAP_SECONDS,
+        apiSeconds: API_SECONDS,
+        warmupSeconds: WARMUP_SECONDS,
+        users: USERS,
+        signIns: SIGN_INS,
+      },
       bootstrap: {
         oursMemory,
         oursRedis,
@@ -211,10 +272,16 @@ async function main(): Promise<number> {
       failures,
     };
     console.log(renderTable(results));
-    if (profile) console.log(`\nCPU profile of the BFF under the bootstrap load (top self time):\n${summarizeProfiles(profileDir)}`);
+    if (profile)
+      console.log(
+        `\nCPU profile of the BFF under the bootstrap load (top self time):\n${summarizeProfiles(profileDir)}`,
+      );
     const resultsDir = join(rootDir, 'bench/results');
     mkdirSync(resultsDir, { recursive: true });
-    const file = join(resultsDir, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
+    const file = join(
+      resultsDir,
+      `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`,
+    );
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`\nResults: ${file}`);
     console.log(
@@ -241,7 +308,7 @@ main().then(
   (code) => process.exit(code),
   (err: Error) => {
     console.error(`\nbench failed: ${err.message}`);
-    if (!(err.message.startsWith('Redis is not reachable'))) console.error(err.stack);
+    if (!err.message.startsWith('Redis is not reachable')) console.error(err.stack);
     process.exit(1);
   },
 );

@@ -42,6 +42,10 @@ async function addKeys(redis: Redis, prefix: string, perKind: RedisBytes['perKin
   }
 }
 
-export function heapPer10kSessions(env: Record<string, string>, blobFile: string, sessionFile: string): Promise<HeapResult> {
+export function heapPer10kSessions(
+  env: Record<string, string>,
+  blobFile: string,
+  sessionFile: string,
+): Promise<HeapResult> {
   return runChild<HeapResult>('./heapWorker.ts', [blobFile, sessionFile, '10000'], { env, execArgv: ['--expose-gc'] });
 }

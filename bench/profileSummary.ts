@@ -36,13 +36,32 @@ export function summarizeProfiles(dir: string, limit = 25): string {
       const loc = where(url);
       const key = `${functionName || '(anonymous)'}  ${loc}${url ? `:${lineNumber + 1}` : ''}`;
       selfByFn.set(key, (selfByFn.get(key) ?? 0) + hits);
-      const pkg = url.includes('node_modules/') ? loc.split('/').slice(0, loc.startsWith('@') ? 2 : 1).join('/') : url.startsWith('node:') ? 'node core' : url ? 'project' : functionName;
+      const pkg = url.includes('node_modules/')
+        ? loc
+            .split('/')
+            .slice(0, loc.startsWith('@') ? 2 : 1)
+            .join('/')
+        : url.startsWith('node:')
+          ? 'node core'
+          : url
+            ? 'project'
+            : functionName;
       selfByPkg.set(pkg, (selfByPkg.get(pkg) ?? 0) + hits);
     }
   }
   const pct = (n: number) => `${((100 * n) / total).toFixed(1).padStart(5)} %`;
-  const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `  ${pct(v)}  ${k}`);
-  return [`Share of busy (non-idle) CPU samples, ${total} samples:`, 'By package / category:', ...top(selfByPkg, 12), 'By function:', ...top(selfByFn, limit)].join('\n');
+  const top = (m: Map<string, number>, n: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `  ${pct(v)}  ${k}`);
+  return [
+    `Share of busy (non-idle) CPU samples, ${total} samples:`,
+    'By package / category:',
+    ...top(selfByPkg, 12),
+    'By function:',
+    ...top(selfByFn, limit),
+  ].join('\n');
 }
 
 // CLI: tsx bench/profileSummary.ts <dir>

@@ -16,13 +16,25 @@ export interface Goals {
   tokenScalingFailAbove: number;
 }
 
-export const GOALS: Goals = { bootstrapRatioGoal: 0.8, bootstrapRatioFailBelow: 0.5, tokenScalingGoal: 1.2, tokenScalingFailAbove: 2.0 };
+export const GOALS: Goals = {
+  bootstrapRatioGoal: 0.8,
+  bootstrapRatioFailBelow: 0.5,
+  tokenScalingGoal: 1.2,
+  tokenScalingFailAbove: 2.0,
+};
 
 export interface BenchResults {
   startedAt: string;
   durationSeconds: number;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
-  settings: { connections: number; bootstrapSeconds: number; apiSeconds: number; warmupSeconds: number; users: number[]; signIns: number };
+  settings: {
+    connections: number;
+    bootstrapSeconds: number;
+    apiSeconds: number;
+    warmupSeconds: number;
+    users: number[];
+    signIns: number;
+  };
   bootstrap: {
     oursMemory: LoadSummary;
     oursRedis: LoadSummary;

@@ -10,11 +10,18 @@ export interface SignInCost {
   requests: number;
 }
 
-export async function measureSignIn(bffUrl: string, user: string, runs: number): Promise<{ cost: SignInCost; last: SignInResult }> {
+export async function measureSignIn(
+  bffUrl: string,
+  user: string,
+  runs: number,
+): Promise<{ cost: SignInCost; last: SignInResult }> {
   const results: SignInResult[] = [];
   for (let i = 0; i < runs; i++) results.push(await signIn(bffUrl, user));
   const requests = new Set(results.map((r) => r.requests));
   if (requests.size !== 1) throw new Error(`sign-ins took different numbers of requests: ${[...requests].join(', ')}`);
   const ms = results.map((r) => r.ms);
-  return { cost: { runs, medianMs: median(ms), p90Ms: percentile(ms, 90), requests: results[0]!.requests }, last: results.at(-1)! };
+  return {
+    cost: { runs, medianMs: median(ms), p90Ms: percentile(ms, 90), requests: results[0]!.requests },
+    last: results.at(-1)!,
+  };
 }

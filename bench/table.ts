@@ -39,9 +39,21 @@ export function renderTable(r: BenchResults): string {
     `bare Koa serving the same index.html (stat + stream, like koa-static): ${load(b.bare)}; ours/bare = ${ratio(b.ratioMemory)}`,
     `≥ ${GOALS.bootstrapRatioGoal} (fail < ${GOALS.bootstrapRatioFailBelow})`,
   ]);
-  rows.push(['1', `Bootstrap page, Redis store (${st.connections} conns, ${st.bootstrapSeconds} s)`, load(b.oursRedis), `ours(Redis)/bare = ${ratio(b.ratioRedis)}`, '—']);
+  rows.push([
+    '1',
+    `Bootstrap page, Redis store (${st.connections} conns, ${st.bootstrapSeconds} s)`,
+    load(b.oursRedis),
+    `ours(Redis)/bare = ${ratio(b.ratioRedis)}`,
+    '—',
+  ]);
   if (b.oursCluster && b.ratioCluster !== undefined)
-    rows.push(['1', `Bootstrap page, Redis Cluster store, 3 masters + 3 replicas (${st.connections} conns, ${st.bootstrapSeconds} s)`, load(b.oursCluster), `ours(Cluster)/bare = ${ratio(b.ratioCluster)}`, '—']);
+    rows.push([
+      '1',
+      `Bootstrap page, Redis Cluster store, 3 masters + 3 replicas (${st.connections} conns, ${st.bootstrapSeconds} s)`,
+      load(b.oursCluster),
+      `ours(Cluster)/bare = ${ratio(b.ratioCluster)}`,
+      '—',
+    ]);
   const users = st.users.map((u) => int(u)).join(' / ');
   for (const run of r.tokenScaling.runs) {
     const label =
@@ -62,12 +74,26 @@ export function renderTable(r: BenchResults): string {
     '2',
     'Silent token: network while measuring',
     `${r.tokenScaling.tokenRequestsDuring} emulator token requests, ${r.tokenScaling.runs.reduce((s, x) => s + x.networkCallsWhileMeasuring, 0)} fetch calls (all cache hits)` +
-      (perCall ? `; ours: ${perCall.storeGetsPerCall.toFixed(2)} store reads, ${perCall.storeSetsPerCall.toFixed(2)} writes per call` : ''),
+      (perCall
+        ? `; ours: ${perCall.storeGetsPerCall.toFixed(2)} store reads, ${perCall.storeSetsPerCall.toFixed(2)} writes per call`
+        : ''),
     '—',
     '0 requests',
   ]);
-  rows.push(['3', `\`GET /api/me\`, Redis store (${st.connections} conns, ${st.apiSeconds} s)`, load(r.api.me), '—', '0 errors']);
-  rows.push(['3', `\`GET /api/mail\` (Graph via the emulator), Redis store (${st.connections} conns, ${st.apiSeconds} s)`, load(r.api.mail), '—', '0 errors']);
+  rows.push([
+    '3',
+    `\`GET /api/me\`, Redis store (${st.connections} conns, ${st.apiSeconds} s)`,
+    load(r.api.me),
+    '—',
+    '0 errors',
+  ]);
+  rows.push([
+    '3',
+    `\`GET /api/mail\` (Graph via the emulator), Redis store (${st.connections} conns, ${st.apiSeconds} s)`,
+    load(r.api.mail),
+    '—',
+    '0 errors',
+  ]);
   const k = r.memory.redis.perKind;
   rows.push([
     '4',
@@ -85,9 +111,21 @@ export function renderTable(r: BenchResults): string {
       '—',
       '—',
     ]);
-  rows.push(['4', `BFF heap per 10,000 sessions, memory store (session + token cache + sid index)`, `${mib(r.memory.heap.heapDeltaBytes * (10_000 / r.memory.heap.sessions))} (${int(r.memory.heap.bytesPerSession)} B per session)`, '—', '—']);
+  rows.push([
+    '4',
+    `BFF heap per 10,000 sessions, memory store (session + token cache + sid index)`,
+    `${mib(r.memory.heap.heapDeltaBytes * (10_000 / r.memory.heap.sessions))} (${int(r.memory.heap.bytesPerSession)} B per session)`,
+    '—',
+    '—',
+  ]);
   const s = r.signIn.scripted;
-  rows.push(['5', `Sign-in, scripted (no browser), \`/auth/signin\` → bootstrap with spa code, Redis store, median of ${s.runs}`, `${ms(s.medianMs)} (p90 ${ms(s.p90Ms)}), ${s.requests} HTTP requests`, '—', '—']);
+  rows.push([
+    '5',
+    `Sign-in, scripted (no browser), \`/auth/signin\` → bootstrap with spa code, Redis store, median of ${s.runs}`,
+    `${ms(s.medianMs)} (p90 ${ms(s.p90Ms)}), ${s.requests} HTTP requests`,
+    '—',
+    '—',
+  ]);
   const e = r.signIn.browser;
   rows.push([
     '5',
@@ -98,8 +136,20 @@ export function renderTable(r: BenchResults): string {
     '—',
     '—',
   ]);
-  rows.push(['6', 'SPA initial JS (scripts index.html runs before the first paint)', sizes(r.bundle.initialJs), '—', '≤ 180 KiB gzip (aim ≤ 150)']);
-  rows.push(['6', 'SPA preloaded JS (app chunk: store + msal-browser, fetched in parallel)', sizes(r.bundle.preloadedJs), '—', '—']);
+  rows.push([
+    '6',
+    'SPA initial JS (scripts index.html runs before the first paint)',
+    sizes(r.bundle.initialJs),
+    '—',
+    '≤ 180 KiB gzip (aim ≤ 150)',
+  ]);
+  rows.push([
+    '6',
+    'SPA preloaded JS (app chunk: store + msal-browser, fetched in parallel)',
+    sizes(r.bundle.preloadedJs),
+    '—',
+    '—',
+  ]);
   rows.push(['6', 'SPA total JS (all chunks)', sizes(r.bundle.totalJs), '—', '—']);
   const p = r.production;
   rows.push([
@@ -109,8 +159,20 @@ export function renderTable(r: BenchResults): string {
     `bare \`node:http\` server, same measure: ${ms(p.bareNodeMedianMs)}; ours/bare = ${ratio(p.healthyMedianMs / p.bareNodeMedianMs)}`,
     '—',
   ]);
-  rows.push(['7', `Production process RSS: when healthy / after ${int(p.warmupRequests)} bootstrap pages`, `${p.rssAtStartMiB.toFixed(1)} MiB / ${p.rssAfterWarmupMiB.toFixed(1)} MiB`, '—', '—']);
-  rows.push(['8', 'First load in Chromium on a slow phone (Slow 4G, 4× CPU), signed in, landing on /profile', r.firstLoad ? describeFirstLoad(r.firstLoad) : 'not run (no Chromium at /usr/bin/chromium)', '—', '—']);
+  rows.push([
+    '7',
+    `Production process RSS: when healthy / after ${int(p.warmupRequests)} bootstrap pages`,
+    `${p.rssAtStartMiB.toFixed(1)} MiB / ${p.rssAfterWarmupMiB.toFixed(1)} MiB`,
+    '—',
+    '—',
+  ]);
+  rows.push([
+    '8',
+    'First load in Chromium on a slow phone (Slow 4G, 4× CPU), signed in, landing on /profile',
+    r.firstLoad ? describeFirstLoad(r.firstLoad) : 'not run (no Chromium at /usr/bin/chromium)',
+    '—',
+    '—',
+  ]);
 
   const header = ['#', 'Measure', 'Result', 'Side by side / ratio', 'Goal'];
   const lines = [

@@ -16,12 +16,15 @@ export async function runTokenScaling(options: {
   env: { memory: Record<string, string>; redis: Record<string, string> };
   progress: (line: string) => void;
 }): Promise<TokenScalingResult> {
-  const tokenRequests = () => options.emulator.admin.requests({ service: 'entra', pathIncludes: '/oauth2/v2.0/token' }).length;
+  const tokenRequests = () =>
+    options.emulator.admin.requests({ service: 'entra', pathIncludes: '/oauth2/v2.0/token' }).length;
   options.emulator.admin.clearRequests();
   const before = tokenRequests();
   const runs: ScalingResult[] = [];
   for (const mode of ['memory', 'redis', 'shared'] as const) {
-    options.progress(`silent token, ${mode === 'shared' ? 'shared-cache baseline' : `ours (${mode})`}: ${options.sizes.join(' / ')} users…`);
+    options.progress(
+      `silent token, ${mode === 'shared' ? 'shared-cache baseline' : `ours (${mode})`}: ${options.sizes.join(' / ')} users…`,
+    );
     const env = mode === 'redis' ? options.env.redis : options.env.memory;
     runs.push(
       await runChild<ScalingResult>('./tokenScalingWorker.ts', [mode, options.blobFile, options.sizes.join(',')], {

@@ -52,7 +52,11 @@ const MIN_CALLS = 10;
 const BUDGET_MS = 6_000;
 
 async function main(): Promise<ScalingResult> {
-  const [mode, blobFile, sizesArg] = process.argv.slice(2) as ['memory' | 'redis' | 'cluster' | 'shared', string, string];
+  const [mode, blobFile, sizesArg] = process.argv.slice(2) as [
+    'memory' | 'redis' | 'cluster' | 'shared',
+    string,
+    string,
+  ];
   const sizes = sizesArg.split(',').map(Number);
   const cloner = createCloner(readFileSync(blobFile, 'utf8'));
   const config = loadConfig(process.env, { rootDir: process.cwd() });
@@ -73,7 +77,11 @@ async function main(): Promise<ScalingResult> {
 
   if (mode === 'shared') {
     const fetchWithDeadline = createFetchWithDeadline(config.http.timeoutMs, countingFetch);
-    const metadata = createAuthorityMetadataSource({ authority: config.entra.authority, configured: null, fetchWithDeadline });
+    const metadata = createAuthorityMetadataSource({
+      authority: config.entra.authority,
+      configured: null,
+      fetchWithDeadline,
+    });
     const cca = new ConfidentialClientApplication({
       auth: {
         clientId: config.entra.clientId,
@@ -112,11 +120,16 @@ async function main(): Promise<ScalingResult> {
       const keyspace = new RedisKeyspace(config.store.keyPrefix, config.tokenCache.encryptionKeys);
       const auth = config.store.auth;
       // Seeding is not what is measured: a generous deadline, since 1 000 writes go out at once.
-      const client = createRedisClient({ ...config.store, commandTimeoutMs: 60_000 }, {
-        username: auth.kind === 'password' ? auth.username : null,
-        password: () => (auth.kind === 'password' ? auth.password : null),
-      });
-      await new Promise<void>((resolve) => (client.status === 'ready' ? resolve() : client.once('ready', () => resolve())));
+      const client = createRedisClient(
+        { ...config.store, commandTimeoutMs: 60_000 },
+        {
+          username: auth.kind === 'password' ? auth.username : null,
+          password: () => (auth.kind === 'password' ? auth.password : null),
+        },
+      );
+      await new Promise<void>((resolve) =>
+        client.status === 'ready' ? resolve() : client.once('ready', () => resolve()),
+      );
       seed = async (batch) => {
         // One command per key (each its own slot in a cluster); ioredis pipelines them on each connection.
         await Promise.all(

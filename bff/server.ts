@@ -76,7 +76,10 @@ export async function startBff(
   const app = createApp(services);
   const { headersMs, requestMs, keepAliveMs } = config.server.timeouts;
   // Slow clients (slowloris) are dropped; Node checks these deadlines every connectionsCheckingInterval (default 30 s).
-  const server = createServer({ headersTimeout: headersMs, requestTimeout: requestMs, connectionsCheckingInterval: 1_000 }, app.callback());
+  const server = createServer(
+    { headersTimeout: headersMs, requestTimeout: requestMs, connectionsCheckingInterval: 1_000 },
+    app.callback(),
+  );
   server.keepAliveTimeout = keepAliveMs;
   // Once shutdown begins, every response not yet started says `Connection: close`, so keep-alive clients reconnect
   // elsewhere and each connection ends with its last response instead of waiting for the grace deadline.

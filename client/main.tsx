@@ -28,7 +28,8 @@ async function loadBootstrap(): Promise<BootstrapPayload> {
 
 /** Users get what happened and what to do; the technical detail goes to the console for whoever supports them. */
 function startupMessage(error: unknown): string {
-  if (error instanceof BootstrapError) return 'The app and the server disagree about their settings. Reload; if it keeps happening, contact support.';
+  if (error instanceof BootstrapError)
+    return 'The app and the server disagree about their settings. Reload; if it keeps happening, contact support.';
   if (error instanceof Error && /chunk|import|fetch/i.test(`${error.name} ${error.message}`)) {
     return 'Part of the app could not be downloaded. Check your connection and reload.';
   }
@@ -41,7 +42,9 @@ async function start(): Promise<void> {
     // Started before anything else so the app chunk downloads while the shell paints.
     const app = import(/* webpackChunkName: "app" */ './app/startApp');
     app.catch(() => undefined); // awaited below; this only keeps an early failure from being reported as unhandled
-    void findRoute(window.location.pathname)?.load().catch(() => undefined);
+    void findRoute(window.location.pathname)
+      ?.load()
+      .catch(() => undefined);
     const bootstrap = await loadBootstrap();
     root.render(<Shell account={bootstrap.account} />);
     await (await app).startApp(root, bootstrap);

@@ -36,7 +36,12 @@ const httpsUrl = optional.pipe(
     .refine((s) => s.startsWith('https://') && URL.canParse(s), 'must be an absolute https:// URL')
     .optional(),
 );
-const bool = optional.pipe(z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional());
+const bool = optional.pipe(
+  z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .optional(),
+);
 const jsonString = optional.pipe(
   z
     .string()
@@ -69,7 +74,10 @@ export const envSchema = z.object({
   ENTRA_TENANT_ID: optional.pipe(
     z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, 'must be a tenant id (GUID), a verified domain, "organizations" or "common"')
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9.-]*$/,
+        'must be a tenant id (GUID), a verified domain, "organizations" or "common"',
+      )
       .optional(),
   ),
   ENTRA_CLIENT_ID: optional.pipe(
@@ -85,7 +93,10 @@ export const envSchema = z.object({
   ENTRA_CLIENT_PFX_PASSWORD: z.string().optional(),
   ENTRA_CLIENT_CERTIFICATE_KEY_VAULT_URL: httpUrl,
   ENTRA_CLIENT_CERTIFICATE_NAME: optional.pipe(
-    z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, 'must be a Key Vault certificate name (letters, digits, hyphens)').optional(),
+    z
+      .string()
+      .regex(/^[0-9a-zA-Z-]{1,127}$/, 'must be a Key Vault certificate name (letters, digits, hyphens)')
+      .optional(),
   ),
   ENTRA_CLIENT_CERTIFICATE_REFRESH_MINUTES: intIn(1, 7 * 24 * 60),
   ENTRA_REDIRECT_URI: httpUrl,
@@ -103,7 +114,12 @@ export const envSchema = z.object({
   KEY_VAULT_SECRET_NAMES: list(/[,\s]+/),
   MANAGED_IDENTITY_CLIENT_ID: optional,
   SESSION_KEYS: list(/,/),
-  SESSION_COOKIE_NAME: optional.pipe(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must be a plain cookie name').optional()),
+  SESSION_COOKIE_NAME: optional.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'must be a plain cookie name')
+      .optional(),
+  ),
   COOKIE_SECURE: bool,
   SESSION_IDLE_MINUTES: intIn(1, 7 * 24 * 60),
   SESSION_ABSOLUTE_HOURS: intIn(1, 30 * 24),
@@ -118,7 +134,10 @@ export const envSchema = z.object({
       .optional(),
   ),
   REDIS_KEY_PREFIX: optional.pipe(
-    z.string().regex(/^[^{}\s]*$/, 'must not contain braces or spaces (braces would become a cluster hash tag)').optional(),
+    z
+      .string()
+      .regex(/^[^{}\s]*$/, 'must not contain braces or spaces (braces would become a cluster hash tag)')
+      .optional(),
   ),
   REDIS_COMMAND_TIMEOUT_MS: intIn(50, 60_000),
   REDIS_MODE: optional.pipe(z.enum(['standalone', 'cluster', 'sentinel']).optional()),
@@ -134,7 +153,10 @@ export const envSchema = z.object({
   REDIS_ENTRA_OBJECT_ID: optional.pipe(
     z
       .string()
-      .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a GUID (the object id)')
+      .regex(
+        /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+        'must be a GUID (the object id)',
+      )
       .optional(),
   ),
   REDIS_ENTRA_CREDENTIAL: optional.pipe(z.enum(['managed-identity', 'client-credential']).optional()),

@@ -35,8 +35,6 @@ const SERVER_ONLY_SCOPE = /^(mail\.|https:\/\/vault\.azure\.net)/i;
 /** Bind addresses meaning "every interface". */
 const ALL_INTERFACES = new Set(['0.0.0.0', '::', '[::]', '0:0:0:0:0:0:0:0', '*']);
 
-
-
 /**
  * Validates the environment and returns a frozen Config. Throws ConfigError naming every problem.
  * Pure apart from reading the certificate files a certificate credential names.
@@ -54,14 +52,17 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
   const mode = authModeOf(env) === 'entra' ? 'entra' : 'emulator'; // AUTH_MODE itself was validated by the schema
   const emu = mode === 'emulator';
   const production = e.NODE_ENV === 'production';
-  if (emu && production) problems.push('AUTH_MODE: the emulator is for development and tests; set AUTH_MODE=entra in production');
+  if (emu && production)
+    problems.push('AUTH_MODE: the emulator is for development and tests; set AUTH_MODE=entra in production');
 
   const port = e.PORT ?? EMULATOR_DEFAULTS.bffPort;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const secureCookies = e.COOKIE_SECURE ?? publicUrl.startsWith('https://');
   if (production && !publicUrl.startsWith('https://')) problems.push('PUBLIC_URL: must be https:// in production');
   if (production && e.COOKIE_SECURE === false && publicUrl.startsWith('https://')) {
-    problems.push('COOKIE_SECURE: false is refused in production with an https PUBLIC_URL (the session cookie would also travel over plain http); remove the setting');
+    problems.push(
+      'COOKIE_SECURE: false is refused in production with an https PUBLIC_URL (the session cookie would also travel over plain http); remove the setting',
+    );
   }
   const host = e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1');
   const warnings: string[] = [];
@@ -76,7 +77,9 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     keepAliveMs: e.SERVER_KEEP_ALIVE_TIMEOUT_MS ?? 5_000,
   };
   if (timeouts.headersMs > timeouts.requestMs) {
-    problems.push(`SERVER_HEADERS_TIMEOUT_MS: ${timeouts.headersMs} must not exceed SERVER_REQUEST_TIMEOUT_MS (${timeouts.requestMs})`);
+    problems.push(
+      `SERVER_HEADERS_TIMEOUT_MS: ${timeouts.headersMs} must not exceed SERVER_REQUEST_TIMEOUT_MS (${timeouts.requestMs})`,
+    );
   }
 
   const emulatorPorts = {
@@ -86,7 +89,9 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     graph: e.EMULATOR_GRAPH_PORT ?? EMULATOR_DEFAULTS.ports.graph,
   };
   const emuHost = EMULATOR_DEFAULTS.host;
-  const instance = (e.ENTRA_INSTANCE ?? (emu ? `https://${emuHost}:${emulatorPorts.entra}` : 'https://login.microsoftonline.com')).replace(/\/+$/, '');
+  const instance = (
+    e.ENTRA_INSTANCE ?? (emu ? `https://${emuHost}:${emulatorPorts.entra}` : 'https://login.microsoftonline.com')
+  ).replace(/\/+$/, '');
   const tenant = e.ENTRA_TENANT_ID ?? (emu ? EMULATOR_DEFAULTS.tenantId : undefined);
   if (!tenant) problems.push('ENTRA_TENANT_ID: required (your tenant id, a verified domain, or "organizations")');
   const clientId = e.ENTRA_CLIENT_ID ?? (emu ? EMULATOR_DEFAULTS.clientId : undefined);
@@ -99,9 +104,15 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
   const serverScopes = e.SERVER_SCOPES ?? ['User.Read', 'Contacts.Read', 'Mail.Read'];
   const spaScopes = e.SPA_SCOPES ?? ['User.Read', 'Contacts.Read'];
   const leaked = spaScopes.filter((s) => SERVER_ONLY_SCOPE.test(s));
-  if (leaked.length) problems.push(`SPA_SCOPES: ${leaked.join(', ')} must stay server-side; the browser may hold only minimal Graph scopes`);
+  if (leaked.length)
+    problems.push(
+      `SPA_SCOPES: ${leaked.join(', ')} must stay server-side; the browser may hold only minimal Graph scopes`,
+    );
   const notConsented = spaScopes.filter((s) => !serverScopes.some((x) => x.toLowerCase() === s.toLowerCase()));
-  if (notConsented.length) problems.push(`SPA_SCOPES: ${notConsented.join(', ')} must also be in SERVER_SCOPES (the spa code only carries scopes granted at sign-in)`);
+  if (notConsented.length)
+    problems.push(
+      `SPA_SCOPES: ${notConsented.join(', ')} must also be in SERVER_SCOPES (the spa code only carries scopes granted at sign-in)`,
+    );
 
   const knownAuthorities = e.ENTRA_KNOWN_AUTHORITIES ?? (emu ? [`${emuHost}:${emulatorPorts.entra}`] : []);
 
@@ -117,13 +128,17 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
         : emu
           ? 'with STORE=redis (every instance must share the same keys)'
           : 'with AUTH_MODE=entra';
-      problems.push(`SESSION_KEYS: required ${why}, comma-separated, each at least 32 characters (e.g. \`openssl rand -base64 48\`)`);
+      problems.push(
+        `SESSION_KEYS: required ${why}, comma-separated, each at least 32 characters (e.g. \`openssl rand -base64 48\`)`,
+      );
     }
   }
   sessionKeys.forEach((k, i) => {
-    if (k.length < 32) problems.push(`SESSION_KEYS: key #${i + 1} is ${k.length} characters; each key needs at least 32`);
+    if (k.length < 32)
+      problems.push(`SESSION_KEYS: key #${i + 1} is ${k.length} characters; each key needs at least 32`);
     const weakness = production && !keysEphemeral ? sessionKeyWeakness(k) : null;
-    if (weakness) problems.push(`SESSION_KEYS: key #${i + 1} ${weakness}; use a random key (e.g. \`openssl rand -base64 48\`)`);
+    if (weakness)
+      problems.push(`SESSION_KEYS: key #${i + 1} ${weakness}; use a random key (e.g. \`openssl rand -base64 48\`)`);
   });
 
   const store = resolveStore(e, { readFile, rootDir }, problems);
@@ -131,12 +146,15 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
 
   const secretNames = e.KEY_VAULT_SECRET_NAMES ?? (emu ? [EMULATOR_DEFAULTS.keyVaultSecretName] : []);
   for (const n of secretNames) {
-    if (!/^[0-9a-zA-Z-]{1,127}$/.test(n)) problems.push(`KEY_VAULT_SECRET_NAMES: "${n}" is not a valid Key Vault secret name`);
+    if (!/^[0-9a-zA-Z-]{1,127}$/.test(n))
+      problems.push(`KEY_VAULT_SECRET_NAMES: "${n}" is not a valid Key Vault secret name`);
   }
-  if (keyVaultUrl && secretNames.length === 0) problems.push('KEY_VAULT_SECRET_NAMES: required when KEY_VAULT_URL is set');
+  if (keyVaultUrl && secretNames.length === 0)
+    problems.push('KEY_VAULT_SECRET_NAMES: required when KEY_VAULT_URL is set');
 
   const metricsPort = e.METRICS_PORT ?? null;
-  if (metricsPort !== null && metricsPort === port) problems.push('METRICS_PORT: must differ from PORT (metrics are never served on the public listener)');
+  if (metricsPort !== null && metricsPort === port)
+    problems.push('METRICS_PORT: must differ from PORT (metrics are never served on the public listener)');
 
   if (problems.length) throw new ConfigError(problems);
 
@@ -173,7 +191,12 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       consentScopes: e.CONSENT_SCOPES ?? ['Mail.Send'],
     },
     authorization: { routeRoles },
-    graph: { baseUrl: (e.GRAPH_BASE_URL ?? (emu ? `https://${emuHost}:${emulatorPorts.graph}/v1.0` : GRAPH_V1)).replace(/\/+$/, '') },
+    graph: {
+      baseUrl: (e.GRAPH_BASE_URL ?? (emu ? `https://${emuHost}:${emulatorPorts.graph}/v1.0` : GRAPH_V1)).replace(
+        /\/+$/,
+        '',
+      ),
+    },
     keyVault: {
       url: keyVaultUrl ? keyVaultUrl.replace(/\/+$/, '') : null,
       secretNames,
@@ -202,7 +225,10 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       maxEntries: e.TOKEN_CACHE_MAX_ENTRIES ?? 200_000,
     },
     http: { timeoutMs: e.HTTP_TIMEOUT_MS ?? 10_000 },
-    rateLimit: { signInPerMinute: e.RATE_LIMIT_SIGNIN_PER_MINUTE ?? 30, callbackPerMinute: e.RATE_LIMIT_CALLBACK_PER_MINUTE ?? 60 },
+    rateLimit: {
+      signInPerMinute: e.RATE_LIMIT_SIGNIN_PER_MINUTE ?? 30,
+      callbackPerMinute: e.RATE_LIMIT_CALLBACK_PER_MINUTE ?? 60,
+    },
     observability: {
       metricsPort,
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ? e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '') : null,
@@ -232,9 +258,13 @@ function resolveRouteRoles(given: string[] | undefined, problems: string[]): Rec
     if (!route || !role) {
       problems.push(`ROUTE_ROLES: "${entry}" must look like /api/secret=Secrets.Read`);
     } else if (!(ROLE_PROTECTABLE_ROUTES as readonly string[]).includes(route)) {
-      problems.push(`ROUTE_ROLES: "${route}" is not a route that can require a role (one of ${ROLE_PROTECTABLE_ROUTES.join(', ')})`);
+      problems.push(
+        `ROUTE_ROLES: "${route}" is not a route that can require a role (one of ${ROLE_PROTECTABLE_ROUTES.join(', ')})`,
+      );
     } else if (!/^[A-Za-z0-9][\w.:-]{0,119}$/.test(role)) {
-      problems.push(`ROUTE_ROLES: "${role}" is not an app role value (letters, digits, dots, hyphens, underscores; no spaces)`);
+      problems.push(
+        `ROUTE_ROLES: "${role}" is not an app role value (letters, digits, dots, hyphens, underscores; no spaces)`,
+      );
     } else if (roles[route] !== undefined) {
       problems.push(`ROUTE_ROLES: ${route} is listed twice`);
     } else {
@@ -256,18 +286,23 @@ function resolveCredential(e: Env, input: CredentialInputs, problems: string[]):
   const { emu, readFile, readBinaryFile, rootDir } = input;
   const sources = [
     e.ENTRA_CLIENT_SECRET !== undefined && 'ENTRA_CLIENT_SECRET',
-    (e.ENTRA_CLIENT_CERTIFICATE_PATH !== undefined || e.ENTRA_CLIENT_PRIVATE_KEY_PATH !== undefined) && 'ENTRA_CLIENT_CERTIFICATE_PATH',
+    (e.ENTRA_CLIENT_CERTIFICATE_PATH !== undefined || e.ENTRA_CLIENT_PRIVATE_KEY_PATH !== undefined) &&
+      'ENTRA_CLIENT_CERTIFICATE_PATH',
     e.ENTRA_CLIENT_PFX_PATH !== undefined && 'ENTRA_CLIENT_PFX_PATH',
     e.ENTRA_CLIENT_CERTIFICATE_NAME !== undefined && 'ENTRA_CLIENT_CERTIFICATE_NAME',
   ].filter((s): s is string => typeof s === 'string');
   if (sources.length > 1) {
-    problems.push(`${sources.join(' / ')}: set one client credential, not ${sources.length === 2 ? 'both' : sources.length}`);
+    problems.push(
+      `${sources.join(' / ')}: set one client credential, not ${sources.length === 2 ? 'both' : sources.length}`,
+    );
     return undefined;
   }
   if (e.ENTRA_CLIENT_SECRET !== undefined) return { kind: 'secret', secret: e.ENTRA_CLIENT_SECRET };
   if (e.ENTRA_CLIENT_CERTIFICATE_PATH !== undefined || e.ENTRA_CLIENT_PRIVATE_KEY_PATH !== undefined) {
     if (!e.ENTRA_CLIENT_CERTIFICATE_PATH || !e.ENTRA_CLIENT_PRIVATE_KEY_PATH) {
-      problems.push('ENTRA_CLIENT_CERTIFICATE_PATH and ENTRA_CLIENT_PRIVATE_KEY_PATH: a certificate credential needs both PEM files');
+      problems.push(
+        'ENTRA_CLIENT_CERTIFICATE_PATH and ENTRA_CLIENT_PRIVATE_KEY_PATH: a certificate credential needs both PEM files',
+      );
       return undefined;
     }
     try {
@@ -286,7 +321,9 @@ function resolveCredential(e: Env, input: CredentialInputs, problems: string[]):
   }
   if (e.ENTRA_CLIENT_PFX_PATH !== undefined) {
     if (e.ENTRA_CLIENT_PFX_PASSWORD === undefined) {
-      problems.push('ENTRA_CLIENT_PFX_PASSWORD: required with ENTRA_CLIENT_PFX_PATH (set it to an empty value for a PFX without a password)');
+      problems.push(
+        'ENTRA_CLIENT_PFX_PASSWORD: required with ENTRA_CLIENT_PFX_PATH (set it to an empty value for a PFX without a password)',
+      );
       return undefined;
     }
     const path = resolve(rootDir, e.ENTRA_CLIENT_PFX_PATH);
@@ -300,7 +337,9 @@ function resolveCredential(e: Env, input: CredentialInputs, problems: string[]):
   if (e.ENTRA_CLIENT_CERTIFICATE_NAME !== undefined) {
     const vaultUrl = e.ENTRA_CLIENT_CERTIFICATE_KEY_VAULT_URL ?? input.keyVaultUrl;
     if (!vaultUrl) {
-      problems.push('ENTRA_CLIENT_CERTIFICATE_KEY_VAULT_URL: required with ENTRA_CLIENT_CERTIFICATE_NAME (or set KEY_VAULT_URL)');
+      problems.push(
+        'ENTRA_CLIENT_CERTIFICATE_KEY_VAULT_URL: required with ENTRA_CLIENT_CERTIFICATE_NAME (or set KEY_VAULT_URL)',
+      );
       return undefined;
     }
     return {
@@ -311,7 +350,9 @@ function resolveCredential(e: Env, input: CredentialInputs, problems: string[]):
     };
   }
   if (e.ENTRA_CLIENT_PFX_PASSWORD !== undefined || e.ENTRA_CLIENT_CERTIFICATE_KEY_VAULT_URL !== undefined) {
-    problems.push('ENTRA_CLIENT_PFX_PASSWORD / ENTRA_CLIENT_CERTIFICATE_KEY_VAULT_URL: set only with ENTRA_CLIENT_PFX_PATH / ENTRA_CLIENT_CERTIFICATE_NAME');
+    problems.push(
+      'ENTRA_CLIENT_PFX_PASSWORD / ENTRA_CLIENT_CERTIFICATE_KEY_VAULT_URL: set only with ENTRA_CLIENT_PFX_PATH / ENTRA_CLIENT_CERTIFICATE_NAME',
+    );
     return undefined;
   }
   if (emu) return { kind: 'secret', secret: EMULATOR_DEFAULTS.clientSecret };
@@ -321,17 +362,28 @@ function resolveCredential(e: Env, input: CredentialInputs, problems: string[]):
   return undefined;
 }
 
-function resolveStore(e: Env, files: { readFile: (p: string) => string; rootDir: string }, problems: string[]): StoreConfig {
+function resolveStore(
+  e: Env,
+  files: { readFile: (p: string) => string; rootDir: string },
+  problems: string[],
+): StoreConfig {
   if ((e.STORE ?? 'memory') === 'memory') return { kind: 'memory' };
   return resolveRedisStore(e, files, problems) ?? { kind: 'memory' };
 }
 
-function resolveCacheKeys(given: string[] | undefined, sessionKeys: string[], problems: string[], production: boolean): Buffer[] {
+function resolveCacheKeys(
+  given: string[] | undefined,
+  sessionKeys: string[],
+  problems: string[],
+  production: boolean,
+): Buffer[] {
   if (given && given.length) {
     return given.flatMap((k, i) => {
       const buf = Buffer.from(k, 'base64');
       if (buf.length !== 32) {
-        problems.push(`TOKEN_CACHE_KEYS: key #${i + 1} must be 32 bytes, base64-encoded (e.g. \`openssl rand -base64 32\`)`);
+        problems.push(
+          `TOKEN_CACHE_KEYS: key #${i + 1} must be 32 bytes, base64-encoded (e.g. \`openssl rand -base64 32\`)`,
+        );
         return [];
       }
       const weakness = production ? binaryKeyWeakness(buf) : null;
@@ -340,7 +392,9 @@ function resolveCacheKeys(given: string[] | undefined, sessionKeys: string[], pr
     });
   }
   // Derived from the session keys (same rotation order), so one secret list covers both when no cache keys are set.
-  return sessionKeys.map((k) => Buffer.from(hkdfSync('sha256', k, createHash('sha256').update('hsb').digest(), 'token-cache-v1', 32)));
+  return sessionKeys.map((k) =>
+    Buffer.from(hkdfSync('sha256', k, createHash('sha256').update('hsb').digest(), 'token-cache-v1', 32)),
+  );
 }
 
 function deepFreeze<T>(o: T): T {

@@ -31,18 +31,28 @@ export function resolveRedisStore(
 
   let topology: RedisTopology | null = null;
   if (mode === 'standalone') {
-    if (!url) problems.push('REDIS_URL: required when STORE=redis (e.g. redis://127.0.0.1:6379, rediss://host:6380 for TLS)');
-    if (e.REDIS_NODES) problems.push('REDIS_NODES: only used with REDIS_MODE=cluster (seed nodes) or sentinel (the sentinels)');
+    if (!url)
+      problems.push('REDIS_URL: required when STORE=redis (e.g. redis://127.0.0.1:6379, rediss://host:6380 for TLS)');
+    if (e.REDIS_NODES)
+      problems.push('REDIS_NODES: only used with REDIS_MODE=cluster (seed nodes) or sentinel (the sentinels)');
     if (url) topology = { mode, node: url.node, db: url.db };
   } else if (mode === 'cluster') {
     const seeds = [...(url ? [url.node] : []), ...nodes];
     if (seeds.length === 0)
-      problems.push('REDIS_URL or REDIS_NODES: REDIS_MODE=cluster needs at least one seed node (e.g. REDIS_URL=rediss://cache.example:10000)');
+      problems.push(
+        'REDIS_URL or REDIS_NODES: REDIS_MODE=cluster needs at least one seed node (e.g. REDIS_URL=rediss://cache.example:10000)',
+      );
     if (url && url.db !== 0) problems.push('REDIS_URL: a cluster has only database 0; remove the /<db> path');
     topology = { mode, seeds };
   } else {
-    if (nodes.length === 0) problems.push('REDIS_NODES: REDIS_MODE=sentinel needs the sentinels, e.g. REDIS_NODES=sentinel-1:26379,sentinel-2:26379');
-    if (!e.REDIS_SENTINEL_MASTER) problems.push('REDIS_SENTINEL_MASTER: required with REDIS_MODE=sentinel (the monitored master name, e.g. mymaster)');
+    if (nodes.length === 0)
+      problems.push(
+        'REDIS_NODES: REDIS_MODE=sentinel needs the sentinels, e.g. REDIS_NODES=sentinel-1:26379,sentinel-2:26379',
+      );
+    if (!e.REDIS_SENTINEL_MASTER)
+      problems.push(
+        'REDIS_SENTINEL_MASTER: required with REDIS_MODE=sentinel (the monitored master name, e.g. mymaster)',
+      );
     topology = {
       mode,
       sentinels: nodes,
@@ -51,7 +61,8 @@ export function resolveRedisStore(
       sentinelPassword: e.REDIS_SENTINEL_PASSWORD ?? null,
     };
   }
-  if (mode !== 'sentinel' && e.REDIS_SENTINEL_MASTER) problems.push('REDIS_SENTINEL_MASTER: only used with REDIS_MODE=sentinel');
+  if (mode !== 'sentinel' && e.REDIS_SENTINEL_MASTER)
+    problems.push('REDIS_SENTINEL_MASTER: only used with REDIS_MODE=sentinel');
 
   const useTls = e.REDIS_TLS ?? url?.tls ?? false;
   if (url && e.REDIS_TLS === false && url.tls) problems.push('REDIS_TLS: false contradicts the rediss:// REDIS_URL');
@@ -68,7 +79,8 @@ export function resolveRedisStore(
       problems.push(`REDIS_TLS_CA_FILE: could not read it (${(err as Error).message})`);
     }
   }
-  if (e.REDIS_TLS_SERVERNAME && !useTls) problems.push('REDIS_TLS_SERVERNAME: set only with TLS (rediss:// or REDIS_TLS=true)');
+  if (e.REDIS_TLS_SERVERNAME && !useTls)
+    problems.push('REDIS_TLS_SERVERNAME: set only with TLS (rediss:// or REDIS_TLS=true)');
 
   const auth = resolveAuth(e, url, problems);
   if (problems.length > before || !topology) return null;
@@ -85,15 +97,25 @@ export function resolveRedisStore(
 function resolveAuth(e: Env, url: ParsedUrl | null, problems: string[]): RedisAuth {
   const fromUrl = Boolean(url?.username || url?.password);
   const fromEnv = e.REDIS_USERNAME !== undefined || e.REDIS_PASSWORD !== undefined;
-  if (fromUrl && fromEnv) problems.push('REDIS_USERNAME / REDIS_PASSWORD: credentials are also in REDIS_URL; set them in one place');
+  if (fromUrl && fromEnv)
+    problems.push('REDIS_USERNAME / REDIS_PASSWORD: credentials are also in REDIS_URL; set them in one place');
   if ((e.REDIS_AUTH ?? 'password') === 'entra') {
     if (fromUrl || fromEnv)
-      problems.push('REDIS_AUTH=entra: remove the Redis password (REDIS_URL credentials, REDIS_USERNAME, REDIS_PASSWORD); the token is the password');
+      problems.push(
+        'REDIS_AUTH=entra: remove the Redis password (REDIS_URL credentials, REDIS_USERNAME, REDIS_PASSWORD); the token is the password',
+      );
     if (!e.REDIS_ENTRA_OBJECT_ID)
-      problems.push('REDIS_ENTRA_OBJECT_ID: required with REDIS_AUTH=entra (the object id of the managed identity or service principal; it is the Redis user name)');
-    return { kind: 'entra', objectId: e.REDIS_ENTRA_OBJECT_ID ?? '', credential: e.REDIS_ENTRA_CREDENTIAL ?? 'managed-identity' };
+      problems.push(
+        'REDIS_ENTRA_OBJECT_ID: required with REDIS_AUTH=entra (the object id of the managed identity or service principal; it is the Redis user name)',
+      );
+    return {
+      kind: 'entra',
+      objectId: e.REDIS_ENTRA_OBJECT_ID ?? '',
+      credential: e.REDIS_ENTRA_CREDENTIAL ?? 'managed-identity',
+    };
   }
-  if (e.REDIS_ENTRA_OBJECT_ID || e.REDIS_ENTRA_CREDENTIAL) problems.push('REDIS_ENTRA_OBJECT_ID / REDIS_ENTRA_CREDENTIAL: only used with REDIS_AUTH=entra');
+  if (e.REDIS_ENTRA_OBJECT_ID || e.REDIS_ENTRA_CREDENTIAL)
+    problems.push('REDIS_ENTRA_OBJECT_ID / REDIS_ENTRA_CREDENTIAL: only used with REDIS_AUTH=entra');
   const username = url?.username ?? e.REDIS_USERNAME ?? null;
   const password = url?.password ?? e.REDIS_PASSWORD ?? null;
   if (username && password === null) problems.push('REDIS_PASSWORD: a Redis user name needs a password');

@@ -36,7 +36,14 @@ export interface EmulatorAdmin extends IdentityAdmin {
 }
 
 /** Admin calls that change persisted state (sessions, tokens, consent, mail). */
-const MUTATING = new Set<keyof EmulatorAdmin>(['revokeRefreshTokens', 'endSessions', 'clearOutbox', 'grantConsent', 'revokeConsent', 'reset']);
+const MUTATING = new Set<keyof EmulatorAdmin>([
+  'revokeRefreshTokens',
+  'endSessions',
+  'clearOutbox',
+  'grantConsent',
+  'revokeConsent',
+  'reset',
+]);
 
 export function createAdmin(ctx: EmulatorContext, resetState: () => void): EmulatorAdmin {
   const admin = createAdminApi(ctx, resetState);
@@ -144,7 +151,12 @@ export function createAdminHttpHandler(admin: EmulatorAdmin): Handler {
       const route = `${req.method} ${path}`;
       if (route === 'GET /requests') {
         const service = q.get('service') as RequestLogEntry['service'] | null;
-        return json(200, { value: admin.requests({ ...(service ? { service } : {}), ...(q.get('pathIncludes') ? { pathIncludes: q.get('pathIncludes')! } : {}) }) });
+        return json(200, {
+          value: admin.requests({
+            ...(service ? { service } : {}),
+            ...(q.get('pathIncludes') ? { pathIncludes: q.get('pathIncludes')! } : {}),
+          }),
+        });
       }
       if (route === 'DELETE /requests') return (admin.clearRequests(), { status: 204 });
       if (route === 'GET /faults') return json(200, { value: admin.faults() });
@@ -154,7 +166,8 @@ export function createAdminHttpHandler(admin: EmulatorAdmin): Handler {
       }
       if (route === 'DELETE /faults') return (admin.clearFaults(), { status: 204 });
       const revoke = /^\/users\/([^/]+)\/revoke$/.exec(path);
-      if (req.method === 'POST' && revoke) return json(200, { revoked: admin.revokeRefreshTokens(decodeURIComponent(revoke[1]!)) });
+      if (req.method === 'POST' && revoke)
+        return json(200, { revoked: admin.revokeRefreshTokens(decodeURIComponent(revoke[1]!)) });
       const userAction = /^\/users\/([^/]+)\/(revokeSessions|disable|enable)$/.exec(path);
       if (req.method === 'POST' && userAction) {
         const user = decodeURIComponent(userAction[1]!);
@@ -173,7 +186,8 @@ export function createAdminHttpHandler(admin: EmulatorAdmin): Handler {
         return { status: 204 };
       }
       const rotate = /^\/vault\/certificates\/([^/]+)\/rotate$/.exec(path);
-      if (req.method === 'POST' && rotate) return json(200, { version: await admin.rotateCertificate(decodeURIComponent(rotate[1]!)) });
+      if (req.method === 'POST' && rotate)
+        return json(200, { version: await admin.rotateCertificate(decodeURIComponent(rotate[1]!)) });
       if (route === 'POST /sessions/end') {
         const user = isObject(body) && typeof body.user === 'string' ? body.user : undefined;
         return json(200, { ended: admin.endSessions(user) });

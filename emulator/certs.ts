@@ -78,7 +78,8 @@ function reusable(paths: EmulatorCertificates['paths'], now: number): boolean {
     const ca = new X509Certificate(read(paths.caCert));
     const server = new X509Certificate(read(paths.serverCert));
     const client = new X509Certificate(read(paths.clientCert));
-    const fresh = (c: X509Certificate) => Date.parse(c.validTo) - RENEW_BEFORE_MS > now && Date.parse(c.validFrom) <= now + DAY;
+    const fresh = (c: X509Certificate) =>
+      Date.parse(c.validTo) - RENEW_BEFORE_MS > now && Date.parse(c.validFrom) <= now + DAY;
     return (
       [ca, server, client].every(fresh) &&
       ca.ca &&

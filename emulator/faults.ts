@@ -2,7 +2,15 @@
 import { randomUUID } from 'node:crypto';
 
 export type FaultEndpoint = 'metadata' | 'authorize' | 'token' | 'logout' | 'graph' | 'keyvault' | 'msi';
-export const FAULT_ENDPOINTS: readonly FaultEndpoint[] = ['metadata', 'authorize', 'token', 'logout', 'graph', 'keyvault', 'msi'];
+export const FAULT_ENDPOINTS: readonly FaultEndpoint[] = [
+  'metadata',
+  'authorize',
+  'token',
+  'logout',
+  'graph',
+  'keyvault',
+  'msi',
+];
 
 export interface FaultSpec {
   endpoint: FaultEndpoint;
@@ -43,7 +51,9 @@ export function createFaults(): Faults {
   return {
     add(spec) {
       if (!FAULT_ENDPOINTS.includes(spec.endpoint)) {
-        throw new TypeError(`unknown fault endpoint "${String(spec.endpoint)}"; use one of ${FAULT_ENDPOINTS.join(', ')}`);
+        throw new TypeError(
+          `unknown fault endpoint "${String(spec.endpoint)}"; use one of ${FAULT_ENDPOINTS.join(', ')}`,
+        );
       }
       const times = spec.times ?? 1;
       if (!Number.isInteger(times) || times < 1) throw new TypeError('fault "times" must be a positive integer');
@@ -52,7 +62,9 @@ export function createFaults(): Faults {
       return fault;
     },
     take(endpoint, path) {
-      const fault = active.find((f) => f.endpoint === endpoint && (!f.path || path === f.path || path.endsWith(f.path)));
+      const fault = active.find(
+        (f) => f.endpoint === endpoint && (!f.path || path === f.path || path.endsWith(f.path)),
+      );
       if (!fault) return undefined;
       fault.remaining -= 1;
       if (fault.remaining <= 0) active = active.filter((f) => f !== fault);

@@ -20,7 +20,11 @@ export interface IdentityAdmin {
   rotateCertificate(name: string): Promise<string>;
 }
 
-export function createIdentityAdmin(ctx: EmulatorContext, guard: () => void, userKey: (user: string) => string): IdentityAdmin {
+export function createIdentityAdmin(
+  ctx: EmulatorContext,
+  guard: () => void,
+  userKey: (user: string) => string,
+): IdentityAdmin {
   const defaultClient = () => ctx.directory.seed.apps[0]!.clientId;
   const endSessionsOf = (key: string) => {
     for (const [id, s] of ctx.store.sessions) if (s.userKey === key) ctx.store.sessions.delete(id);
@@ -68,7 +72,10 @@ export function createIdentityAdmin(ctx: EmulatorContext, guard: () => void, use
       cert.versions.push(version);
       // As an administrator uploads the new certificate to the app registration before the app switches to it.
       const client = defaultClient().toLowerCase();
-      ctx.store.addedCertificates.set(client, [...(ctx.store.addedCertificates.get(client) ?? []), version.certificatePem]);
+      ctx.store.addedCertificates.set(client, [
+        ...(ctx.store.addedCertificates.get(client) ?? []),
+        version.certificatePem,
+      ]);
       return version.version;
     },
   };

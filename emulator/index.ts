@@ -29,7 +29,14 @@ export { EmulatorConfigError, loadConfigFile } from './config/load';
 export { StateFileError } from './state/persist';
 export type { SentMail } from './state/store';
 export type { EmulatorConfigInput } from './config/schema';
-export { CONSUMERS_TENANT_ID, CONTOSO_TENANT_ID, FABRIKAM_TENANT_ID, SEEDED_CONSENT, SYSTEM_MI_CLIENT_ID, UNAUTHORIZED_MI_CLIENT_ID } from './seed';
+export {
+  CONSUMERS_TENANT_ID,
+  CONTOSO_TENANT_ID,
+  FABRIKAM_TENANT_ID,
+  SEEDED_CONSENT,
+  SYSTEM_MI_CLIENT_ID,
+  UNAUTHORIZED_MI_CLIENT_ID,
+} from './seed';
 
 export interface EmulatorPorts {
   entra: number;
@@ -108,7 +115,10 @@ const PORT_ENV: Record<keyof EmulatorPorts, string> = {
 const CLIENT_CERT_VERSION = '9f1c2e3d4b5a69788796a5b4c3d2e1f0';
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const certificates = await ensureCertificates({ rootDir: options.rootDir ?? process.cwd(), stateDir: options.stateDir });
+  const certificates = await ensureCertificates({
+    rootDir: options.rootDir ?? process.cwd(),
+    stateDir: options.stateDir,
+  });
   const defaults = options.configPath
     ? loadConfigFile(options.configPath, { ...options.variables, ...builtInVariables(certificates.dir) })
     : createDefaultSeed({ certDir: certificates.dir, variables: options.variables });
@@ -117,12 +127,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   seed.vault.certificates ??= [
     {
       name: EMULATOR_DEFAULTS.keyVaultCertificateName,
-      versions: [{ version: CLIENT_CERT_VERSION, certificatePem: certificates.clientCertPem, privateKeyPem: certificates.clientKeyPem, created: 1_735_689_600 }],
+      versions: [
+        {
+          version: CLIENT_CERT_VERSION,
+          certificatePem: certificates.clientCertPem,
+          privateKeyPem: certificates.clientKeyPem,
+          created: 1_735_689_600,
+        },
+      ],
     },
   ];
   const clock = createClock();
   const log = options.logger ?? (() => undefined);
-  const persistDir = options.persistDir === undefined ? undefined : resolveStateDir(options.rootDir ?? process.cwd(), options.persistDir);
+  const persistDir =
+    options.persistDir === undefined
+      ? undefined
+      : resolveStateDir(options.rootDir ?? process.cwd(), options.persistDir);
   const saved = persistDir ? readState(persistDir) : undefined;
   const directory = createDirectory(seed);
   const store = createStore(seed, consentKey);
@@ -140,17 +160,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     entraBase: () => `https://localhost:${entraPort}`,
     accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds ?? 3599,
     // A test that shortens token lifetimes wants refreshes: CAE tokens then live just as short unless it says otherwise.
-    caeAccessTokenLifetimeSeconds: options.caeAccessTokenLifetimeSeconds ?? options.accessTokenLifetimeSeconds ?? DEFAULT_CAE_LIFETIME_SECONDS,
+    caeAccessTokenLifetimeSeconds:
+      options.caeAccessTokenLifetimeSeconds ?? options.accessTokenLifetimeSeconds ?? DEFAULT_CAE_LIFETIME_SECONDS,
     identityHeader: EMULATOR_DEFAULTS.identityHeader,
     testHooks: options.testHooks ?? false,
     log,
     stateChanged: () => writer?.changed(),
   };
   if (persistDir) {
-    writer = createStateWriter(persistDir, () => snapshot(ctx.store, ctx.signer.privateJwk(), ctx.clock.now()), (err) =>
-      log(`cannot save state to ${persistDir}: ${(err as Error).message}`),
+    writer = createStateWriter(
+      persistDir,
+      () => snapshot(ctx.store, ctx.signer.privateJwk(), ctx.clock.now()),
+      (err) => log(`cannot save state to ${persistDir}: ${(err as Error).message}`),
     );
-    if (saved) log(`restored state from ${persistDir} (${store.sessions.size} sessions, ${store.outbox.length} sent messages)`);
+    if (saved)
+      log(`restored state from ${persistDir} (${store.sessions.size} sessions, ${store.outbox.length} sent messages)`);
   }
   const admin = createAdmin(ctx, () => {
     ctx.store = createStore(seed, consentKey);
@@ -162,8 +186,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const tls = { key: certificates.serverKeyPem, cert: certificates.serverCertPem };
   const onError = (err: unknown) => log(`emulator internal error: ${(err as Error)?.stack ?? String(err)}`);
   const started: RunningService[] = [];
-  const start = async (name: keyof EmulatorPorts, handler: Parameters<typeof startService>[0]['handler'], secure: boolean) => {
-    const service = await startService({ name, port: ports[name], portEnvVar: PORT_ENV[name], handler, onError, ...(secure ? { tls } : {}) });
+  const start = async (
+    name: keyof EmulatorPorts,
+    handler: Parameters<typeof startService>[0]['handler'],
+    secure: boolean,
+  ) => {
+    const service = await startService({
+      name,
+      port: ports[name],
+      portEnvVar: PORT_ENV[name],
+      handler,
+      onError,
+      ...(secure ? { tls } : {}),
+    });
     started.push(service);
     ports[name] = service.port;
   };

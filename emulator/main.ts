@@ -18,7 +18,12 @@ async function main(): Promise<void> {
   let args;
   try {
     args = parseArgs({
-      options: { config: { type: 'string' }, 'state-dir': { type: 'string' }, 'test-hooks': { type: 'boolean' }, help: { type: 'boolean' } },
+      options: {
+        config: { type: 'string' },
+        'state-dir': { type: 'string' },
+        'test-hooks': { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
       strict: true,
     }).values;
   } catch (err) {
@@ -31,10 +36,14 @@ async function main(): Promise<void> {
   }
   const env = resolveEnv(process.env, resolve(rootDir, '.env'));
   // Only the emulator ports and the BFF's public URL matter here; force emulator mode so a real-Entra .env still yields them.
-  const config = loadConfig({ ...env, AUTH_MODE: 'emulator', NODE_ENV: env.NODE_ENV === 'production' ? 'development' : env.NODE_ENV }, { rootDir });
+  const config = loadConfig(
+    { ...env, AUTH_MODE: 'emulator', NODE_ENV: env.NODE_ENV === 'production' ? 'development' : env.NODE_ENV },
+    { rootDir },
+  );
   const configPath = args.config ?? env.EMULATOR_CONFIG;
   const persistDir = args['state-dir'] ?? env.EMULATOR_STATE_DIR;
-  const testHooks = args['test-hooks'] === true || env.EMULATOR_TEST_HOOKS === '1' || env.EMULATOR_TEST_HOOKS === 'true';
+  const testHooks =
+    args['test-hooks'] === true || env.EMULATOR_TEST_HOOKS === '1' || env.EMULATOR_TEST_HOOKS === 'true';
   const emulator = await startEmulator({
     rootDir,
     ports: config.emulator.ports,
@@ -60,7 +69,9 @@ async function main(): Promise<void> {
       `  Chromium flag      --ignore-certificate-errors-spki-list=${emulator.spkiHash}`,
       `  test hooks         ${testHooks ? 'on (/_emulator/*)' : 'off'}`,
       'Users (pick one on the sign-in page; no password):',
-      ...emulator.seed.users.map((u) => `  ${u.username.padEnd(30)} ${u.displayName}${u.personal ? '  (personal account: no spa_code)' : ''}`),
+      ...emulator.seed.users.map(
+        (u) => `  ${u.username.padEnd(30)} ${u.displayName}${u.personal ? '  (personal account: no spa_code)' : ''}`,
+      ),
     ].join('\n'),
   );
   let stopping = false;

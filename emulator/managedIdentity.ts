@@ -25,17 +25,33 @@ async function appService(ctx: EmulatorContext, req: EmuRequest): Promise<EmuRes
   const q = req.url.searchParams;
   const correlationId = randomUUID();
   if (header(req, 'x-identity-header') !== ctx.identityHeader) {
-    return json(401, { statusCode: 401, message: 'Unauthorized. The X-IDENTITY-HEADER header is missing or does not match IDENTITY_HEADER.', correlationId });
+    return json(401, {
+      statusCode: 401,
+      message: 'Unauthorized. The X-IDENTITY-HEADER header is missing or does not match IDENTITY_HEADER.',
+      correlationId,
+    });
   }
   if (q.get('api-version') !== '2019-08-01') {
-    return json(400, { statusCode: 400, message: `api-version '${q.get('api-version') ?? ''}' is not supported; use 2019-08-01.`, correlationId });
+    return json(400, {
+      statusCode: 400,
+      message: `api-version '${q.get('api-version') ?? ''}' is not supported; use 2019-08-01.`,
+      correlationId,
+    });
   }
   const resource = q.get('resource');
-  if (!resource) return json(400, { statusCode: 400, message: "The 'resource' query parameter is required.", correlationId });
+  if (!resource)
+    return json(400, { statusCode: 400, message: "The 'resource' query parameter is required.", correlationId });
   const identity = selectIdentity(ctx, q);
-  if (!identity) return json(400, { statusCode: 400, message: 'Unable to load the proper Managed Identity.', correlationId });
+  if (!identity)
+    return json(400, { statusCode: 400, message: 'Unable to load the proper Managed Identity.', correlationId });
   const { token, expiresOn, aud } = await mint(ctx, identity, resource);
-  return json(200, { access_token: token, expires_on: String(expiresOn), resource: aud, token_type: 'Bearer', client_id: identity.clientId });
+  return json(200, {
+    access_token: token,
+    expires_on: String(expiresOn),
+    resource: aud,
+    token_type: 'Bearer',
+    client_id: identity.clientId,
+  });
 }
 
 async function imds(ctx: EmulatorContext, req: EmuRequest): Promise<EmuResponse> {
@@ -44,7 +60,8 @@ async function imds(ctx: EmulatorContext, req: EmuRequest): Promise<EmuResponse>
     return json(400, { error: 'invalid_request', error_description: 'Required metadata header not specified' });
   }
   const resource = q.get('resource');
-  if (!resource) return json(400, { error: 'invalid_request', error_description: 'Required query variable \'resource\' is missing' });
+  if (!resource)
+    return json(400, { error: 'invalid_request', error_description: "Required query variable 'resource' is missing" });
   const identity = selectIdentity(ctx, q, 'msi_res_id');
   if (!identity) return json(400, { error: 'invalid_request', error_description: 'Identity not found' });
   const { token, expiresOn, aud } = await mint(ctx, identity, resource);
@@ -62,7 +79,11 @@ async function imds(ctx: EmulatorContext, req: EmuRequest): Promise<EmuResponse>
   });
 }
 
-function selectIdentity(ctx: EmulatorContext, q: URLSearchParams, resIdParam = 'mi_res_id'): SeedManagedIdentity | undefined {
+function selectIdentity(
+  ctx: EmulatorContext,
+  q: URLSearchParams,
+  resIdParam = 'mi_res_id',
+): SeedManagedIdentity | undefined {
   const all = ctx.directory.seed.managedIdentities;
   const clientId = q.get('client_id');
   const resId = q.get(resIdParam);
@@ -90,5 +111,9 @@ function faultResponse(fault: ActiveFault): EmuResponse {
   const status = fault.status ?? 500;
   const raw = rawFaultBody(fault);
   if (raw) return { status, ...raw };
-  return json(status, { statusCode: status, message: fault.errorDescription ?? 'Injected fault.', correlationId: randomUUID() });
+  return json(status, {
+    statusCode: status,
+    message: fault.errorDescription ?? 'Injected fault.',
+    correlationId: randomUUID(),
+  });
 }

@@ -9,7 +9,13 @@ export interface RequestLogEntry {
   method: string;
   path: string;
   query: Record<string, string>;
-  headers: { origin?: string; 'content-type'?: string; 'user-agent'?: string; authorization?: string; 'x-identity-header'?: string };
+  headers: {
+    origin?: string;
+    'content-type'?: string;
+    'user-agent'?: string;
+    authorization?: string;
+    'x-identity-header'?: string;
+  };
   /** Form fields of a urlencoded body; secret values replaced by "[redacted]". */
   form?: Record<string, string>;
   flags: {
@@ -26,8 +32,19 @@ export interface RequestLogEntry {
 }
 
 const SECRET = new Set([
-  'code', 'spa_code', 'refresh_token', 'client_secret', 'client_assertion', 'code_verifier', 'password', 'passwd',
-  'id_token_hint', 'access_token', 'id_token', 'assertion', 'ctx',
+  'code',
+  'spa_code',
+  'refresh_token',
+  'client_secret',
+  'client_assertion',
+  'code_verifier',
+  'password',
+  'passwd',
+  'id_token_hint',
+  'access_token',
+  'id_token',
+  'assertion',
+  'ctx',
 ]);
 const MAX_ENTRIES = 2000;
 

@@ -10,7 +10,15 @@ export const FABRIKAM_TENANT_ID = 'c4a1e7d2-5b3f-4e6a-8d9c-0f2b4a6c8e13';
 export const CONSUMERS_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
 
 /** Scopes every seeded user has already consented to for the default app (Mail.Send deliberately missing). */
-export const SEEDED_CONSENT = ['openid', 'profile', 'offline_access', 'email', 'User.Read', 'Contacts.Read', 'Mail.Read'];
+export const SEEDED_CONSENT = [
+  'openid',
+  'profile',
+  'offline_access',
+  'email',
+  'User.Read',
+  'Contacts.Read',
+  'Mail.Read',
+];
 
 export const SYSTEM_MI_CLIENT_ID = 'e2c7f1a9-3b5d-4f8e-a6c2-9d1b3f5a7c31';
 /** A user-assigned identity that exists but holds no vault role (for 403 tests). */
@@ -31,6 +39,9 @@ export function builtInVariables(certDir: string): Record<string, string> {
  * The demo seed. `PUBLIC_URL` (the BFF's public origin) sets the app's redirect, post-logout and front-channel logout
  * URLs; without it they point at http://localhost:3000.
  */
-export function createDefaultSeed(options: { certDir: string; variables?: Readonly<Record<string, string | undefined>> }): Seed {
+export function createDefaultSeed(options: {
+  certDir: string;
+  variables?: Readonly<Record<string, string | undefined>>;
+}): Seed {
   return loadConfigFile(DEMO_CONFIG_PATH, { ...options.variables, ...builtInVariables(options.certDir) });
 }

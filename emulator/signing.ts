@@ -32,7 +32,8 @@ export async function createSigner(clock: Clock, existing?: JWK): Promise<Signer
   const publicJwk: JWK = { kty: 'RSA', use: 'sig', kid, x5t: kid, n, e: privateJwk.e, alg: 'RS256' };
   return {
     jwks: () => ({ keys: [publicJwk] }),
-    sign: (claims) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid, x5t: kid }).sign(privateKey),
+    sign: (claims) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid, x5t: kid }).sign(privateKey),
     async verify(token, audiences) {
       const { payload } = await jwtVerify(token, publicKey, {
         algorithms: ['RS256'],

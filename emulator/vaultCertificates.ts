@@ -18,10 +18,19 @@ export async function createCertificateVersion(now: number, commonName: string):
     notBeforeDate: new Date(now - DAY),
     notAfterDate: new Date(now + 365 * DAY),
   });
-  return { version: randomBytes(16).toString('hex'), certificatePem: pems.cert, privateKeyPem: pems.private, created: Math.floor(now / 1000) };
+  return {
+    version: randomBytes(16).toString('hex'),
+    certificatePem: pems.cert,
+    privateKeyPem: pems.private,
+    created: Math.floor(now / 1000),
+  };
 }
 
-function find(ctx: EmulatorContext, name: string, version: string | undefined): { cert: SeedVaultCertificate; v: Version } | undefined {
+function find(
+  ctx: EmulatorContext,
+  name: string,
+  version: string | undefined,
+): { cert: SeedVaultCertificate; v: Version } | undefined {
   const cert = ctx.store.vaultCertificates.find((c) => c.name.toLowerCase() === name.toLowerCase());
   const v = cert && (version ? cert.versions.find((x) => x.version === version) : cert.versions.at(-1));
   return cert && v ? { cert, v } : undefined;
@@ -44,7 +53,12 @@ const attributes = (v: Version, x509: X509Certificate) => ({
 });
 
 /** GET /certificates/{name}[/{version}]: the certificate bundle, or undefined when there is no such certificate. */
-export function certificateBundle(ctx: EmulatorContext, req: EmuRequest, name: string, version: string | undefined): EmuResponse | undefined {
+export function certificateBundle(
+  ctx: EmulatorContext,
+  req: EmuRequest,
+  name: string,
+  version: string | undefined,
+): EmuResponse | undefined {
   const found = find(ctx, name, version);
   if (!found) return undefined;
   const { cert, v } = found;
@@ -66,11 +80,24 @@ export function certificateBundle(ctx: EmulatorContext, req: EmuRequest, name: s
 }
 
 /** GET /secrets/{name}[/{version}] for a certificate-backed secret: key + certificate as one PEM, `managed: true`. */
-export function certificateSecret(ctx: EmulatorContext, req: EmuRequest, name: string, version: string | undefined): EmuResponse | undefined {
+export function certificateSecret(
+  ctx: EmulatorContext,
+  req: EmuRequest,
+  name: string,
+  version: string | undefined,
+): EmuResponse | undefined {
   const found = find(ctx, name, version);
   if (!found) return undefined;
   const { cert, v } = found;
   const x509 = new X509Certificate(v.certificatePem);
   const { kid, sid } = ids(req.base, cert.name, v.version);
-  return json(200, { value: `${v.privateKeyPem.trim()}\n${v.certificatePem.trim()}\n`, contentType: PEM_CONTENT_TYPE, id: sid, kid, managed: true, attributes: attributes(v, x509), tags: {} });
+  return json(200, {
+    value: `${v.privateKeyPem.trim()}\n${v.certificatePem.trim()}\n`,
+    contentType: PEM_CONTENT_TYPE,
+    id: sid,
+    kid,
+    managed: true,
+    attributes: attributes(v, x509),
+    tags: {},
+  });
 }

@@ -11,6 +11,10 @@ export function emulatorCaDecision(env: Record<string, string | undefined>): CaD
   if (env.NODE_ENV?.trim() === 'production') return { trust: false, reason: 'NODE_ENV=production' };
   const mode = authModeOf(env);
   if (mode === 'emulator') return { trust: true };
-  if (mode === 'entra') return { trust: false, reason: env.AUTH_MODE?.trim() ? 'AUTH_MODE=entra' : 'ENTRA_CLIENT_ID is set (AUTH_MODE=entra)' };
+  if (mode === 'entra')
+    return {
+      trust: false,
+      reason: env.AUTH_MODE?.trim() ? 'AUTH_MODE=entra' : 'ENTRA_CLIENT_ID is set (AUTH_MODE=entra)',
+    };
   return { trust: false, reason: `AUTH_MODE=${String(env.AUTH_MODE).trim()} is not "emulator"` };
 }

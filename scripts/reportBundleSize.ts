@@ -21,8 +21,7 @@ function sizesOf(files: string[]): Sizes {
       return {
         raw: acc.raw + bytes.length,
         gzip: acc.gzip + gzipSync(bytes, { level: 9 }).length,
-        brotli:
-          acc.brotli + brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+        brotli: acc.brotli + brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
       };
     },
     { raw: 0, gzip: 0, brotli: 0 },
@@ -47,7 +46,9 @@ const allJs = readdirSync(dist).filter((f) => f.endsWith('.js'));
 const allCss = readdirSync(dist).filter((f) => f.endsWith('.css'));
 
 console.log(`SPA bundle in ${dist}`);
-console.log(`${''.padEnd(14)}${'files'.padStart(6)}${'raw'.padStart(10)}${'gzip'.padStart(10)}${'brotli'.padStart(10)}`);
+console.log(
+  `${''.padEnd(14)}${'files'.padStart(6)}${'raw'.padStart(10)}${'gzip'.padStart(10)}${'brotli'.padStart(10)}`,
+);
 console.log(row('initial JS', initialJs));
 console.log(row('preloaded JS', preloadedJs));
 console.log(row('total JS', allJs));

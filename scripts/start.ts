@@ -22,7 +22,8 @@ function ensureClientBuilt(distDir: string): void {
       rootDir,
       distDir,
       showOutput: true,
-      onBuild: (reason) => console.log(reason === 'stale' ? 'The SPA sources changed: rebuilding…' : 'Building the SPA (first run)…'),
+      onBuild: (reason) =>
+        console.log(reason === 'stale' ? 'The SPA sources changed: rebuilding…' : 'Building the SPA (first run)…'),
     });
   } catch (err) {
     if (!(err instanceof SpaBuildError)) throw err;
@@ -81,7 +82,10 @@ async function main(): Promise<void> {
     [
       '',
       `Open ${config.server.publicUrl}${users.length ? ` — sign in as ${users[0]!.displayName} (${users[0]!.username}) or another demo user:` : ''}`,
-      ...users.map((u) => `    ${u.username.padEnd(28)} ${u.displayName}${u.personal ? '   (personal account: no hybrid spa code)' : ''}`),
+      ...users.map(
+        (u) =>
+          `    ${u.username.padEnd(28)} ${u.displayName}${u.personal ? '   (personal account: no hybrid spa code)' : ''}`,
+      ),
       emulator
         ? `Identity provider: local emulator at ${emulator.urls.instance} (self-signed; see README "Trusting the emulator's certificate")`
         : `Identity provider: ${config.entra.authority}`,

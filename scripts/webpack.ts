@@ -19,7 +19,9 @@ function compile(config: Configuration): Promise<Stats> {
 
 async function build(): Promise<void> {
   const stats = await compile(createConfig({}, { mode: 'production' }));
-  console.log(stats.toString({ colors: process.stdout.isTTY, preset: 'summary', assets: true, warnings: true, errors: true }));
+  console.log(
+    stats.toString({ colors: process.stdout.isTTY, preset: 'summary', assets: true, warnings: true, errors: true }),
+  );
   if (stats.hasErrors()) process.exit(1);
 }
 
@@ -33,7 +35,9 @@ async function serve(): Promise<void> {
     const what = first ? 'built' : 'rebuilt';
     first = false;
     if (stats.hasErrors()) console.error(stats.toString({ preset: 'errors-only', colors: process.stderr.isTTY }));
-    console.log(`[webpack] ${what} in ${endTime - startTime} ms (${modules} modules)${stats.hasErrors() ? ' with errors' : ''}`);
+    console.log(
+      `[webpack] ${what} in ${endTime - startTime} ms (${modules} modules)${stats.hasErrors() ? ' with errors' : ''}`,
+    );
   });
   const server = new WebpackDevServer(config.devServer, compiler);
   const stop = () => void server.stop().then(() => process.exit(0));

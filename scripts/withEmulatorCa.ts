@@ -27,7 +27,10 @@ async function main(): Promise<void> {
   }
   const rootDir = fileURLToPath(new URL('..', import.meta.url));
   const decision = emulatorCaDecision(envFile !== undefined ? resolveEnv(process.env, resolve(envFile)) : process.env);
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: [join(rootDir, 'node_modules', '.bin'), process.env.PATH ?? ''].join(delimiter) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: [join(rootDir, 'node_modules', '.bin'), process.env.PATH ?? ''].join(delimiter),
+  };
   if (decision.trust) {
     const certs = await ensureCertificates({ rootDir });
     let caFile = certs.paths.caCert;

@@ -7,5 +7,10 @@ import { createSecretRouter } from './secretRouter';
 import { createSessionRouter } from './sessionRouter';
 
 export function createApiRouters(services: Services): Router[] {
-  return [createMeRouter(services), createSessionRouter(services), createMailRouter(services), createSecretRouter(services)];
+  return [
+    createMeRouter(services),
+    createSessionRouter(services),
+    createMailRouter(services),
+    createSecretRouter(services),
+  ];
 }

@@ -2,9 +2,22 @@
 // consent_required with a consent URL, login_required (with claims when Graph sent a challenge), one forced refresh on 401.
 import type { Config } from '../../config/types';
 import type { TokenService } from '../auth/tokenService';
-import { isAccountDisabled, isConsentRequired, isInteractionRequired, isRefreshRefused, toAuthAppError } from '../auth/msalErrors';
+import {
+  isAccountDisabled,
+  isConsentRequired,
+  isInteractionRequired,
+  isRefreshRefused,
+  toAuthAppError,
+} from '../auth/msalErrors';
 import { GraphError } from '../downstream/graphClient';
-import { AppError, ConsentRequiredError, ForbiddenError, LoginRequiredError, NotFoundError, UpstreamError } from '../http/errors';
+import {
+  AppError,
+  ConsentRequiredError,
+  ForbiddenError,
+  LoginRequiredError,
+  NotFoundError,
+  UpstreamError,
+} from '../http/errors';
 import type { Logger } from '../http/logger';
 import type { SessionUser } from '../session/sessionAccess';
 
@@ -35,14 +48,21 @@ export interface GraphAsUserRequest {
  * request, so even a POST is safe. When the claims need the user, the answer is 401 login_required whose signInUrl
  * re-authenticates with those claims (/auth/consent). A second challenge in a row ends in claims_challenge_unresolved.
  */
-export async function graphAsUser<T>(deps: GraphAsUserDeps, req: GraphAsUserRequest, call: (token: string) => Promise<T>): Promise<T> {
+export async function graphAsUser<T>(
+  deps: GraphAsUserDeps,
+  req: GraphAsUserRequest,
+  call: (token: string) => Promise<T>,
+): Promise<T> {
   const first = await acquire(deps, req, {});
   try {
     return await call(first);
   } catch (err) {
     if (!(err instanceof GraphError) || err.status !== 401) throw toApiError(err);
     const claims = err.claimsChallenge;
-    deps.log.info({ requestId: req.requestId, code: err.code, claimsChallenge: claims !== null }, 'graph rejected the token; acquiring a new one');
+    deps.log.info(
+      { requestId: req.requestId, code: err.code, claimsChallenge: claims !== null },
+      'graph rejected the token; acquiring a new one',
+    );
     const second = await acquire(deps, req, claims ? { claims } : { forceRefresh: true });
     try {
       return await call(second);
@@ -59,7 +79,11 @@ export async function graphAsUser<T>(deps: GraphAsUserDeps, req: GraphAsUserRequ
   }
 }
 
-async function acquire(deps: GraphAsUserDeps, req: GraphAsUserRequest, options: { forceRefresh?: boolean; claims?: string }): Promise<string> {
+async function acquire(
+  deps: GraphAsUserDeps,
+  req: GraphAsUserRequest,
+  options: { forceRefresh?: boolean; claims?: string },
+): Promise<string> {
   try {
     const result = await deps.tokenService.acquire(req.user, req.scopes, options);
     return result.accessToken;
@@ -74,7 +98,8 @@ function toTokenError(deps: GraphAsUserDeps, req: GraphAsUserRequest, err: unkno
   const serverClaims = claimsOf(err);
   if (isAccountDisabled(err)) return toAuthAppError(err);
   // After a claims challenge, a refused refresh token (sessions revoked: AADSTS50173) also means "sign in with these claims".
-  if ((isInteractionRequired(err) || isRefreshRefused(err)) && (claims || serverClaims)) return signInAgain(deps, req, serverClaims ?? claims, err);
+  if ((isInteractionRequired(err) || isRefreshRefused(err)) && (claims || serverClaims))
+    return signInAgain(deps, req, serverClaims ?? claims, err);
   if (isConsentRequired(err)) {
     deps.log.info({ requestId: req.requestId, scopes: req.scopes }, 'consent required');
     return new ConsentRequiredError(req.scopes, consentUrl(req.scopes, req.returnTo), { cause: err });
@@ -90,10 +115,16 @@ function toTokenError(deps: GraphAsUserDeps, req: GraphAsUserRequest, err: unkno
 }
 
 function signInAgain(deps: GraphAsUserDeps, req: GraphAsUserRequest, claims: string | null, cause: unknown): AppError {
-  if (!claims) return new LoginRequiredError('Microsoft Graph no longer accepts your sign-in. Sign in again to continue.', { cause });
+  if (!claims)
+    return new LoginRequiredError('Microsoft Graph no longer accepts your sign-in. Sign in again to continue.', {
+      cause,
+    });
   const reauthAt = req.user.claimsReauthAt;
   if (reauthAt !== undefined && (deps.now ?? Date.now)() - reauthAt < CLAIMS_REAUTH_GRACE_MS) {
-    deps.log.warn({ requestId: req.requestId }, 'claims challenge right after a claims re-authentication; not redirecting again');
+    deps.log.warn(
+      { requestId: req.requestId },
+      'claims challenge right after a claims re-authentication; not redirecting again',
+    );
     return unresolvedChallenge(cause);
   }
   return new LoginRequiredError('Your organization requires you to sign in again before continuing.', {
@@ -131,10 +162,19 @@ export function consentUrl(scopes: string[], returnTo: string, claims?: string |
 function toApiError(err: unknown): unknown {
   if (!(err instanceof GraphError)) return err;
   if (err.status === 403) {
-    return new ForbiddenError('graph_access_denied', 'Microsoft Graph denied access to your mailbox for this app.', { cause: err, details: { graphCode: err.code } });
+    return new ForbiddenError('graph_access_denied', 'Microsoft Graph denied access to your mailbox for this app.', {
+      cause: err,
+      details: { graphCode: err.code },
+    });
   }
   if (err.status === 404) {
-    return new NotFoundError('Microsoft Graph found no mailbox for your account.', 'mailbox_not_found', { cause: err, details: { graphCode: err.code } });
+    return new NotFoundError('Microsoft Graph found no mailbox for your account.', 'mailbox_not_found', {
+      cause: err,
+      details: { graphCode: err.code },
+    });
   }
-  return new UpstreamError(502, 'upstream_error', `Microsoft Graph rejected the request (HTTP ${err.status}).`, { cause: err, details: { graphCode: err.code } });
+  return new UpstreamError(502, 'upstream_error', `Microsoft Graph rejected the request (HTTP ${err.status}).`, {
+    cause: err,
+    details: { graphCode: err.code },
+  });
 }

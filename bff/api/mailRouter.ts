@@ -53,9 +53,17 @@ const mailQuery = z.object({
 /** Exported for the client-agrees-with-server property test. */
 export const sendMailBody = z.strictObject({
   to: z
-    .array(z.email({ error: (iss) => (typeof iss.input === 'string' ? `to: "${iss.input.slice(0, 100)}" is not a valid email address` : 'to must be a list of email addresses') }), {
-      error: 'to must be a list of email addresses',
-    })
+    .array(
+      z.email({
+        error: (iss) =>
+          typeof iss.input === 'string'
+            ? `to: "${iss.input.slice(0, 100)}" is not a valid email address`
+            : 'to must be a list of email addresses',
+      }),
+      {
+        error: 'to must be a list of email addresses',
+      },
+    )
     .min(1, 'to needs at least one recipient')
     .max(10, 'to may have at most 10 recipients'),
   subject: z
@@ -64,7 +72,10 @@ export const sendMailBody = z.strictObject({
     .min(1, 'subject must not be empty')
     .max(255, 'subject may be at most 255 characters')
     .regex(/^[^\p{Cc}]*$/u, 'subject must be a single line of text'),
-  body: z.string({ error: 'body is required' }).min(1, 'body must not be empty').max(20_000, 'body may be at most 20000 characters'),
+  body: z
+    .string({ error: 'body is required' })
+    .min(1, 'body must not be empty')
+    .max(20_000, 'body may be at most 20000 characters'),
 });
 
 export function createMailRouter(services: MailRouterServices): Router {
@@ -79,9 +90,15 @@ export function createMailRouter(services: MailRouterServices): Router {
 
   router.get('/api/mail', requireRole(deps.routeRoles['/api/mail']), async (ctx) => {
     const user = requireUser(ctx);
-    const query = parseOrThrow(mailQuery, { top: single(ctx.query.top), skip: single(ctx.query.skip) }, 'invalid_query');
-    const page = await graphAsUser(deps, { user, scopes: MAIL_READ_SCOPES, returnTo: MAIL_PAGE, requestId: ctx.state.requestId }, (token) =>
-      deps.graph.listMessages(token, query),
+    const query = parseOrThrow(
+      mailQuery,
+      { top: single(ctx.query.top), skip: single(ctx.query.skip) },
+      'invalid_query',
+    );
+    const page = await graphAsUser(
+      deps,
+      { user, scopes: MAIL_READ_SCOPES, returnTo: MAIL_PAGE, requestId: ctx.state.requestId },
+      (token) => deps.graph.listMessages(token, query),
     );
     const nextSkip = page.nextSkip !== null && page.nextSkip <= 10_000 ? page.nextSkip : null;
     const body: MailListResponse = { messages: page.messages, top: query.top, skip: query.skip, nextSkip };
@@ -92,11 +109,15 @@ export function createMailRouter(services: MailRouterServices): Router {
   router.post('/api/mail/send', requireRole(deps.routeRoles['/api/mail/send']), async (ctx) => {
     const user = requireUser(ctx);
     if (!ctx.is('application/json')) {
-      throw new AppError(415, 'unsupported_media_type', 'Send the message as JSON (Content-Type: application/json).', { expose: true });
+      throw new AppError(415, 'unsupported_media_type', 'Send the message as JSON (Content-Type: application/json).', {
+        expose: true,
+      });
     }
     const mail = parseOrThrow(sendMailBody, (ctx.request as { body?: unknown }).body, 'invalid_request');
-    await graphAsUser(deps, { user, scopes: MAIL_SEND_SCOPES, returnTo: SEND_PAGE, requestId: ctx.state.requestId }, (token) =>
-      deps.graph.sendMail(token, mail),
+    await graphAsUser(
+      deps,
+      { user, scopes: MAIL_SEND_SCOPES, returnTo: SEND_PAGE, requestId: ctx.state.requestId },
+      (token) => deps.graph.sendMail(token, mail),
     );
     deps.log.info({ requestId: ctx.state.requestId, recipients: mail.to.length }, 'mail sent');
     const body: SendMailResponse = { status: 'sent' };

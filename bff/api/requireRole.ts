@@ -12,7 +12,9 @@ export function requireRole(role: string | undefined): Middleware {
   return async (ctx, next) => {
     const user = requireUser(ctx);
     if (role !== undefined && !hasRole(user.roles ?? [], role)) {
-      throw new ForbiddenError('forbidden', `Your account lacks the ${role} role. Ask an administrator to assign it.`, { details: { role } });
+      throw new ForbiddenError('forbidden', `Your account lacks the ${role} role. Ask an administrator to assign it.`, {
+        details: { role },
+      });
     }
     await next();
   };

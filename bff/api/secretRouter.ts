@@ -69,7 +69,11 @@ function secretNameParam(allowed: readonly string[]) {
     .transform((raw, c) => {
       if (raw === undefined || raw === '') return allowed[0]!;
       const match = allowed.find((n) => n.toLowerCase() === raw.toLowerCase());
-      if (!match) c.addIssue({ code: 'custom', message: `name must be one of the secrets this app exposes: ${allowed.join(', ')}` });
+      if (!match)
+        c.addIssue({
+          code: 'custom',
+          message: `name must be one of the secrets this app exposes: ${allowed.join(', ')}`,
+        });
       return match ?? z.NEVER;
     });
 }

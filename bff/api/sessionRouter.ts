@@ -12,7 +12,9 @@ export type SessionRouterServices = Pick<Services, 'config'>;
 
 /** `slide` defaults to false: reading the session must never keep it alive (a polling tab would otherwise). */
 const slideParam = z
-  .enum(['true', 'false'], { error: 'slide must be "true" (extend the session) or "false" (the default: only read it)' })
+  .enum(['true', 'false'], {
+    error: 'slide must be "true" (extend the session) or "false" (the default: only read it)',
+  })
   .optional()
   .transform((v) => v === 'true');
 
@@ -41,7 +43,13 @@ export function createSessionRouter(services: SessionRouterServices, options: { 
             absoluteExpiresInSeconds: secondsUntil(expiry.absoluteExpiresAt, at),
             signOutUrl: signOutUrl(getSignOutToken(ctx)),
           }
-        : { signedIn: false, accountId: null, idleExpiresInSeconds: null, absoluteExpiresInSeconds: null, signOutUrl: null };
+        : {
+            signedIn: false,
+            accountId: null,
+            idleExpiresInSeconds: null,
+            absoluteExpiresInSeconds: null,
+            signOutUrl: null,
+          };
     ctx.body = body;
   });
   return router;

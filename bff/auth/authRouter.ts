@@ -16,7 +16,10 @@ import { completeAuthorization, redirectToAuthority, type AuthorizeDeps } from '
 import { parseReturnTo } from './returnTo';
 import { createRateLimit } from '../http/rateLimit';
 
-export type AuthRouterServices = Pick<Services, 'config' | 'log' | 'stores' | 'msalFactory' | 'loginTransactions' | 'authorityMetadata'>;
+export type AuthRouterServices = Pick<
+  Services,
+  'config' | 'log' | 'stores' | 'msalFactory' | 'loginTransactions' | 'authorityMetadata'
+>;
 
 interface AuthRouterDeps extends AuthorizeDeps {
   rateLimit: Config['rateLimit'];
@@ -28,12 +31,15 @@ interface AuthRouterDeps extends AuthorizeDeps {
 
 const MAX_CLAIMS_LENGTH = 4096;
 
-const promptParam = z.enum(['select_account', 'login'], { error: 'prompt may only be "select_account" or "login"' }).optional();
+const promptParam = z
+  .enum(['select_account', 'login'], { error: 'prompt may only be "select_account" or "login"' })
+  .optional();
 
 const returnToParam = z.unknown().transform((raw, c) => {
   if (raw === undefined) return '/';
   const path = parseReturnTo(raw);
-  if (path === null) c.addIssue({ code: 'custom', message: 'returnTo must be a path inside this app, such as /profile' });
+  if (path === null)
+    c.addIssue({ code: 'custom', message: 'returnTo must be a path inside this app, such as /profile' });
   return path ?? z.NEVER;
 });
 
@@ -46,7 +52,8 @@ function consentScopesParam(allowed: readonly string[]) {
     .transform((raw, c) => {
       const requested = [...new Set(raw.split(/[\s,]+/).filter(Boolean))];
       const canonical = requested.map((s) => allowed.find((a) => a.toLowerCase() === s.toLowerCase()));
-      if (requested.length > 10 || canonical.some((s) => s === undefined)) c.addIssue({ code: 'custom', message: onlyThese });
+      if (requested.length > 10 || canonical.some((s) => s === undefined))
+        c.addIssue({ code: 'custom', message: onlyThese });
       return canonical.filter((s) => s !== undefined);
     });
 }
@@ -85,7 +92,11 @@ export function createAuthRouter(services: AuthRouterServices): Router {
   const signInLimit = createRateLimit({ pointsPerMinute: deps.rateLimit.signInPerMinute, name: 'signin' });
   const callbackLimit = createRateLimit({ pointsPerMinute: deps.rateLimit.callbackPerMinute, name: 'callback' });
   // The iframe carries no cookie, so anyone can call it: cap guessing sids and the store work it costs, per client IP.
-  const frontChannelLimit = createRateLimit({ pointsPerMinute: deps.rateLimit.callbackPerMinute, name: 'frontchannel-logout', what: 'sign-out requests' });
+  const frontChannelLimit = createRateLimit({
+    pointsPerMinute: deps.rateLimit.callbackPerMinute,
+    name: 'frontchannel-logout',
+    what: 'sign-out requests',
+  });
   // Every new tab of a signed-in user takes this route: limit per user (and IP), so colleagues behind one NAT don't share it.
   const freshCodeLimit = createRateLimit({
     pointsPerMinute: deps.rateLimit.signInPerMinute,
@@ -97,7 +108,13 @@ export function createAuthRouter(services: AuthRouterServices): Router {
     const returnTo = returnToFrom(ctx);
     const prompt = parseOrThrow(promptParam, ctx.query.prompt, 'invalid_prompt');
     await ensureAuthorityReachable(ctx, deps);
-    await redirectToAuthority(ctx, deps, { kind: 'signin', returnTo, scopes: deps.entra.serverScopes, user: null, ...(prompt ? { prompt } : {}) });
+    await redirectToAuthority(ctx, deps, {
+      kind: 'signin',
+      returnTo,
+      scopes: deps.entra.serverScopes,
+      user: null,
+      ...(prompt ? { prompt } : {}),
+    });
   });
 
   router.get('/callback', callbackLimit, (ctx) => completeAuthorization(ctx, deps));
@@ -108,7 +125,13 @@ export function createAuthRouter(services: AuthRouterServices): Router {
     const user = getUser(ctx);
     if (!user) return redirectToSignIn(ctx, returnTo);
     await ensureAuthorityReachable(ctx, deps);
-    await redirectToAuthority(ctx, deps, { kind: 'spa_code', returnTo, scopes: deps.entra.serverScopes, user, prompt: 'none' });
+    await redirectToAuthority(ctx, deps, {
+      kind: 'spa_code',
+      returnTo,
+      scopes: deps.entra.serverScopes,
+      user,
+      prompt: 'none',
+    });
   });
 
   // Incremental consent: ask for a feature's extra permission (e.g. Mail.Send) only when the feature needs it.
@@ -190,11 +213,19 @@ async function ensureAuthorityReachableForSignOut(deps: AuthRouterDeps): Promise
   );
 }
 
-async function ensureReachableOr503(deps: AuthRouterDeps, message: string, details: Record<string, unknown>): Promise<void> {
+async function ensureReachableOr503(
+  deps: AuthRouterDeps,
+  message: string,
+  details: Record<string, unknown>,
+): Promise<void> {
   try {
     await deps.authorityMetadata.ensureReachable();
   } catch (err) {
-    throw new UpstreamError(503, 'identity_provider_unavailable', message, { cause: err, retryAfterSeconds: 5, details });
+    throw new UpstreamError(503, 'identity_provider_unavailable', message, {
+      cause: err,
+      retryAfterSeconds: 5,
+      details,
+    });
   }
 }
 

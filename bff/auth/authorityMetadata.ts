@@ -58,22 +58,27 @@ export function createAuthorityMetadataSource(options: {
       if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
       return parse(res.text);
     } catch (cause) {
-      throw new UpstreamError(503, 'identity_provider_unavailable', 'The sign-in service cannot be reached right now. Try again in a moment.', {
-        cause,
-        retryAfterSeconds: 5,
-      });
+      throw new UpstreamError(
+        503,
+        'identity_provider_unavailable',
+        'The sign-in service cannot be reached right now. Try again in a moment.',
+        {
+          cause,
+          retryAfterSeconds: 5,
+        },
+      );
     }
   };
 
   const refresh = (): Promise<AuthorityMetadata> => {
     inFlight ??= load()
-        .then((value) => {
-          cached = { value, at: now() };
-          return value;
-        })
-        .finally(() => {
-          inFlight = null;
-        });
+      .then((value) => {
+        cached = { value, at: now() };
+        return value;
+      })
+      .finally(() => {
+        inFlight = null;
+      });
     return inFlight;
   };
 

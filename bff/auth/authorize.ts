@@ -5,7 +5,13 @@ import type { Context } from 'koa';
 import type { Config } from '../../config/types';
 import { AUTH_NOTICE_PARAM, AUTH_NOTICE_SCOPES_PARAM, type AuthNoticeCode } from '../../shared-types/bootstrap';
 import type { SpaCodeGrant } from '../bootstrap/buildBootstrap';
-import { AccountMismatchError, type AppError, IdentityProviderError, LoginTransactionError, UpstreamError } from '../http/errors';
+import {
+  AccountMismatchError,
+  type AppError,
+  IdentityProviderError,
+  LoginTransactionError,
+  UpstreamError,
+} from '../http/errors';
 import type { AppContext } from '../http/appState';
 import type { Logger } from '../http/logger';
 import { redactText } from '../http/logger';
@@ -18,7 +24,12 @@ import { toAuthAppError } from './msalErrors';
 /** A spa code is an Entra authorization code: valid for minutes, redeemable once. */
 export const SPA_CODE_TTL_MS = 5 * 60_000;
 /** Authority answers to prompt=none that mean "the user must interact", not "something broke". */
-const INTERACTION_ERRORS = new Set(['login_required', 'interaction_required', 'consent_required', 'account_selection_required']);
+const INTERACTION_ERRORS = new Set([
+  'login_required',
+  'interaction_required',
+  'consent_required',
+  'account_selection_required',
+]);
 const CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 
 export interface AuthorizeDeps {
@@ -64,7 +75,12 @@ export async function redirectToAuthority(ctx: Context, deps: AuthorizeDeps, req
       codeChallenge,
       codeChallengeMethod: 'S256',
       ...(req.prompt ? { prompt: req.prompt } : {}),
-      ...(req.user ? { loginHint: req.user.loginHint ?? req.user.username, domainHint: req.user.tenantId === CONSUMERS_TENANT ? 'consumers' : 'organizations' } : {}),
+      ...(req.user
+        ? {
+            loginHint: req.user.loginHint ?? req.user.username,
+            domainHint: req.user.tenantId === CONSUMERS_TENANT ? 'consumers' : 'organizations',
+          }
+        : {}),
       ...(req.claims ? { claims: req.claims } : {}),
     });
   } catch (err) {
@@ -83,7 +99,9 @@ export async function completeAuthorization(ctx: AppContext, deps: AuthorizeDeps
   const tx = await deps.loginTransactions.complete(ctx, query.state);
   const sessionUser = getUser(ctx);
   if (tx.kind !== 'signin' && sessionUser?.homeAccountId !== tx.homeAccountId) {
-    throw new LoginTransactionError('Your session changed while you were away (signed out or switched account). Start again.');
+    throw new LoginTransactionError(
+      'Your session changed while you were away (signed out or switched account). Start again.',
+    );
   }
 
   if (typeof query.error === 'string') {
@@ -96,7 +114,13 @@ export async function completeAuthorization(ctx: AppContext, deps: AuthorizeDeps
     if (query.error === 'access_denied' && tx.kind === 'consent') {
       // Declining a permission is an answer, not a failure: back to the page that asked (the SPA keeps the draft).
       deps.log.info({ requestId: ctx.state.requestId, kind: tx.kind }, 'consent declined');
-      ctx.redirect(withNotice(tx.returnTo, 'consent_declined', tx.scopes.filter((s) => !OIDC_SCOPES.has(s.toLowerCase()))));
+      ctx.redirect(
+        withNotice(
+          tx.returnTo,
+          'consent_declined',
+          tx.scopes.filter((s) => !OIDC_SCOPES.has(s.toLowerCase())),
+        ),
+      );
       return;
     }
     if (query.error === 'access_denied' && tx.kind === 'signin') {
@@ -125,7 +149,8 @@ export async function completeAuthorization(ctx: AppContext, deps: AuthorizeDeps
   } catch (err) {
     throw toRedemptionError(err);
   }
-  if (!result.account) throw new UpstreamError(502, 'identity_provider_error', 'The sign-in service returned no account. Try again.');
+  if (!result.account)
+    throw new UpstreamError(502, 'identity_provider_error', 'The sign-in service returned no account. Try again.');
 
   const user = toSessionUser(result, tx.claimsChallenge === true);
   if (tx.kind !== 'signin' && user.homeAccountId !== tx.homeAccountId) {
@@ -135,7 +160,12 @@ export async function completeAuthorization(ctx: AppContext, deps: AuthorizeDeps
   const spaCodeRef = grant ? await storeGrant(deps, grant) : null;
   // No spa code (Entra gives none to personal accounts): remembered for the session, so the SPA of every tab goes
   // straight to its own redirect instead of a prompt=none fresh-code round trip that cannot succeed either.
-  await startUserSession(ctx, user, { spaCodeRef, continuing: tx.kind !== 'signin', spaCodeUnavailable: grant === null, ...sessionOptions(deps) });
+  await startUserSession(ctx, user, {
+    spaCodeRef,
+    continuing: tx.kind !== 'signin',
+    spaCodeUnavailable: grant === null,
+    ...sessionOptions(deps),
+  });
   deps.log.info({ requestId: ctx.state.requestId, kind: tx.kind, hybrid: grant !== null }, 'authorization completed');
   ctx.redirect(tx.returnTo);
 }
@@ -176,7 +206,10 @@ function toSessionUser(result: AuthenticationResult, claimsChallenge: boolean): 
 /** Entra's `roles` claim: an array of role values; absent when the user has none. Anything else counts as none. */
 export function rolesOf(value: unknown): string[] {
   if (!Array.isArray(value)) return [];
-  return [...new Set(value.filter((r): r is string => typeof r === 'string' && r.length > 0 && r.length <= 120))].slice(0, 200);
+  return [...new Set(value.filter((r): r is string => typeof r === 'string' && r.length > 0 && r.length <= 120))].slice(
+    0,
+    200,
+  );
 }
 
 async function storeGrant(deps: AuthorizeDeps, grant: SpaCodeGrant): Promise<string> {
@@ -186,17 +219,25 @@ async function storeGrant(deps: AuthorizeDeps, grant: SpaCodeGrant): Promise<str
 }
 
 async function putGrant(ctx: Context, deps: AuthorizeDeps, user: SessionUser, grant: SpaCodeGrant): Promise<void> {
-  await startUserSession(ctx, user, { spaCodeRef: await storeGrant(deps, grant), continuing: true, ...sessionOptions(deps) });
+  await startUserSession(ctx, user, {
+    spaCodeRef: await storeGrant(deps, grant),
+    continuing: true,
+    ...sessionOptions(deps),
+  });
 }
 
 function toRedemptionError(err: unknown): AppError {
   // The id_token answers another sign-in (nonce) or the code was issued for another verifier (PKCE): never a session.
   if (err instanceof AuthError && (err.errorCode === 'nonce_mismatch' || err.errorCode === 'state_mismatch')) {
-    return new LoginTransactionError('The sign-in response does not belong to this sign-in. Start the sign-in again.', { cause: err });
+    return new LoginTransactionError('The sign-in response does not belong to this sign-in. Start the sign-in again.', {
+      cause: err,
+    });
   }
   // A code is single-use and short-lived; Entra says invalid_grant (AADSTS54005 / 70008) and never retrying is right.
   if (err instanceof ServerError && err.errorCode === 'invalid_grant') {
-    return new LoginTransactionError('This sign-in code was already used or has expired. Start the sign-in again.', { cause: err });
+    return new LoginTransactionError('This sign-in code was already used or has expired. Start the sign-in again.', {
+      cause: err,
+    });
   }
   return toAuthAppError(err);
 }

@@ -8,7 +8,13 @@ import type { CertificateCredential } from '../../config/types';
 export class CertificateFormatError extends Error {
   override readonly name = 'CertificateFormatError';
   constructor(
-    readonly reason: 'wrong_password' | 'unsupported_encryption' | 'not_a_certificate' | 'no_private_key' | 'no_certificate' | 'key_mismatch',
+    readonly reason:
+      | 'wrong_password'
+      | 'unsupported_encryption'
+      | 'not_a_certificate'
+      | 'no_private_key'
+      | 'no_certificate'
+      | 'key_mismatch',
     message: string,
   ) {
     super(message);
@@ -40,12 +46,18 @@ export async function decodePfx(pfx: Uint8Array, password: string): Promise<Cert
   try {
     await parsed.parseInternalValues({ password: passwordBytes, checkIntegrity: true }, engine);
   } catch {
-    throw new CertificateFormatError('wrong_password', 'the password is wrong, or the file is damaged (its integrity check failed)');
+    throw new CertificateFormatError(
+      'wrong_password',
+      'the password is wrong, or the file is damaged (its integrity check failed)',
+    );
   }
   const authSafe = parsed.parsedValue?.authenticatedSafe;
   if (!authSafe) throw new CertificateFormatError('not_a_certificate', 'the PFX holds no password-integrity content');
   try {
-    await authSafe.parseInternalValues({ safeContents: authSafe.safeContents.map(() => ({ password: passwordBytes })) }, engine);
+    await authSafe.parseInternalValues(
+      { safeContents: authSafe.safeContents.map(() => ({ password: passwordBytes })) },
+      engine,
+    );
   } catch {
     // The MAC (same password) passed, so the password is right: the bags use an encryption pkijs lacks (RC2 / 3DES).
     throw new CertificateFormatError(
@@ -55,7 +67,8 @@ export async function decodePfx(pfx: Uint8Array, password: string): Promise<Cert
   }
   const keys: Buffer[] = [];
   const certs: Buffer[] = [];
-  const contents = (authSafe.parsedValue as { safeContents?: { value: SafeContents }[] } | undefined)?.safeContents ?? [];
+  const contents =
+    (authSafe.parsedValue as { safeContents?: { value: SafeContents }[] } | undefined)?.safeContents ?? [];
   for (const content of contents) {
     for (const bag of content.value.safeBags) {
       if (bag.bagId === KEY_BAG && bag.bagValue instanceof PrivateKeyInfo) {
@@ -63,9 +76,15 @@ export async function decodePfx(pfx: Uint8Array, password: string): Promise<Cert
       } else if (bag.bagId === SHROUDED_KEY_BAG && bag.bagValue instanceof PKCS8ShroudedKeyBag) {
         try {
           // Public at run time (pkijs' own PKCS#12 example calls it); its .d.ts marks it protected.
-          await (bag.bagValue as unknown as ShroudedKeyDecryptor).parseInternalValues({ password: passwordBytes }, engine);
+          await (bag.bagValue as unknown as ShroudedKeyDecryptor).parseInternalValues(
+            { password: passwordBytes },
+            engine,
+          );
         } catch {
-          throw new CertificateFormatError('unsupported_encryption', 'its private key uses an encryption this app cannot decrypt; export it again with AES-256');
+          throw new CertificateFormatError(
+            'unsupported_encryption',
+            'its private key uses an encryption this app cannot decrypt; export it again with AES-256',
+          );
         }
         if (bag.bagValue.parsedValue) keys.push(Buffer.from(bag.bagValue.parsedValue.toSchema().toBER(false)));
       } else if (bag.bagId === CERT_BAG && bag.bagValue instanceof CertBag && bag.bagValue.certId === X509_CERT_TYPE) {
@@ -76,15 +95,24 @@ export async function decodePfx(pfx: Uint8Array, password: string): Promise<Cert
   }
   if (keys.length === 0) throw new CertificateFormatError('no_private_key', 'the PFX holds no private key');
   if (certs.length === 0) throw new CertificateFormatError('no_certificate', 'the PFX holds no certificate');
-  const privateKeyPem = createPrivateKey({ key: keys[0]!, format: 'der', type: 'pkcs8' }).export({ format: 'pem', type: 'pkcs8' }).toString();
-  return matchingCredential(privateKeyPem, certs.map((der) => new X509Certificate(der)));
+  const privateKeyPem = createPrivateKey({ key: keys[0]!, format: 'der', type: 'pkcs8' })
+    .export({ format: 'pem', type: 'pkcs8' })
+    .toString();
+  return matchingCredential(
+    privateKeyPem,
+    certs.map((der) => new X509Certificate(der)),
+  );
 }
 
 /** A PEM bundle (private key + certificate chain in one text, Key Vault's `application/x-pem-file`). */
 export function decodePemBundle(pem: string): CertificateCredential {
-  const keyBlock = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(pem)?.[0];
+  const keyBlock = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(
+    pem,
+  )?.[0];
   if (!keyBlock) throw new CertificateFormatError('no_private_key', 'the PEM holds no private key');
-  const certBlocks = [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)].map((m) => m[0]);
+  const certBlocks = [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)].map(
+    (m) => m[0],
+  );
   if (certBlocks.length === 0) throw new CertificateFormatError('no_certificate', 'the PEM holds no certificate');
   let certs: X509Certificate[];
   try {

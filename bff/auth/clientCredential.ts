@@ -10,8 +10,7 @@ import { createKeyVaultCertificateReader, type KeyVaultCertificateVersion } from
 
 /** The `auth` fields msal-node takes for a confidential client. */
 export type MsalClientCredential =
-  | { clientSecret: string }
-  | { clientCertificate: { thumbprintSha256: string; privateKey: string; x5c: string } };
+  { clientSecret: string } | { clientCertificate: { thumbprintSha256: string; privateKey: string; x5c: string } };
 
 export interface ClientCredentialSource {
   /** The credential to build the next MSAL client with; the first call loads it (start-up awaits this to fail fast). */
@@ -56,7 +55,9 @@ export function createClientCredentialSource(deps: {
           (loading ??= decodePfx(credential.pfx, credential.password).then(certificateOf, (err: unknown) => {
             if (err instanceof CertificateFormatError) {
               const setting = err.reason === 'wrong_password' ? 'ENTRA_CLIENT_PFX_PASSWORD' : 'ENTRA_CLIENT_PFX_PATH';
-              throw new ClientCredentialError(`${setting}: the PFX file ${credential.path} cannot be used: ${err.message}.`);
+              throw new ClientCredentialError(
+                `${setting}: the PFX file ${credential.path} cannot be used: ${err.message}.`,
+              );
             }
             throw err;
           })),
@@ -67,7 +68,11 @@ export function createClientCredentialSource(deps: {
     case 'keyVaultCertificate': {
       if (!deps.managedIdentity) throw new Error('a Key Vault certificate credential needs the managed identity');
       const managedIdentity = deps.managedIdentity;
-      const reader = createKeyVaultCertificateReader({ ...deps.downstream, vaultUrl: credential.vaultUrl, name: credential.name });
+      const reader = createKeyVaultCertificateReader({
+        ...deps.downstream,
+        vaultUrl: credential.vaultUrl,
+        name: credential.name,
+      });
       let current: KeyVaultCertificateVersion | null = null;
       let first: Promise<MsalClientCredential> | null = null;
       let timer: { cancel(): void } | null = null;
@@ -80,7 +85,15 @@ export function createClientCredentialSource(deps: {
         const rotated = current !== null;
         current = next;
         // Thumbprint and version only: never the key.
-        log.info({ certificate: credential.name, version: secretId.split('/').pop(), thumbprintSha256: next.thumbprintSha256, rotated }, 'client certificate loaded from Key Vault');
+        log.info(
+          {
+            certificate: credential.name,
+            version: secretId.split('/').pop(),
+            thumbprintSha256: next.thumbprintSha256,
+            rotated,
+          },
+          'client certificate loaded from Key Vault',
+        );
         return rotated;
       };
       const refresh = async (): Promise<boolean> => {
@@ -88,7 +101,10 @@ export function createClientCredentialSource(deps: {
           return await load();
         } catch (err) {
           // Keep signing with the certificate we have: it stays valid until Entra stops accepting it.
-          log.warn({ certificate: credential.name, err: (err as Error).message }, 'could not re-read the client certificate from Key Vault; keeping the current one');
+          log.warn(
+            { certificate: credential.name, err: (err as Error).message },
+            'could not re-read the client certificate from Key Vault; keeping the current one',
+          );
           return false;
         }
       };
@@ -120,6 +136,12 @@ function fixed(value: MsalClientCredential): ClientCredentialSource {
   return { get: async () => value, refresh: async () => false, close: () => undefined };
 }
 
-function certificateOf(c: { thumbprintSha256: string; privateKeyPem: string; certificatePem: string }): MsalClientCredential {
-  return { clientCertificate: { thumbprintSha256: c.thumbprintSha256, privateKey: c.privateKeyPem, x5c: c.certificatePem } };
+function certificateOf(c: {
+  thumbprintSha256: string;
+  privateKeyPem: string;
+  certificatePem: string;
+}): MsalClientCredential {
+  return {
+    clientCertificate: { thumbprintSha256: c.thumbprintSha256, privateKey: c.privateKeyPem, x5c: c.certificatePem },
+  };
 }

@@ -18,7 +18,11 @@ export interface KeyVaultCertificateVersion extends CertificateCredential {
   secretId: string;
 }
 
-const certificateBundle = z.object({ id: z.string(), sid: z.string(), attributes: z.object({ enabled: z.boolean().optional() }).partial().optional() });
+const certificateBundle = z.object({
+  id: z.string(),
+  sid: z.string(),
+  attributes: z.object({ enabled: z.boolean().optional() }).partial().optional(),
+});
 const secretBundle = z.object({ value: z.string(), contentType: z.string().optional() });
 
 export interface KeyVaultCertificateReader {
@@ -28,18 +32,25 @@ export interface KeyVaultCertificateReader {
   read(token: string, secretId: string): Promise<KeyVaultCertificateVersion>;
 }
 
-export function createKeyVaultCertificateReader(deps: DownstreamDeps & { vaultUrl: string; name: string }): KeyVaultCertificateReader {
+export function createKeyVaultCertificateReader(
+  deps: DownstreamDeps & { vaultUrl: string; name: string },
+): KeyVaultCertificateReader {
   const base = deps.vaultUrl.replace(/\/+$/, '');
   const where = `certificate "${deps.name}" in ${base}`;
   const fetchJson = async (token: string, url: string, what: 'certificate' | 'secret'): Promise<unknown> => {
     const res = await callDownstream(deps, { service: SERVICE, method: 'GET', url, token });
-    if (res.status === 404) throw new KeyVaultCertificateError(`The ${where} does not exist (Key Vault answered 404 for its ${what}).`);
+    if (res.status === 404)
+      throw new KeyVaultCertificateError(`The ${where} does not exist (Key Vault answered 404 for its ${what}).`);
     if (res.status === 403) {
       const role = what === 'certificate' ? 'Key Vault Certificate User' : 'Key Vault Secrets User';
-      throw new KeyVaultCertificateError(`The managed identity may not read the ${where}: grant it "${role}" on the vault.`);
+      throw new KeyVaultCertificateError(
+        `The managed identity may not read the ${where}: grant it "${role}" on the vault.`,
+      );
     }
-    if (res.status === 401) throw new KeyVaultCertificateError(`Key Vault did not accept the managed identity's token for the ${where}.`);
-    if (res.status !== 200) throw new KeyVaultCertificateError(`Key Vault answered HTTP ${res.status} for the ${where}.`);
+    if (res.status === 401)
+      throw new KeyVaultCertificateError(`Key Vault did not accept the managed identity's token for the ${where}.`);
+    if (res.status !== 200)
+      throw new KeyVaultCertificateError(`Key Vault answered HTTP ${res.status} for the ${where}.`);
     try {
       return JSON.parse(res.text) as unknown;
     } catch {
@@ -49,8 +60,15 @@ export function createKeyVaultCertificateReader(deps: DownstreamDeps & { vaultUr
 
   return {
     async currentSecretId(token) {
-      const parsed = certificateBundle.safeParse(await fetchJson(token, `${base}/certificates/${encodeURIComponent(deps.name)}?api-version=${API_VERSION}`, 'certificate'));
-      if (!parsed.success) throw new KeyVaultCertificateError(`Key Vault sent a certificate bundle without a secret id for the ${where}.`);
+      const parsed = certificateBundle.safeParse(
+        await fetchJson(
+          token,
+          `${base}/certificates/${encodeURIComponent(deps.name)}?api-version=${API_VERSION}`,
+          'certificate',
+        ),
+      );
+      if (!parsed.success)
+        throw new KeyVaultCertificateError(`Key Vault sent a certificate bundle without a secret id for the ${where}.`);
       if (parsed.data.attributes?.enabled === false) throw new KeyVaultCertificateError(`The ${where} is disabled.`);
       return parsed.data.sid;
     },
@@ -62,10 +80,14 @@ export function createKeyVaultCertificateReader(deps: DownstreamDeps & { vaultUr
       const { value, contentType } = parsed.data;
       try {
         // Key Vault keeps a certificate's key as a password-less PFX (application/x-pkcs12) or a PEM bundle.
-        const credential = contentType === 'application/x-pem-file' ? decodePemBundle(value) : await decodePfx(Buffer.from(value, 'base64'), '');
+        const credential =
+          contentType === 'application/x-pem-file'
+            ? decodePemBundle(value)
+            : await decodePfx(Buffer.from(value, 'base64'), '');
         return { ...credential, secretId };
       } catch (err) {
-        if (err instanceof CertificateFormatError) throw new KeyVaultCertificateError(`The ${where} cannot be used: ${err.message}.`);
+        if (err instanceof CertificateFormatError)
+          throw new KeyVaultCertificateError(`The ${where} cannot be used: ${err.message}.`);
         throw err;
       }
     },

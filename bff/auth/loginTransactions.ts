@@ -34,7 +34,10 @@ const random = (bytes = 32) => randomBytes(bytes).toString('base64url');
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
 export interface LoginTransactions {
-  begin(ctx: Context, init: Pick<LoginTransaction, 'kind' | 'returnTo' | 'scopes' | 'homeAccountId' | 'claimsChallenge'>): Promise<StartedTransaction>;
+  begin(
+    ctx: Context,
+    init: Pick<LoginTransaction, 'kind' | 'returnTo' | 'scopes' | 'homeAccountId' | 'claimsChallenge'>,
+  ): Promise<StartedTransaction>;
   /** Consumes the transaction for `state` (even when a check then fails, so it can never be replayed) and checks it. */
   complete(ctx: Context, state: unknown): Promise<LoginTransaction>;
 }
@@ -67,7 +70,11 @@ export function createLoginTransactions(options: {
       const state = random();
       const nonce = random();
       const codeVerifier = random(48);
-      await options.store.put(state, { ...init, nonce, codeVerifier, bindingHash: sha256(binding), createdAt: now() }, ttlMs);
+      await options.store.put(
+        state,
+        { ...init, nonce, codeVerifier, bindingHash: sha256(binding), createdAt: now() },
+        ttlMs,
+      );
       return { state, nonce, codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url') };
     },
 
@@ -81,7 +88,9 @@ export function createLoginTransactions(options: {
       }
       const binding = ctx.cookies.get(options.cookieName, { signed: true });
       if (!binding) {
-        throw new LoginTransactionError('This browser did not start this sign-in (its sign-in cookie is missing). Start the sign-in again.');
+        throw new LoginTransactionError(
+          'This browser did not start this sign-in (its sign-in cookie is missing). Start the sign-in again.',
+        );
       }
       if (!safeEqual(sha256(binding), tx.bindingHash)) {
         throw new LoginTransactionError('This sign-in was started in a different browser. Start the sign-in again.');

@@ -8,7 +8,12 @@ import { PartitionMismatchError } from '../tokenCache/partition';
 export function isConsentRequired(err: unknown): boolean {
   if (!(err instanceof AuthError)) return false;
   const e = err as AuthError & { subError?: string; errorNo?: string };
-  return e.errorCode === 'consent_required' || e.subError === 'consent_required' || /AADSTS65001/.test(e.errorMessage ?? '') || e.errorNo === '65001';
+  return (
+    e.errorCode === 'consent_required' ||
+    e.subError === 'consent_required' ||
+    /AADSTS65001/.test(e.errorMessage ?? '') ||
+    e.errorNo === '65001'
+  );
 }
 
 export function isInteractionRequired(err: unknown): boolean {
@@ -43,19 +48,32 @@ function findCause<T>(err: unknown, type: new (...a: never[]) => T): T | null {
 export function toAuthAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (findCause(err, DeadlineExceededError)) {
-    return new UpstreamError(504, 'identity_provider_timeout', 'The sign-in service did not answer in time. Try again.', { cause: err, retryAfterSeconds: 2 });
+    return new UpstreamError(
+      504,
+      'identity_provider_timeout',
+      'The sign-in service did not answer in time. Try again.',
+      { cause: err, retryAfterSeconds: 2 },
+    );
   }
   if (findCause(err, NetworkFailureError) || (err instanceof AuthError && err.errorCode === 'network_error')) {
-    return new UpstreamError(503, 'identity_provider_unavailable', 'The sign-in service cannot be reached right now. Try again in a moment.', {
-      cause: err,
-      retryAfterSeconds: 5,
-    });
+    return new UpstreamError(
+      503,
+      'identity_provider_unavailable',
+      'The sign-in service cannot be reached right now. Try again in a moment.',
+      {
+        cause: err,
+        retryAfterSeconds: 5,
+      },
+    );
   }
   if (err instanceof PartitionMismatchError) {
     return new AccountMismatchError({ cause: err });
   }
   if (isAccountDisabled(err)) {
-    return new LoginRequiredError('Your account has been disabled. Contact your administrator.', { cause: err, details: { reason: 'account_disabled' } });
+    return new LoginRequiredError('Your account has been disabled. Contact your administrator.', {
+      cause: err,
+      details: { reason: 'account_disabled' },
+    });
   }
   if (err instanceof InteractionRequiredAuthError || isRefreshRefused(err)) {
     return new LoginRequiredError('Your sign-in has expired. Sign in again to continue.', { cause: err });
@@ -63,9 +81,17 @@ export function toAuthAppError(err: unknown): AppError {
   if (err instanceof AuthError) {
     const throttled = /throttl|429|temporarily_unavailable/i.test(`${err.errorCode} ${err.errorMessage}`);
     if (throttled) {
-      return new UpstreamError(503, 'identity_provider_busy', 'The sign-in service is busy. Try again in a minute.', { cause: err, retryAfterSeconds: 60 });
+      return new UpstreamError(503, 'identity_provider_busy', 'The sign-in service is busy. Try again in a minute.', {
+        cause: err,
+        retryAfterSeconds: 60,
+      });
     }
-    return new UpstreamError(502, 'identity_provider_error', 'The sign-in service rejected the request. Try signing in again.', { cause: err });
+    return new UpstreamError(
+      502,
+      'identity_provider_error',
+      'The sign-in service rejected the request. Try signing in again.',
+      { cause: err },
+    );
   }
   return new InternalError({ cause: err });
 }

@@ -24,7 +24,10 @@ export class MsalNetworkClient implements INetworkModule {
       body = res.text ? JSON.parse(res.text) : {};
     } catch {
       // Entra always answers JSON; anything else (a proxy's HTML error page) becomes a typed server error for MSAL.
-      body = { error: 'invalid_response', error_description: `Non-JSON response (HTTP ${res.status}) from the identity provider` };
+      body = {
+        error: 'invalid_response',
+        error_description: `Non-JSON response (HTTP ${res.status}) from the identity provider`,
+      };
     }
     return { headers, body: body as T, status: res.status };
   }

@@ -30,7 +30,15 @@ export function createTokenService(msalFactory: MsalClientFactory): TokenService
   const pending = new Map<string, Promise<AuthenticationResult>>();
   return {
     acquire(user, scopes, options = {}) {
-      const key = [user.homeAccountId, [...scopes].map((s) => s.toLowerCase()).sort().join(' '), options.forceRefresh ? 'force' : '', options.claims ?? ''].join('|');
+      const key = [
+        user.homeAccountId,
+        [...scopes]
+          .map((s) => s.toLowerCase())
+          .sort()
+          .join(' '),
+        options.forceRefresh ? 'force' : '',
+        options.claims ?? '',
+      ].join('|');
       const existing = pending.get(key);
       if (existing) return existing;
       const run = (async () => {

@@ -39,7 +39,11 @@ async function payloadFor(ctx: Context, deps: BootstrapDeps, deliverSpaCode: boo
   const metadata = await deps.authorityMetadata.get().catch(() => null);
   const now = (deps.now ?? Date.now)();
   // A page load is activity: koa-session renews the session once less than half the idle time is left.
-  const expiry = getSessionExpiry(ctx, { ...deps.session, now, extending: renewsOnThisRequest(ctx, deps.session.idleTimeoutMs, now) });
+  const expiry = getSessionExpiry(ctx, {
+    ...deps.session,
+    now,
+    extending: renewsOnThisRequest(ctx, deps.session.idleTimeoutMs, now),
+  });
   return buildBootstrap({
     entra: deps.entra,
     routeRoles: deps.routeRoles,
@@ -87,7 +91,12 @@ function isSpaRoute(path: string): boolean {
 function isDocumentLoad(ctx: Context): boolean {
   const dest = ctx.get('Sec-Fetch-Dest');
   const purpose = ctx.get('Sec-Purpose') || ctx.get('Purpose');
-  return ctx.method === 'GET' && ctx.get('Accept').includes('text/html') && (dest === '' || dest === 'document') && !/prefetch/i.test(purpose);
+  return (
+    ctx.method === 'GET' &&
+    ctx.get('Accept').includes('text/html') &&
+    (dest === '' || dest === 'document') &&
+    !/prefetch/i.test(purpose)
+  );
 }
 
 export function createBootstrapRouter(services: BootstrapRouterServices): Router {
@@ -112,10 +121,15 @@ export function createBootstrapRouter(services: BootstrapRouterServices): Router
     if (!isSpaRoute(ctx.path) || !ctx.accepts('html')) return next();
     const template = await deps.indexTemplate.get();
     if (!template) {
-      throw new AppError(503, 'spa_not_built', 'The web app has not been built yet. Run `npm run build` (npm start does this for you) and reload.', {
-        // Shown: it tells the operator the one command to run, and holds nothing internal.
-        expose: true,
-      });
+      throw new AppError(
+        503,
+        'spa_not_built',
+        'The web app has not been built yet. Run `npm run build` (npm start does this for you) and reload.',
+        {
+          // Shown: it tells the operator the one command to run, and holds nothing internal.
+          expose: true,
+        },
+      );
     }
     const payload = await payloadFor(ctx, deps, isDocumentLoad(ctx));
     const nonce = cspNonce();

@@ -52,7 +52,8 @@ export function createIndexTemplateSource(distDir: string): IndexTemplateSource 
       checkedAt = now;
       try {
         const { mtimeMs } = await stat(file);
-        if (!cached || cached.mtimeMs !== mtimeMs) cached = { mtimeMs, template: compileIndexTemplate(await readFile(file, 'utf8')) };
+        if (!cached || cached.mtimeMs !== mtimeMs)
+          cached = { mtimeMs, template: compileIndexTemplate(await readFile(file, 'utf8')) };
         return cached.template;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;

@@ -3,7 +3,12 @@
 import { parseRetryAfter } from '../../shared-types/retryAfter';
 import { UpstreamError } from '../http/errors';
 import type { Logger } from '../http/logger';
-import { DeadlineExceededError, NetworkFailureError, type DeadlineResponse, type FetchWithDeadline } from './fetchWithDeadline';
+import {
+  DeadlineExceededError,
+  NetworkFailureError,
+  type DeadlineResponse,
+  type FetchWithDeadline,
+} from './fetchWithDeadline';
 
 /** The longest Retry-After a GET waits for before its single automatic retry. */
 export const MAX_RETRY_WAIT_SECONDS = 2;
@@ -51,9 +56,14 @@ export async function callDownstream(deps: DownstreamDeps, req: DownstreamReques
         throw new UpstreamError(504, 'upstream_timeout', `${req.service} did not answer in time. Try again.`);
       }
       if (res.status >= 500) {
-        throw new UpstreamError(502, 'upstream_error', `${req.service} failed (HTTP ${res.status}). Try again in a moment.`, {
-          retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS,
-        });
+        throw new UpstreamError(
+          502,
+          'upstream_error',
+          `${req.service} failed (HTTP ${res.status}). Try again in a moment.`,
+          {
+            retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS,
+          },
+        );
       }
       return res;
     }
@@ -68,8 +78,16 @@ export async function callDownstream(deps: DownstreamDeps, req: DownstreamReques
   }
 }
 
-async function send(deps: DownstreamDeps, req: DownstreamRequest, target: Record<string, string>): Promise<DownstreamResponse> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...req.headers, Authorization: `Bearer ${req.token}` };
+async function send(
+  deps: DownstreamDeps,
+  req: DownstreamRequest,
+  target: Record<string, string>,
+): Promise<DownstreamResponse> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    ...req.headers,
+    Authorization: `Bearer ${req.token}`,
+  };
   if (req.json !== undefined) headers['Content-Type'] = 'application/json';
   try {
     return await deps.fetchWithDeadline(req.url, {
@@ -80,14 +98,21 @@ async function send(deps: DownstreamDeps, req: DownstreamRequest, target: Record
   } catch (err) {
     if (err instanceof DeadlineExceededError) {
       deps.log.warn({ ...target, timeoutMs: err.timeoutMs }, 'downstream timeout');
-      throw new UpstreamError(504, 'upstream_timeout', `${req.service} did not answer in time. Try again.`, { cause: err });
+      throw new UpstreamError(504, 'upstream_timeout', `${req.service} did not answer in time. Try again.`, {
+        cause: err,
+      });
     }
     if (err instanceof NetworkFailureError) {
       deps.log.warn({ ...target, err: err.message }, 'downstream unreachable');
-      throw new UpstreamError(503, 'upstream_unavailable', `${req.service} cannot be reached right now. Try again in a moment.`, {
-        cause: err,
-        retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS,
-      });
+      throw new UpstreamError(
+        503,
+        'upstream_unavailable',
+        `${req.service} cannot be reached right now. Try again in a moment.`,
+        {
+          cause: err,
+          retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS,
+        },
+      );
     }
     throw err;
   }
@@ -96,8 +121,15 @@ async function send(deps: DownstreamDeps, req: DownstreamRequest, target: Record
 function throttledError(service: string, status: 429 | 503, retryAfter: number | null): UpstreamError {
   const seconds = retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS;
   return status === 429
-    ? new UpstreamError(429, 'downstream_throttled', `${service} is limiting requests. Try again in ${seconds} s.`, { retryAfterSeconds: seconds })
-    : new UpstreamError(503, 'upstream_unavailable', `${service} is temporarily unavailable. Try again in ${seconds} s.`, { retryAfterSeconds: seconds });
+    ? new UpstreamError(429, 'downstream_throttled', `${service} is limiting requests. Try again in ${seconds} s.`, {
+        retryAfterSeconds: seconds,
+      })
+    : new UpstreamError(
+        503,
+        'upstream_unavailable',
+        `${service} is temporarily unavailable. Try again in ${seconds} s.`,
+        { retryAfterSeconds: seconds },
+      );
 }
 
 /** JSON body of a response, or 502 upstream_bad_response when it is not JSON. */
@@ -105,7 +137,9 @@ export function parseJsonBody(service: string, res: DownstreamResponse): unknown
   try {
     return JSON.parse(res.text) as unknown;
   } catch (err) {
-    throw new UpstreamError(502, 'upstream_bad_response', `${service} sent a response we could not read. Try again.`, { cause: err });
+    throw new UpstreamError(502, 'upstream_bad_response', `${service} sent a response we could not read. Try again.`, {
+      cause: err,
+    });
   }
 }
 

@@ -2,14 +2,20 @@
 
 export class DeadlineExceededError extends Error {
   override readonly name = 'DeadlineExceededError';
-  constructor(readonly url: string, readonly timeoutMs: number) {
+  constructor(
+    readonly url: string,
+    readonly timeoutMs: number,
+  ) {
     super(`No response from ${new URL(url).host} within ${timeoutMs} ms`);
   }
 }
 
 export class NetworkFailureError extends Error {
   override readonly name = 'NetworkFailureError';
-  constructor(readonly url: string, cause: unknown) {
+  constructor(
+    readonly url: string,
+    cause: unknown,
+  ) {
     super(`Could not reach ${new URL(url).host}: ${(cause as Error)?.message ?? 'network error'}`, { cause });
   }
 }
@@ -23,7 +29,10 @@ export interface DeadlineResponse {
 
 export type FetchWithDeadline = (url: string, init: RequestInit & { timeoutMs?: number }) => Promise<DeadlineResponse>;
 
-export function createFetchWithDeadline(defaultTimeoutMs: number, fetchImpl: typeof fetch = (...a) => fetch(...a)): FetchWithDeadline {
+export function createFetchWithDeadline(
+  defaultTimeoutMs: number,
+  fetchImpl: typeof fetch = (...a) => fetch(...a),
+): FetchWithDeadline {
   return async function fetchWithDeadline(url, init) {
     const timeoutMs = init.timeoutMs ?? defaultTimeoutMs;
     const controller = new AbortController();

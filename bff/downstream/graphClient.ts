@@ -71,11 +71,21 @@ export function createGraphClient(deps: DownstreamDeps & { baseUrl: string }): G
         $select: MESSAGE_FIELDS,
         $orderby: 'receivedDateTime desc',
       });
-      const res = await callDownstream(deps, { service: SERVICE, method: 'GET', url: `${base}/me/messages?${query}`, token });
+      const res = await callDownstream(deps, {
+        service: SERVICE,
+        method: 'GET',
+        url: `${base}/me/messages?${query}`,
+        token,
+      });
       if (res.status !== 200) throw toGraphError(res);
       const parsed = graphMessageList.safeParse(parseJsonBody(SERVICE, res));
       if (!parsed.success) {
-        throw new UpstreamError(502, 'upstream_bad_response', `${SERVICE} sent a mail list we could not read. Try again.`, { cause: parsed.error });
+        throw new UpstreamError(
+          502,
+          'upstream_bad_response',
+          `${SERVICE} sent a mail list we could not read. Try again.`,
+          { cause: parsed.error },
+        );
       }
       const messages = parsed.data.value.map(toMailMessage);
       const nextLink = parsed.data['@odata.nextLink'];

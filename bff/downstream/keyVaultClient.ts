@@ -31,13 +31,20 @@ export function createKeyVaultClient(deps: DownstreamDeps & { vaultUrl: string }
           `This app's managed identity may not read secrets in the vault. Grant it the "Key Vault Secrets User" role (or a Get secret access policy).`,
         );
       }
-      if (res.status === 404) throw new NotFoundError(`The secret "${name}" does not exist in the vault.`, 'secret_not_found');
+      if (res.status === 404)
+        throw new NotFoundError(`The secret "${name}" does not exist in the vault.`, 'secret_not_found');
       if (res.status === 401) {
-        throw new UpstreamError(502, 'vault_unauthorized', 'Key Vault did not accept the app\'s managed identity token. Check the identity and the vault\'s tenant.');
+        throw new UpstreamError(
+          502,
+          'vault_unauthorized',
+          "Key Vault did not accept the app's managed identity token. Check the identity and the vault's tenant.",
+        );
       }
-      if (res.status !== 200) throw new UpstreamError(502, 'upstream_error', `Key Vault rejected the request (HTTP ${res.status}).`);
+      if (res.status !== 200)
+        throw new UpstreamError(502, 'upstream_error', `Key Vault rejected the request (HTTP ${res.status}).`);
       const parsed = secretBundle.safeParse(parseJsonBody(SERVICE, res));
-      if (!parsed.success) throw new UpstreamError(502, 'upstream_bad_response', 'Key Vault sent a secret we could not read. Try again.');
+      if (!parsed.success)
+        throw new UpstreamError(502, 'upstream_bad_response', 'Key Vault sent a secret we could not read. Try again.');
       const { value, id, attributes } = parsed.data;
       return {
         name,

@@ -1,6 +1,11 @@
 // App-level tokens from the host's managed identity (msal-node ManagedIdentityApplication), with an overall deadline
 // and one clear error when the identity endpoint is missing, misconfigured or down.
-import { AuthError, ManagedIdentityApplication, ManagedIdentitySourceNames, type INetworkModule } from '@azure/msal-node';
+import {
+  AuthError,
+  ManagedIdentityApplication,
+  ManagedIdentitySourceNames,
+  type INetworkModule,
+} from '@azure/msal-node';
 import { UpstreamError } from '../http/errors';
 import type { Logger } from '../http/logger';
 
@@ -77,15 +82,33 @@ const HOW_TO_CONFIGURE =
 /** Every managed-identity failure is the same thing to the user: 503 managed_identity_unavailable, with what to check. */
 export function toManagedIdentityError(err: unknown, source: string, clientId: string | null): UpstreamError {
   const opts = { cause: err, retryAfterSeconds: RETRY_AFTER_SECONDS };
-  const via = source === ManagedIdentitySourceNames.DEFAULT_TO_IMDS ? 'the Azure instance metadata service (IMDS)' : `the ${source} identity endpoint`;
+  const via =
+    source === ManagedIdentitySourceNames.DEFAULT_TO_IMDS
+      ? 'the Azure instance metadata service (IMDS)'
+      : `the ${source} identity endpoint`;
   if (err instanceof MiDeadlineError) {
-    return new UpstreamError(503, 'managed_identity_unavailable', `The managed identity (${via}) did not answer in time. ${HOW_TO_CONFIGURE}`, opts);
+    return new UpstreamError(
+      503,
+      'managed_identity_unavailable',
+      `The managed identity (${via}) did not answer in time. ${HOW_TO_CONFIGURE}`,
+      opts,
+    );
   }
   if (err instanceof AuthError && err.name === 'ManagedIdentityError') {
-    return new UpstreamError(503, 'managed_identity_unavailable', `No usable managed identity is configured (${err.errorCode}). ${HOW_TO_CONFIGURE}`, opts);
+    return new UpstreamError(
+      503,
+      'managed_identity_unavailable',
+      `No usable managed identity is configured (${err.errorCode}). ${HOW_TO_CONFIGURE}`,
+      opts,
+    );
   }
   if (err instanceof AuthError && err.errorCode === 'network_error') {
-    return new UpstreamError(503, 'managed_identity_unavailable', `The managed identity (${via}) cannot be reached. ${HOW_TO_CONFIGURE}`, opts);
+    return new UpstreamError(
+      503,
+      'managed_identity_unavailable',
+      `The managed identity (${via}) cannot be reached. ${HOW_TO_CONFIGURE}`,
+      opts,
+    );
   }
   const which = clientId ? `the user-assigned identity ${clientId}` : 'the system-assigned identity';
   return new UpstreamError(

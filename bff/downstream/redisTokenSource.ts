@@ -24,7 +24,8 @@ export function createRedisTokenSource(deps: {
   networkClient: MsalNetworkClient;
 }): RedisTokenSource {
   const { config } = deps;
-  if (config.store.kind !== 'redis' || config.store.auth.kind !== 'entra') throw new TypeError('REDIS_AUTH is not entra');
+  if (config.store.kind !== 'redis' || config.store.auth.kind !== 'entra')
+    throw new TypeError('REDIS_AUTH is not entra');
   if (config.store.auth.credential === 'managed-identity') {
     // msal-node caches the token and fetches a new one after half its lifetime, before RedisEntraAuth asks again.
     return async () => withExpiry(await deps.managedIdentity.getToken(REDIS_RESOURCE));
@@ -53,13 +54,18 @@ export function createRedisTokenSource(deps: {
     }
     const result = await client.app.acquireTokenByClientCredential({ scopes: [`${REDIS_RESOURCE}/.default`] });
     if (!result?.accessToken) throw new Error('no token for Redis from the client credential');
-    return { token: result.accessToken, expiresOnMs: result.expiresOn?.getTime() ?? withExpiry(result.accessToken).expiresOnMs };
+    return {
+      token: result.accessToken,
+      expiresOnMs: result.expiresOn?.getTime() ?? withExpiry(result.accessToken).expiresOnMs,
+    };
   };
 }
 
 /** Which credential this is: another secret or certificate thumbprint means a new MSAL client (it stays in memory only). */
 function credentialId(credential: MsalClientCredential): string {
-  return 'clientSecret' in credential ? `secret:${credential.clientSecret}` : `certificate:${credential.clientCertificate.thumbprintSha256}`;
+  return 'clientSecret' in credential
+    ? `secret:${credential.clientSecret}`
+    : `certificate:${credential.clientCertificate.thumbprintSha256}`;
 }
 
 /** The token's own `exp` (it is a JWT); one hour when it cannot be read, the shortest lifetime Entra issues. */

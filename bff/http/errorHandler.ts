@@ -11,7 +11,8 @@ export function createErrorHandler(log: Logger) {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw new NotFoundError('There is nothing at this address.');
-      if (ctx.status === 405 && ctx.body === undefined) throw new AppError(405, 'method_not_allowed', `${ctx.method} is not allowed here.`, { expose: true });
+      if (ctx.status === 405 && ctx.body === undefined)
+        throw new AppError(405, 'method_not_allowed', `${ctx.method} is not allowed here.`, { expose: true });
     } catch (raw) {
       const err = toAppError(raw);
       const logFields = {
@@ -28,7 +29,9 @@ export function createErrorHandler(log: Logger) {
       ctx.status = err.status;
       for (const [k, v] of Object.entries(err.headers)) ctx.set(k, v);
       ctx.set('Cache-Control', 'no-store');
-      const message = err.expose ? err.message : 'Something went wrong on our side. Try again; if it keeps happening, contact support.';
+      const message = err.expose
+        ? err.message
+        : 'Something went wrong on our side. Try again; if it keeps happening, contact support.';
       const code = err.expose ? err.code : 'server_error';
       if (wantsJson(ctx)) {
         ctx.body = { error: code, message, ...(err.expose ? err.details : {}) };
@@ -52,15 +55,32 @@ export function toAppError(raw: unknown): AppError {
   const e = raw as { status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown; type?: unknown };
   const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
   if (status === 400 && raw instanceof SyntaxError && /prototype property/.test(raw.message)) {
-    return new AppError(400, 'invalid_request', 'The JSON body contains a forbidden key (__proto__ or constructor.prototype).', { cause: raw, expose: true });
+    return new AppError(
+      400,
+      'invalid_request',
+      'The JSON body contains a forbidden key (__proto__ or constructor.prototype).',
+      { cause: raw, expose: true },
+    );
   }
   if (status === 400 && raw instanceof SyntaxError) {
-    return new AppError(400, 'invalid_json', 'The request body is not valid JSON. Send a JSON object with Content-Type: application/json.', { cause: raw, expose: true });
+    return new AppError(
+      400,
+      'invalid_json',
+      'The request body is not valid JSON. Send a JSON object with Content-Type: application/json.',
+      { cause: raw, expose: true },
+    );
   }
   if (status >= 400 && status < 500) {
     const code =
-      e.type === 'entity.too.large' ? 'payload_too_large' : e.type === 'entity.parse.failed' ? 'invalid_json' : status === 415 ? 'unsupported_media_type' : 'bad_request';
-    const message = e.expose === true && typeof e.message === 'string' ? e.message : 'The request could not be processed.';
+      e.type === 'entity.too.large'
+        ? 'payload_too_large'
+        : e.type === 'entity.parse.failed'
+          ? 'invalid_json'
+          : status === 415
+            ? 'unsupported_media_type'
+            : 'bad_request';
+    const message =
+      e.expose === true && typeof e.message === 'string' ? e.message : 'The request could not be processed.';
     // Only an error that says it may be shown (http-errors' expose) keeps its message.
     return new AppError(status, code, message, { cause: raw, expose: true });
   }
@@ -74,6 +94,14 @@ function describeCause(raw: unknown): Record<string, unknown> {
     type: raw.name,
     message: redactText(raw.message),
     ...(raw instanceof AppError ? {} : { stack: redactText(raw.stack ?? '') }),
-    ...(cause instanceof Error ? { cause: { type: cause.name, message: redactText(cause.message), code: (cause as { errorCode?: string }).errorCode } } : {}),
+    ...(cause instanceof Error
+      ? {
+          cause: {
+            type: cause.name,
+            message: redactText(cause.message),
+            code: (cause as { errorCode?: string }).errorCode,
+          },
+        }
+      : {}),
   };
 }

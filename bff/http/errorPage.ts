@@ -13,11 +13,22 @@ const TITLES: Record<number, string> = {
   503: 'Temporarily unavailable',
 };
 
-export function renderErrorPage(input: { status: number; code: string; message: string; details: Record<string, unknown> }): string {
+export function renderErrorPage(input: {
+  status: number;
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}): string {
   const title = TITLES[input.status] ?? (input.status >= 500 ? 'Something went wrong' : 'Request failed');
-  const detail = typeof input.details.idpDescription === 'string' ? `<pre class="detail">${escapeHtml(input.details.idpDescription)}</pre>` : '';
+  const detail =
+    typeof input.details.idpDescription === 'string'
+      ? `<pre class="detail">${escapeHtml(input.details.idpDescription)}</pre>`
+      : '';
   // Only same-origin paths: the retry target is ours (e.g. the sign-in that failed because the IdP was down).
-  const retry = typeof input.details.retryUrl === 'string' && /^\/(?![/\\])/.test(input.details.retryUrl) ? input.details.retryUrl : null;
+  const retry =
+    typeof input.details.retryUrl === 'string' && /^\/(?![/\\])/.test(input.details.retryUrl)
+      ? input.details.retryUrl
+      : null;
   const links = [
     ...(retry ? [`<a href="${escapeHtml(retry)}" data-testid="error-retry">Retry</a>`] : []),
     '<a href="/">Back to the app</a>',

@@ -49,10 +49,15 @@ export class LoginTransactionError extends AppError {
 /** The account that signed in is not the one this session (or its token cache partition) belongs to. */
 export class AccountMismatchError extends AppError {
   constructor(options?: AppErrorOptions) {
-    super(400, 'account_mismatch', 'You signed in with a different account than this session belongs to. Sign out first to switch accounts.', {
-      ...options,
-      expose: true,
-    });
+    super(
+      400,
+      'account_mismatch',
+      'You signed in with a different account than this session belongs to. Sign out first to switch accounts.',
+      {
+        ...options,
+        expose: true,
+      },
+    );
   }
 }
 
@@ -109,10 +114,17 @@ export class NotFoundError extends AppError {
 
 /** A downstream dependency (session store, Redis) is unavailable; retry later. */
 export class StoreUnavailableError extends AppError {
-  constructor(message = 'The session store is unavailable. Try again in a moment.', options?: AppErrorOptions & { retryAfterSeconds?: number }) {
+  constructor(
+    message = 'The session store is unavailable. Try again in a moment.',
+    options?: AppErrorOptions & { retryAfterSeconds?: number },
+  ) {
     const retryAfter = String(options?.retryAfterSeconds ?? 2);
     // Shown: it says to retry and names nothing internal.
-    super(503, 'store_unavailable', message, { ...options, headers: { 'Retry-After': retryAfter, ...options?.headers }, expose: true });
+    super(503, 'store_unavailable', message, {
+      ...options,
+      headers: { 'Retry-After': retryAfter, ...options?.headers },
+      expose: true,
+    });
   }
 }
 
@@ -129,7 +141,10 @@ export class UpstreamError extends AppError {
     super(status, code, message, {
       ...options,
       headers,
-      details: options?.retryAfterSeconds !== undefined ? { retryAfter: options.retryAfterSeconds, ...options?.details } : options?.details,
+      details:
+        options?.retryAfterSeconds !== undefined
+          ? { retryAfter: options.retryAfterSeconds, ...options?.details }
+          : options?.details,
       // Upstream failures are explained to the user ("Graph is busy, retry in 5 s"); the cause stays in the logs.
       expose: true,
     });

@@ -22,17 +22,25 @@ export function createJsonBody(options: JsonBodyOptions): Middleware {
   const parse = bodyParser({ enableTypes: ['json'], jsonLimit: options.limit, encoding: 'utf-8' }) as Middleware;
   return async function jsonBody(ctx: Context, next: Next): Promise<void> {
     if (!isIdentityEncoding(ctx.get('Content-Encoding'))) {
-      throw new AppError(415, 'unsupported_content_encoding', 'Send the request body uncompressed (no Content-Encoding header).', {
-        headers: { 'Accept-Encoding': 'identity' },
-        expose: true,
-      });
+      throw new AppError(
+        415,
+        'unsupported_content_encoding',
+        'Send the request body uncompressed (no Content-Encoding header).',
+        {
+          headers: { 'Accept-Encoding': 'identity' },
+          expose: true,
+        },
+      );
     }
     await parse(ctx, async () => {
       const body = (ctx.request as { body?: unknown }).body;
       if (nestingDepth(body, maxDepth) > maxDepth) {
-        throw new BadRequestError(`The JSON body is nested too deeply (more than ${maxDepth} levels). Send a flat JSON object.`, {
-          code: 'json_too_deep',
-        });
+        throw new BadRequestError(
+          `The JSON body is nested too deeply (more than ${maxDepth} levels). Send a flat JSON object.`,
+          {
+            code: 'json_too_deep',
+          },
+        );
       }
       await next();
     });

@@ -7,9 +7,26 @@ export type { Logger };
  * Query parameters whose values are credentials, one-time codes or personal data (Entra's error_description names
  * the user; an attacker can plant token-shaped text in it). Matched case-insensitively.
  */
-const SECRET_QUERY_PARAMS = new Set(
-  ['code', 'state', 'session_state', 'spa_code', 'id_token', 'access_token', 'refresh_token', 'client_secret', 'sid', 'code_verifier', 'nonce', 'client_info', 'token', 'claims', 'login_hint', 'logout_hint', 'error_description', 'error_uri'],
-);
+const SECRET_QUERY_PARAMS = new Set([
+  'code',
+  'state',
+  'session_state',
+  'spa_code',
+  'id_token',
+  'access_token',
+  'refresh_token',
+  'client_secret',
+  'sid',
+  'code_verifier',
+  'nonce',
+  'client_info',
+  'token',
+  'claims',
+  'login_hint',
+  'logout_hint',
+  'error_description',
+  'error_uri',
+]);
 
 const REDACT_PATHS = [
   'req.headers.cookie',

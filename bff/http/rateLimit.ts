@@ -22,11 +22,16 @@ export function createRateLimit(options: {
     } catch (res) {
       if (!(res instanceof RateLimiterRes)) throw res;
       const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-      throw new AppError(429, 'rate_limited', `Too many ${options.what ?? 'sign-in attempts'} from your network. Wait ${seconds} seconds and try again.`, {
-        headers: { 'Retry-After': String(seconds) },
-        details: { retryAfter: seconds },
-        expose: true,
-      });
+      throw new AppError(
+        429,
+        'rate_limited',
+        `Too many ${options.what ?? 'sign-in attempts'} from your network. Wait ${seconds} seconds and try again.`,
+        {
+          headers: { 'Retry-After': String(seconds) },
+          details: { retryAfter: seconds },
+          expose: true,
+        },
+      );
     }
     await next();
   };

@@ -15,7 +15,16 @@ export function createRequestContext(log: Logger) {
     try {
       await next();
     } finally {
-      log.info({ requestId, method: ctx.method, url: redactUrl(ctx.originalUrl), status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
+      log.info(
+        {
+          requestId,
+          method: ctx.method,
+          url: redactUrl(ctx.originalUrl),
+          status: ctx.status,
+          ms: Math.round(performance.now() - started),
+        },
+        'request',
+      );
     }
   };
 }

@@ -54,7 +54,10 @@ export function createSecurityHeaders(options: { hsts: boolean }) {
     await next();
     // Error pages and other HTML without their own policy get a locked-down one (their only style is inline).
     if (ctx.response.is('html') && !ctx.response.get('Content-Security-Policy')) {
-      ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+      ctx.set(
+        'Content-Security-Policy',
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+      );
     }
   };
 }

@@ -10,7 +10,8 @@ const HASHED = /\.[0-9a-f]{8,}\./;
 export function createStaticFiles(rootDir: string) {
   const root = normalize(rootDir + sep);
   return async function staticFiles(ctx: Context, next: Next): Promise<void> {
-    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || !extname(ctx.path) || ctx.path.endsWith('.html')) return next();
+    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || !extname(ctx.path) || ctx.path.endsWith('.html'))
+      return next();
     let rel: string;
     try {
       rel = decodeURIComponent(ctx.path);

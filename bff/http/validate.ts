@@ -12,7 +12,8 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, cod
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => {
     if (i.code === 'unrecognized_keys') return `unknown field${i.keys.length > 1 ? 's' : ''}: ${i.keys.join(', ')}`;
-    if (i.code === 'invalid_type' && i.path.length === 0 && i.expected === 'object') return 'the request body must be a JSON object';
+    if (i.code === 'invalid_type' && i.path.length === 0 && i.expected === 'object')
+      return 'the request body must be a JSON object';
     return i.message;
   });
   throw new BadRequestError(`${[...new Set(problems)].join('; ')}.`, { code });

@@ -52,8 +52,16 @@ export interface BeaconRouterDeps {
 
 export function createBeaconRouter(deps: BeaconRouterDeps): Router {
   const router = new Router();
-  const perAccount = new RateLimiterMemory({ points: deps.perAccountPerMinute ?? 60, duration: 60, keyPrefix: 'auth-beacon-account' });
-  const perIp = new RateLimiterMemory({ points: deps.anonymousPerIpPerMinute ?? 12, duration: 60, keyPrefix: 'auth-beacon-ip' });
+  const perAccount = new RateLimiterMemory({
+    points: deps.perAccountPerMinute ?? 60,
+    duration: 60,
+    keyPrefix: 'auth-beacon-account',
+  });
+  const perIp = new RateLimiterMemory({
+    points: deps.anonymousPerIpPerMinute ?? 12,
+    duration: 60,
+    keyPrefix: 'auth-beacon-ip',
+  });
   // Error codes come from the browser: bounded, so a script cannot flood Prometheus with label values.
   const errorLabel = boundedLabel(40);
 

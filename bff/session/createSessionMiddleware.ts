@@ -8,7 +8,12 @@ import type { Config } from '../../config/types';
 import { clearSession, getSessionCreatedAt } from './sessionAccess';
 import type { SessionStore } from './sessionStore';
 
-export function createSessionMiddleware(app: Koa, config: Config['session'], store: SessionStore, now: () => number = Date.now) {
+export function createSessionMiddleware(
+  app: Koa,
+  config: Config['session'],
+  store: SessionStore,
+  now: () => number = Date.now,
+) {
   const koaSession = session(
     {
       key: config.cookieName,

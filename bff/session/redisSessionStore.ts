@@ -58,7 +58,8 @@ export class RedisSessionStore implements SessionStore {
         await this.connection.run('session reseal', (r) => r.set(this.#key(key), resealed, 'KEEPTTL', 'XX'));
       } else {
         const ttl = await this.connection.run('session reseal', (r) => r.pttl(found.name));
-        if (ttl > 0) await this.connection.run('session reseal', (r) => r.set(this.#key(key), resealed, 'PX', ttl, 'NX'));
+        if (ttl > 0)
+          await this.connection.run('session reseal', (r) => r.set(this.#key(key), resealed, 'PX', ttl, 'NX'));
         await this.connection.run('session reseal', (r) => r.del(found.name));
       }
     }
@@ -77,7 +78,8 @@ export class RedisSessionStore implements SessionStore {
     const ttl = Math.max(1, Math.ceil(Math.min(idle, remaining)));
     const sealed = this.cipher.seal(JSON.stringify({ s: start, d: session } satisfies Envelope), this.#context(key));
     // XX when this request only loaded the session: never recreate one that sign-out or logout destroyed meanwhile.
-    if (mustAlreadyExist(key, options?.ctx)) await this.connection.run('session set', (r) => r.set(this.#key(key), sealed, 'PX', ttl, 'XX'));
+    if (mustAlreadyExist(key, options?.ctx))
+      await this.connection.run('session set', (r) => r.set(this.#key(key), sealed, 'PX', ttl, 'XX'));
     else await this.connection.run('session set', (r) => r.set(this.#key(key), sealed, 'PX', ttl));
   }
 

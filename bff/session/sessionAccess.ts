@@ -90,7 +90,8 @@ export async function startUserSession(
   const previous = data(ctx);
   const continuing = options.continuing === true && previous?.user?.homeAccountId === user.homeAccountId;
   const createdAt = continuing && previous?.createdAt ? previous.createdAt : Date.now();
-  const signOutToken = continuing && previous?.signOutToken ? previous.signOutToken : randomBytes(24).toString('base64url');
+  const signOutToken =
+    continuing && previous?.signOutToken ? previous.signOutToken : randomBytes(24).toString('base64url');
   const session = ctx.session as unknown as SessionData & Record<string, unknown>;
   for (const k of Object.keys(session)) if (!k.startsWith('_')) delete session[k];
   Object.assign(session, {
@@ -103,7 +104,11 @@ export async function startUserSession(
   await ctx.session!.regenerate();
   const sessionKey = ctx.state.sessionKey;
   if (options.sidIndex && user.sid && sessionKey) {
-    await options.sidIndex.put(user.sid, { sessionKey, homeAccountId: user.homeAccountId }, options.absoluteTimeoutMs ?? 24 * 3_600_000);
+    await options.sidIndex.put(
+      user.sid,
+      { sessionKey, homeAccountId: user.homeAccountId },
+      options.absoluteTimeoutMs ?? 24 * 3_600_000,
+    );
   }
 }
 

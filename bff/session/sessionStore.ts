@@ -3,9 +3,18 @@ import { TtlMap } from '../store/ttlMap';
 
 /** What koa-session calls; values are koa-session's JSON session objects. */
 export interface SessionStore {
-  get(key: string, maxAge?: number, options?: { rolling?: boolean; ctx?: unknown }): Promise<Record<string, unknown> | null | undefined>;
+  get(
+    key: string,
+    maxAge?: number,
+    options?: { rolling?: boolean; ctx?: unknown },
+  ): Promise<Record<string, unknown> | null | undefined>;
   /** `maxAge` is the idle lifetime in ms; the store should expire the entry after it. */
-  set(key: string, session: Record<string, unknown>, maxAge: number, options?: { changed?: boolean; rolling?: boolean; ctx?: unknown }): Promise<void>;
+  set(
+    key: string,
+    session: Record<string, unknown>,
+    maxAge: number,
+    options?: { changed?: boolean; rolling?: boolean; ctx?: unknown },
+  ): Promise<void>;
   destroy(key: string, options?: { ctx?: unknown }): Promise<void>;
 }
 
@@ -25,7 +34,10 @@ export class MemorySessionStore implements SessionStore {
   readonly #sessions: TtlMap<string>;
 
   constructor(options: { maxEntries?: number; now?: () => number } = {}) {
-    this.#sessions = new TtlMap({ maxEntries: options.maxEntries ?? 500_000, ...(options.now ? { now: options.now } : {}) });
+    this.#sessions = new TtlMap({
+      maxEntries: options.maxEntries ?? 500_000,
+      ...(options.now ? { now: options.now } : {}),
+    });
   }
 
   async get(key: string): Promise<Record<string, unknown> | null> {

@@ -14,7 +14,10 @@ export class MemoryOneTimeStore<T> implements OneTimeStore<T> {
   readonly #entries: TtlMap<T>;
 
   constructor(options: { now?: () => number; maxEntries?: number } = {}) {
-    this.#entries = new TtlMap({ maxEntries: options.maxEntries ?? 100_000, ...(options.now ? { now: options.now } : {}) });
+    this.#entries = new TtlMap({
+      maxEntries: options.maxEntries ?? 100_000,
+      ...(options.now ? { now: options.now } : {}),
+    });
   }
 
   async put(key: string, value: T, ttlMs: number): Promise<void> {

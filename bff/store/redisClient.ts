@@ -138,10 +138,7 @@ export function createRedisConnection(
 
 /** Node's codes for a certificate the client refused, or a TLS handshake that cannot succeed (configuration, not an outage). */
 export function isTlsConfigurationError(code: string | null): boolean {
-  return (
-    code !== null &&
-    (/CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_SSL_|ERR_TLS_/.test(code) || code === 'EPROTO')
-  );
+  return code !== null && (/CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_SSL_|ERR_TLS_/.test(code) || code === 'EPROTO');
 }
 
 function toStoreUnavailable(operation: string, err: unknown): StoreUnavailableError {

@@ -74,7 +74,8 @@ export class RedisEntraAuth {
     let ok = false;
     try {
       const next = await this.source();
-      if (!next.token || !(next.expiresOnMs > this.#now())) throw new Error('the token source returned an expired token');
+      if (!next.token || !(next.expiresOnMs > this.#now()))
+        throw new Error('the token source returned an expired token');
       this.#current = next;
       this.#rotations++;
       ok = true;
@@ -115,7 +116,8 @@ export class RedisEntraAuth {
     );
     const failed = results.filter((r) => r.status === 'rejected').length;
     // A connection that could not re-AUTH keeps working until Redis drops it; it then reconnects with the new token.
-    if (failed) this.options.log.warn({ failed, connections: results.length }, 'Redis re-AUTH failed on some connections');
+    if (failed)
+      this.options.log.warn({ failed, connections: results.length }, 'Redis re-AUTH failed on some connections');
   }
 
   #now(): number {

@@ -27,10 +27,13 @@ export class RedisKeyspace {
     storeKeys: readonly Buffer[],
   ) {
     if (storeKeys.length === 0) throw new TypeError('RedisKeyspace needs at least one store key');
-    if (/[{}]/.test(prefix)) throw new TypeError('the Redis key prefix must not contain braces (they would become the hash tag)');
+    if (/[{}]/.test(prefix))
+      throw new TypeError('the Redis key prefix must not contain braces (they would become the hash tag)');
     const seen = new Set<string>();
     this.#namingKeys = storeKeys
-      .map((k) => Buffer.from(hkdfSync('sha256', k, createHash('sha256').update('hsb').digest(), 'redis-key-names-v1', 32)))
+      .map((k) =>
+        Buffer.from(hkdfSync('sha256', k, createHash('sha256').update('hsb').digest(), 'redis-key-names-v1', 32)),
+      )
       .filter((k) => !seen.has(k.toString('hex')) && seen.add(k.toString('hex')));
   }
 
@@ -52,7 +55,11 @@ export class RedisKeyspace {
   #nameWith(namingKey: Buffer, logicalKey: string): string {
     const colon = logicalKey.indexOf(':');
     if (colon <= 0) throw new TypeError('a logical key is "<namespace>:<id>"');
-    const tag = createHmac('sha256', namingKey).update(logicalKey, 'utf8').digest().subarray(0, TAG_BYTES).toString('base64url');
+    const tag = createHmac('sha256', namingKey)
+      .update(logicalKey, 'utf8')
+      .digest()
+      .subarray(0, TAG_BYTES)
+      .toString('base64url');
     return `${this.prefix}${logicalKey.slice(0, colon)}:{${tag}}`;
   }
 }

@@ -53,9 +53,13 @@ export async function createRedisStores(config: Readonly<Config>, options: Redis
       log,
       ...(options.tokenRefreshRatio ? { refreshRatio: options.tokenRefreshRatio } : {}),
     });
-    if (!(await entra.start())) log.warn('no Microsoft Entra token for Redis at startup; starting anyway (503 until one arrives)');
+    if (!(await entra.start()))
+      log.warn('no Microsoft Entra token for Redis at startup; starting anyway (503 until one arrives)');
   }
-  const connection = createRedisConnection(storeConfig, baseLog, { storeKeys: config.tokenCache.encryptionKeys, entra });
+  const connection = createRedisConnection(storeConfig, baseLog, {
+    storeKeys: config.tokenCache.encryptionKeys,
+    entra,
+  });
   if (!(await connection.waitUntilReady(waitMs))) {
     const tls = tlsOptions(storeConfig);
     const node = firstNode(storeConfig);

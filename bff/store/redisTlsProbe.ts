@@ -15,7 +15,11 @@ export function firstNode(config: RedisStoreConfig): RedisNode | null {
  * EPROTO), or null when the handshake succeeds, the node does not answer within `timeoutMs`, or it refuses the TCP
  * connection: those are outages, not TLS configuration errors. Sends nothing after the handshake.
  */
-export function tlsHandshakeError(node: RedisNode, options: ConnectionOptions, timeoutMs: number): Promise<string | null> {
+export function tlsHandshakeError(
+  node: RedisNode,
+  options: ConnectionOptions,
+  timeoutMs: number,
+): Promise<string | null> {
   return new Promise((resolve) => {
     const socket = connect({ ...options, host: node.host, port: node.port });
     const done = (code: string | null) => {

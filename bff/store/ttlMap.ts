@@ -31,7 +31,8 @@ export class TtlMap<V> {
   set(key: string, value: V, ttlMs: number): void {
     this.#entries.delete(key);
     this.#entries.set(key, { value, expiresAt: this.#now() + ttlMs });
-    while (this.#entries.size > this.options.maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
+    while (this.#entries.size > this.options.maxEntries)
+      this.#entries.delete(this.#entries.keys().next().value as string);
   }
 
   delete(key: string): void {

@@ -44,7 +44,10 @@ export class StoreCacheClient implements ICacheClient {
     // DistributedCachePlugin keys the write by the *first* account in memory only; if the authority answered with another
     // account (e.g. "use another account" on a consent prompt), the blob would carry it into this user's partition.
     const foreign = accountIdsIn(value).filter((id) => id !== key);
-    if (foreign.length) throw new PartitionMismatchError('The token cache holds another account than its partition; refusing to store it.');
+    if (foreign.length)
+      throw new PartitionMismatchError(
+        'The token cache holds another account than its partition; refusing to store it.',
+      );
     await this.store.set(key, value);
     return value;
   }

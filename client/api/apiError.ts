@@ -44,7 +44,9 @@ export function fetchError(error: unknown, service = 'the server'): ApiError<'ne
   return {
     status: 'FETCH_ERROR',
     code: aborted ? 'aborted' : 'network_error',
-    message: aborted ? 'The request was cancelled.' : `Could not reach ${service}. Check your connection and try again.`,
+    message: aborted
+      ? 'The request was cancelled.'
+      : `Could not reach ${service}. Check your connection and try again.`,
   };
 }
 
@@ -57,7 +59,13 @@ export async function readBody(
   try {
     return { data: responseType === 'blob' ? await response.blob() : await response.json() };
   } catch {
-    return { error: { status: 'PARSE_ERROR', code: 'parse_error', message: `${capitalize(service)} sent an unreadable response.` } };
+    return {
+      error: {
+        status: 'PARSE_ERROR',
+        code: 'parse_error',
+        message: `${capitalize(service)} sent an unreadable response.`,
+      },
+    };
   }
 }
 
@@ -81,10 +89,21 @@ export function messageForStatus(status: number): string {
 export type ServiceName = string;
 
 /** Codes whose server message is written for users (validation, consent, permissions); others are replaced. */
-const USER_FACING_CODES = new Set(['consent_required', 'login_required', 'invalid_request', 'forbidden', 'role_required', 'not_found']);
+const USER_FACING_CODES = new Set([
+  'consent_required',
+  'login_required',
+  'invalid_request',
+  'forbidden',
+  'role_required',
+  'not_found',
+]);
 
 const wait = (seconds: number | undefined) =>
-  seconds === undefined ? 'Wait a moment and try again.' : seconds <= 1 ? 'Wait a second and try again.' : `Wait about ${seconds} seconds and try again.`;
+  seconds === undefined
+    ? 'Wait a moment and try again.'
+    : seconds <= 1
+      ? 'Wait a second and try again.'
+      : `Wait about ${seconds} seconds and try again.`;
 
 /**
  * The sentence an error banner shows: what happened and what the user can do. Never the server's wording for 5xx
@@ -93,22 +112,28 @@ const wait = (seconds: number | undefined) =>
  */
 export function describeApiError(error: ApiError<string>, service: ServiceName = 'the server'): string {
   if (error.status === 'FETCH_ERROR') {
-    return error.code === 'aborted' ? 'The request was cancelled.' : `Could not reach ${service}. Check your connection and try again.`;
+    return error.code === 'aborted'
+      ? 'The request was cancelled.'
+      : `Could not reach ${service}. Check your connection and try again.`;
   }
-  if (error.status === 'PARSE_ERROR') return `${capitalize(service)} sent an answer the app could not read. Try again in a moment.`;
+  if (error.status === 'PARSE_ERROR')
+    return `${capitalize(service)} sent an answer the app could not read. Try again in a moment.`;
   if (error.status === 'AUTH_ERROR') return error.message;
   const { status, code } = error;
-  if (status === 429 || code === 'rate_limited' || code === 'downstream_throttled') return `${capitalize(service)} is receiving too many requests. ${wait(error.retryAfter)}`;
+  if (status === 429 || code === 'rate_limited' || code === 'downstream_throttled')
+    return `${capitalize(service)} is receiving too many requests. ${wait(error.retryAfter)}`;
   if (code === 'managed_identity_unavailable' || code === 'vault_unauthorized') {
     return 'The secret store is not available right now. Try again later; if it keeps happening, contact support.';
   }
-  if (code.startsWith('identity_provider_')) return `The sign-in service is not responding right now. ${wait(error.retryAfter)}`;
+  if (code.startsWith('identity_provider_'))
+    return `The sign-in service is not responding right now. ${wait(error.retryAfter)}`;
   if (status === 503 || status === 502 || status === 504 || code.startsWith('upstream_')) {
     return `${capitalize(service)} is not responding right now. ${wait(error.retryAfter)}`;
   }
   if (status >= 500) return 'Something went wrong on our side. Try again; if it keeps happening, contact support.';
   if (status === 401) return 'Your session has ended. Sign in again to continue.';
-  if (status === 403) return USER_FACING_CODES.has(code) && error.message ? error.message : 'You do not have permission for this.';
+  if (status === 403)
+    return USER_FACING_CODES.has(code) && error.message ? error.message : 'You do not have permission for this.';
   if (USER_FACING_CODES.has(code) && error.message) return error.message;
   return messageForStatus(status);
 }

@@ -17,7 +17,8 @@ export interface BffRequest {
   body?: unknown;
 }
 
-const isErrorBody = (v: unknown): v is Partial<ApiErrorBody> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isErrorBody = (v: unknown): v is Partial<ApiErrorBody> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 async function bffErrorFrom(response: Response): Promise<ApiError> {
   let body: Partial<ApiErrorBody> = {};
@@ -27,7 +28,9 @@ async function bffErrorFrom(response: Response): Promise<ApiError> {
   } catch {
     // Not JSON (e.g. a proxy's HTML error page): fall back to the status.
   }
-  const retryAfter = parseRetryAfter(response.headers.get('Retry-After')) ?? (typeof body.retryAfter === 'number' ? body.retryAfter : undefined);
+  const retryAfter =
+    parseRetryAfter(response.headers.get('Retry-After')) ??
+    (typeof body.retryAfter === 'number' ? body.retryAfter : undefined);
   const error: ApiError = {
     status: response.status,
     // A code outside the contract (e.g. a proxy's own JSON) is reported as the bare status.
@@ -70,13 +73,23 @@ export const bffBaseQuery: BaseQueryFn<BffRequest | string, unknown, ApiError> =
       error.code = 'login_required';
       const url = error.signInUrl;
       // Graph revoked the BFF's token (CAE): sign in again with the claims it asked for, once per challenge.
-      if (error.reason === 'claims_challenge' && url?.startsWith('/auth/') && extra.storage.getItem(CLAIMS_REAUTH_KEY) !== url) {
+      if (
+        error.reason === 'claims_challenge' &&
+        url?.startsWith('/auth/') &&
+        extra.storage.getItem(CLAIMS_REAUTH_KEY) !== url
+      ) {
         extra.storage.setItem(CLAIMS_REAUTH_KEY, url);
         api.dispatch(interactionStarted('sign_in'));
         extra.navigate(url);
         return { error };
       }
-      api.dispatch(sessionExpired({ ...(url ? { signInUrl: url } : {}), message: error.message, ...(error.reason ? { reason: error.reason } : {}) }));
+      api.dispatch(
+        sessionExpired({
+          ...(url ? { signInUrl: url } : {}),
+          message: error.message,
+          ...(error.reason ? { reason: error.reason } : {}),
+        }),
+      );
     }
     return { error };
   }

@@ -63,17 +63,28 @@ export const graphBaseQuery: BaseQueryFn<GraphRequest | string, unknown, GraphEr
   // Ask for every scope the SPA holds, not just the endpoint's: one access token then serves all Graph calls, so the
   // SPA keeps one cache entry and renews it with one refresh-token request instead of one per scope.
   const endpointScopes = extraOptions?.scopes ?? ['User.Read'];
-  const scopes = [...bootstrap.scopes, ...endpointScopes.filter((s) => !bootstrap.scopes.some((b) => b.toLowerCase() === s.toLowerCase()))];
+  const scopes = [
+    ...bootstrap.scopes,
+    ...endpointScopes.filter((s) => !bootstrap.scopes.some((b) => b.toLowerCase() === s.toLowerCase())),
+  ];
 
   // The browser's token outlives the BFF session unless asked: confirm the session first (at most once per check
   // interval). A Graph call is user activity, so the check also extends the session.
   if ((await dispatch(checkSession({ slide: true }))).payload === 'ended') {
-    return { error: { status: 'AUTH_ERROR', code: 'session_ended', message: 'Your session has ended. Sign in again to continue.' } };
+    return {
+      error: {
+        status: 'AUTH_ERROR',
+        code: 'session_ended',
+        message: 'Your session has ended. Sign in again to continue.',
+      },
+    };
   }
 
   let claims: string | undefined;
   for (let attempt = 0; ; attempt++) {
-    const tokenResult = await dispatch(acquireToken({ scopes, forceRefresh: attempt > 0, ...(claims !== undefined && { claims }) }));
+    const tokenResult = await dispatch(
+      acquireToken({ scopes, forceRefresh: attempt > 0, ...(claims !== undefined && { claims }) }),
+    );
     if (acquireToken.rejected.match(tokenResult)) {
       const info = tokenResult.payload;
       return {

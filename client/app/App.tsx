@@ -8,7 +8,9 @@ import { Router, useRouter } from './router';
 import { ROUTES, findRoute } from './routes';
 import { useDocumentTitle } from './useDocumentTitle';
 
-const PAGES: Record<string, LazyExoticComponent<ComponentType>> = Object.fromEntries(ROUTES.map((route) => [route.path, lazy(route.load)]));
+const PAGES: Record<string, LazyExoticComponent<ComponentType>> = Object.fromEntries(
+  ROUTES.map((route) => [route.path, lazy(route.load)]),
+);
 
 function NotFound({ pathname }: { pathname: string }) {
   return (

@@ -4,7 +4,15 @@ import type { ReactNode } from 'react';
 import type { BootstrapAccount } from '../../shared-types/bootstrap';
 import { accountKind, accountKindLabel } from '../features/auth/accountKind';
 
-export function Header({ nav, account, action }: { nav: ReactNode; account: Pick<BootstrapAccount, 'homeAccountId' | 'tenantId' | 'name' | 'username'> | null; action: ReactNode }) {
+export function Header({
+  nav,
+  account,
+  action,
+}: {
+  nav: ReactNode;
+  account: Pick<BootstrapAccount, 'homeAccountId' | 'tenantId' | 'name' | 'username'> | null;
+  action: ReactNode;
+}) {
   const kind = account && accountKindLabel(accountKind(account));
   return (
     <header className="header">

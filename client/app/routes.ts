@@ -20,7 +20,10 @@ export const ROUTES: readonly AppRoute[] = [
     path: '/profile',
     label: 'Profile',
     load: () => import(/* webpackChunkName: "profile" */ '../features/profile/ProfilePage'),
-    card: { title: 'Your profile', text: 'Your name, photo and contacts, read by this browser from Microsoft Graph with its own token.' },
+    card: {
+      title: 'Your profile',
+      text: 'Your name, photo and contacts, read by this browser from Microsoft Graph with its own token.',
+    },
   },
   {
     path: '/mail',
@@ -32,7 +35,10 @@ export const ROUTES: readonly AppRoute[] = [
     path: '/mail/send',
     label: 'Send mail',
     load: () => import(/* webpackChunkName: "send-mail" */ '../features/mail/SendMailPage'),
-    card: { title: 'Send mail', text: 'Write a message; the app asks for the send permission the first time you need it.' },
+    card: {
+      title: 'Send mail',
+      text: 'Write a message; the app asks for the send permission the first time you need it.',
+    },
   },
   {
     path: '/secret',

@@ -13,5 +13,12 @@ export function ApiErrorBanner({
   title?: string;
   onRetry?: () => void;
 }) {
-  return <ErrorBanner title={title} message={describeApiError(error, service)} reference={error.requestId} onRetry={onRetry} />;
+  return (
+    <ErrorBanner
+      title={title}
+      message={describeApiError(error, service)}
+      reference={error.requestId}
+      onRetry={onRetry}
+    />
+  );
 }

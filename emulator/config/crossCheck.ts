@@ -33,13 +33,20 @@ export function crossCheck(config: EmulatorConfig): ConfigProblem[] {
   unique(config.managedIdentities, (m) => m.clientId, 'managedIdentities', 'clientId');
 
   const knownTenant = (id: string | undefined, path: (string | number)[]) => {
-    if (id !== undefined && !tenantIds.has(lower(id))) add(path, `names tenant "${id}", which is not declared in tenants`);
+    if (id !== undefined && !tenantIds.has(lower(id)))
+      add(path, `names tenant "${id}", which is not declared in tenants`);
   };
   config.apps.forEach((app, i) => {
     knownTenant(app.homeTenantId, ['apps', i, 'homeTenantId']);
     unique(app.appRoles, (r) => r.value, `apps[${i}].appRoles`, 'value');
-    if (app.secrets.length + app.certificates.length + app.certificateFiles.length === 0 && app.webRedirectUris.length > 0) {
-      add(['apps', i], 'has Web redirect URIs but no secret or certificate: a Web app cannot redeem its codes without a credential');
+    if (
+      app.secrets.length + app.certificates.length + app.certificateFiles.length === 0 &&
+      app.webRedirectUris.length > 0
+    ) {
+      add(
+        ['apps', i],
+        'has Web redirect URIs but no secret or certificate: a Web app cannot redeem its codes without a credential',
+      );
     }
   });
   config.users.forEach((user, i) => {
@@ -62,19 +69,28 @@ export function crossCheck(config: EmulatorConfig): ConfigProblem[] {
     const isUserOrGroup = userKeys.has(ra.principal) || groupIds.has(lower(ra.principal));
     const isApp = miIds.has(lower(ra.principal));
     if (!isUserOrGroup && !isApp) {
-      return add(['roleAssignments', i, 'principal'], `"${ra.principal}" is neither a user key, a group id nor a managed identity client id`);
+      return add(
+        ['roleAssignments', i, 'principal'],
+        `"${ra.principal}" is neither a user key, a group id nor a managed identity client id`,
+      );
     }
     const memberType = isApp ? 'Application' : 'User';
     if (!role.allowedMemberTypes.includes(memberType)) {
-      add(['roleAssignments', i, 'principal'], `role "${ra.role}" does not allow member type ${memberType} (allowedMemberTypes: ${role.allowedMemberTypes.join(', ')})`);
+      add(
+        ['roleAssignments', i, 'principal'],
+        `role "${ra.role}" does not allow member type ${memberType} (allowedMemberTypes: ${role.allowedMemberTypes.join(', ')})`,
+      );
     }
   });
   config.consents.forEach((c, i) => {
-    if (c.user !== '*' && !userKeys.has(c.user)) add(['consents', i, 'user'], `names user "${c.user}", which is not declared in users`);
-    if (!config.apps.some((a) => lower(a.clientId) === lower(c.app))) add(['consents', i, 'app'], `names app "${c.app}", which is not declared in apps`);
+    if (c.user !== '*' && !userKeys.has(c.user))
+      add(['consents', i, 'user'], `names user "${c.user}", which is not declared in users`);
+    if (!config.apps.some((a) => lower(a.clientId) === lower(c.app)))
+      add(['consents', i, 'app'], `names app "${c.app}", which is not declared in apps`);
   });
   const systemAssigned = config.managedIdentities.filter((m) => m.systemAssigned).length;
-  if (systemAssigned > 1) add(['managedIdentities'], `declares ${systemAssigned} system-assigned identities; a resource has at most one`);
+  if (systemAssigned > 1)
+    add(['managedIdentities'], `declares ${systemAssigned} system-assigned identities; a resource has at most one`);
   return problems;
 }
 

@@ -7,7 +7,10 @@ export const CONFIG_SCHEMA_FILE = 'emulator/config.schema.json';
 
 export function buildConfigJsonSchema(): Record<string, unknown> {
   // `input`: what a person writes (fields with defaults are optional). Cross-references are checked at load only.
-  const schema = z.toJSONSchema(emulatorConfigSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(emulatorConfigSchema, { io: 'input', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
   return { ...schema, title: 'Entra emulator configuration' };
 }
 

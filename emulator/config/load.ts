@@ -12,7 +12,9 @@ export class EmulatorConfigError extends Error {
     readonly source: string,
     readonly problems: string[],
   ) {
-    super(`Invalid emulator config ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee docs/emulator.md and emulator/config.schema.json.`);
+    super(
+      `Invalid emulator config ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee docs/emulator.md and emulator/config.schema.json.`,
+    );
     this.name = 'EmulatorConfigError';
   }
 }
@@ -32,7 +34,9 @@ export function loadConfigFile(path: string, variables: LoadConfigOptions['varia
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new EmulatorConfigError(path, [`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
+    throw new EmulatorConfigError(path, [
+      `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    ]);
   }
   let raw: unknown;
   try {
@@ -54,7 +58,11 @@ export function configToSeed(raw: unknown, options: LoadConfigOptions): Seed {
     for (const issue of parsed.error.issues) {
       const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
       if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) problems.push({ path: [...path, key], message: 'is not a known field (check the spelling against emulator/config.schema.json)' });
+        for (const key of issue.keys)
+          problems.push({
+            path: [...path, key],
+            message: 'is not a known field (check the spelling against emulator/config.schema.json)',
+          });
       } else if (!reported.has(formatPath(path))) {
         const missing = issue.code === 'invalid_type' && / received undefined$/.test(issue.message);
         problems.push({ path, message: missing ? `is required (${issue.expected})` : issue.message });
@@ -74,7 +82,12 @@ const show = (p: ConfigProblem) => `${formatPath(p.path)}: ${p.message}`;
 const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 /** Replaces `${NAME}` and `${NAME:-default}` in every string (not in keys); `$${` escapes a literal `${`. */
-function interpolate(value: unknown, vars: Readonly<Record<string, string | undefined>>, path: (string | number)[], problems: ConfigProblem[]): unknown {
+function interpolate(
+  value: unknown,
+  vars: Readonly<Record<string, string | undefined>>,
+  path: (string | number)[],
+  problems: ConfigProblem[],
+): unknown {
   if (typeof value === 'string') {
     const parts = value.split('$${');
     return parts
@@ -83,7 +96,10 @@ function interpolate(value: unknown, vars: Readonly<Record<string, string | unde
           const v = vars[name];
           if (v !== undefined && v !== '') return v;
           if (fallback !== undefined) return fallback;
-          problems.push({ path, message: `uses \${${name}}, which is not set (give a default with \${${name}:-value})` });
+          problems.push({
+            path,
+            message: `uses \${${name}}, which is not set (give a default with \${${name}:-value})`,
+          });
           return '';
         }),
       )
@@ -119,7 +135,10 @@ function toSeed(config: EmulatorConfig, baseDir: string, problems: ConfigProblem
           if (pem.includes('BEGIN CERTIFICATE')) return [pem];
           problems.push({ path: ['apps', i, 'certificateFiles', j], message: `${path} is not a PEM certificate` });
         } catch (err) {
-          problems.push({ path: ['apps', i, 'certificateFiles', j], message: `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+          problems.push({
+            path: ['apps', i, 'certificateFiles', j],
+            message: `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+          });
         }
         return [];
       }),
@@ -156,7 +175,11 @@ function toSeed(config: EmulatorConfig, baseDir: string, problems: ConfigProblem
     managedIdentities: config.managedIdentities,
     vault: config.keyVault,
     consents: config.consents.flatMap((c) =>
-      (c.user === '*' ? users.map((u) => u.key) : [c.user]).map((userKey) => ({ userKey, clientId: c.app, scopes: [...c.scopes] })),
+      (c.user === '*' ? users.map((u) => u.key) : [c.user]).map((userKey) => ({
+        userKey,
+        clientId: c.app,
+        scopes: [...c.scopes],
+      })),
     ),
     groups: config.groups,
     roleAssignments: config.roleAssignments.map((r) => ({ clientId: r.app, role: r.role, principal: r.principal })),

@@ -3,7 +3,8 @@
 import { z } from 'zod';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const guid = (what: string) => z.string().regex(GUID, 'must be a GUID such as 8f5d3c2a-6b1e-4c9d-9a7f-2e4b6c8d0a11').describe(what);
+const guid = (what: string) =>
+  z.string().regex(GUID, 'must be a GUID such as 8f5d3c2a-6b1e-4c9d-9a7f-2e4b6c8d0a11').describe(what);
 /**
  * Checked after `${VAR}` interpolation. Plain strings in the JSON Schema (not format: uri) so editors accept
  * `${PUBLIC_URL:-http://localhost:3000}/auth/callback`.
@@ -20,21 +21,31 @@ export const tenantSchema = z
   .strictObject({
     id: guid('Tenant id (the `tid` claim).'),
     displayName: nonEmpty('Shown on the emulator index page.'),
-    domains: list(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, 'must be a domain name'), 'Verified domains; usable in place of the id in authority paths.'),
+    domains: list(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, 'must be a domain name'),
+      'Verified domains; usable in place of the id in authority paths.',
+    ),
   })
-  .describe('A directory (tenant). The first one is the home tenant: Key Vault challenges and managed identities use it.');
+  .describe(
+    'A directory (tenant). The first one is the home tenant: Key Vault challenges and managed identities use it.',
+  );
 
 export const appRoleSchema = z
   .strictObject({
     id: guid('App role id (what a role assignment records).'),
-    value: z.string().regex(/^[^\s,]{1,120}$/, 'must be a role value without spaces or commas').describe('The value tokens carry in the `roles` claim, e.g. "Secrets.Read".'),
+    value: z
+      .string()
+      .regex(/^[^\s,]{1,120}$/, 'must be a role value without spaces or commas')
+      .describe('The value tokens carry in the `roles` claim, e.g. "Secrets.Read".'),
     displayName: nonEmpty('Human-readable name.'),
     description: z.string().optional().describe('What holding the role allows.'),
     allowedMemberTypes: z
       .array(z.enum(['User', 'Application']))
       .min(1, 'must name at least one member type')
       .default(['User'])
-      .describe('Who can be assigned the role: users and groups ("User"), apps and managed identities ("Application").'),
+      .describe(
+        'Who can be assigned the role: users and groups ("User"), apps and managed identities ("Application").',
+      ),
   })
   .describe('An app role defined on the app registration (manifest `appRoles`).');
 
@@ -44,21 +55,36 @@ export const apiPermissionSchema = z
     delegated: list(nonEmpty('Permission name'), 'Delegated permissions (scopes), e.g. ["User.Read"].'),
     application: list(nonEmpty('Role name'), 'Application permissions (app roles of the resource).'),
   })
-  .describe('A configured API permission (manifest `requiredResourceAccess`). Listed for documentation and `/.default`.');
+  .describe(
+    'A configured API permission (manifest `requiredResourceAccess`). Listed for documentation and `/.default`.',
+  );
 
 export const appSchema = z
   .strictObject({
     clientId: guid('Application (client) id.'),
     displayName: nonEmpty('Shown on the sign-in and consent pages.'),
     homeTenantId: guid('Tenant the app is registered in; default: the first tenant.').optional(),
-    servicePrincipalOid: guid('Object id of its service principal (the `oid` of its app-only tokens); default: derived from the client id.').optional(),
+    servicePrincipalOid: guid(
+      'Object id of its service principal (the `oid` of its app-only tokens); default: derived from the client id.',
+    ).optional(),
     secrets: list(z.string().min(8, 'must be at least 8 characters'), 'Client secret values.'),
-    certificates: list(z.string().includes('BEGIN CERTIFICATE', { message: 'must be a PEM certificate' }), 'Inline PEM certificates whose keys may sign client assertions.'),
+    certificates: list(
+      z.string().includes('BEGIN CERTIFICATE', { message: 'must be a PEM certificate' }),
+      'Inline PEM certificates whose keys may sign client assertions.',
+    ),
     certificateFiles: list(nonEmpty('Path'), 'PEM certificate files (relative to the config file), like certificates.'),
-    webRedirectUris: list(url('Web redirect URI'), 'Redirect URIs of the Web platform (server-side code redemption with a credential).'),
-    spaRedirectUris: list(url('SPA redirect URI'), 'Redirect URIs of the Single-page application platform (cross-origin redemption, spa_code origins).'),
+    webRedirectUris: list(
+      url('Web redirect URI'),
+      'Redirect URIs of the Web platform (server-side code redemption with a credential).',
+    ),
+    spaRedirectUris: list(
+      url('SPA redirect URI'),
+      'Redirect URIs of the Single-page application platform (cross-origin redemption, spa_code origins).',
+    ),
     postLogoutRedirectUris: list(url('Post-logout redirect URI'), 'Where the logout endpoint may return to.'),
-    frontChannelLogoutUrl: url('Front-channel logout URL, loaded in a hidden iframe at sign-out with sid and iss').optional(),
+    frontChannelLogoutUrl: url(
+      'Front-channel logout URL, loaded in a hidden iframe at sign-out with sid and iss',
+    ).optional(),
     appRoles: list(appRoleSchema, 'App roles this app defines.'),
     apiPermissions: list(apiPermissionSchema, 'API permissions the app is configured to call.'),
   })
@@ -78,15 +104,24 @@ export const messageSchema = z.strictObject({
   fromAddress: z.string().regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address'),
   subject: z.string(),
   body: z.string().describe('Plain text; the HTML body is derived from it.'),
-  hoursAgo: z.number().min(0).describe('Hours before referenceTime the message arrived (keeps ordering deterministic).'),
+  hoursAgo: z
+    .number()
+    .min(0)
+    .describe('Hours before referenceTime the message arrived (keeps ordering deterministic).'),
   isRead: z.boolean().optional(),
   importance: z.enum(['low', 'normal', 'high']).optional(),
 });
 
 export const userSchema = z
   .strictObject({
-    key: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a short lower-case handle such as "adele"').describe('Stable handle for tests, the admin API and `#tile-<key>` on the sign-in page.'),
-    username: z.string().regex(/^[^\s@]+@[^\s@]+$/, 'must be a user principal name (name@domain)').describe('userPrincipalName / sign-in name / mail address.'),
+    key: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a short lower-case handle such as "adele"')
+      .describe('Stable handle for tests, the admin API and `#tile-<key>` on the sign-in page.'),
+    username: z
+      .string()
+      .regex(/^[^\s@]+@[^\s@]+$/, 'must be a user principal name (name@domain)')
+      .describe('userPrincipalName / sign-in name / mail address.'),
     displayName: nonEmpty('Display name.'),
     givenName: z.string(),
     surname: z.string(),
@@ -95,8 +130,14 @@ export const userSchema = z
     mobilePhone: z.string().optional(),
     homeTenantId: guid('Home tenant; default: the first tenant.').optional(),
     oid: guid('Object id in the home tenant (client_info.uid).'),
-    guestOf: list(z.strictObject({ tenantId: guid('Resource tenant'), oid: guid('The guest object id there') }), 'Guest (B2B) memberships: the user’s distinct object id in each inviting tenant.'),
-    personal: z.boolean().default(false).describe('Personal Microsoft account (home tenant 9188040d-…): Entra issues no spa_code for these.'),
+    guestOf: list(
+      z.strictObject({ tenantId: guid('Resource tenant'), oid: guid('The guest object id there') }),
+      'Guest (B2B) memberships: the user’s distinct object id in each inviting tenant.',
+    ),
+    personal: z
+      .boolean()
+      .default(false)
+      .describe('Personal Microsoft account (home tenant 9188040d-…): Entra issues no spa_code for these.'),
     hasPhoto: z.boolean().default(false).describe('Whether /me/photo/$value returns a picture.'),
     contacts: list(contactSchema, 'Contacts (Graph /me/contacts).'),
     messages: list(messageSchema, 'Mailbox (Graph /me/messages); mail sent in the emulator is delivered here too.'),
@@ -121,7 +162,10 @@ export const consentSchema = z
   .strictObject({
     user: nonEmpty('User key, or "*" for every user.'),
     app: guid('Client id.'),
-    scopes: list(nonEmpty('Scope'), 'Scopes already consented: short form for Graph (User.Read), full form for other resources.'),
+    scopes: list(
+      nonEmpty('Scope'),
+      'Scopes already consented: short form for Graph (User.Read), full form for other resources.',
+    ),
   })
   .describe('A pre-granted (user or admin) consent.');
 
@@ -129,7 +173,10 @@ export const managedIdentitySchema = z.strictObject({
   clientId: guid('Application (client) id; `client_id` on the MI endpoint selects it.'),
   principalId: guid('Object (principal) id: the `oid` of its tokens, and what vault role assignments name.'),
   resourceId: nonEmpty('Azure resource id; `mi_res_id` selects it.'),
-  systemAssigned: z.boolean().default(false).describe('Exactly one identity may be the system-assigned one (used when the request names none).'),
+  systemAssigned: z
+    .boolean()
+    .default(false)
+    .describe('Exactly one identity may be the system-assigned one (used when the request names none).'),
 });
 
 export const secretSchema = z.strictObject({
@@ -144,9 +191,18 @@ export const secretSchema = z.strictObject({
 export const emulatorConfigSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Path or URL of config.schema.json (for editors).'),
-    referenceTime: z.iso.datetime({ message: 'must be an ISO 8601 date-time such as 2025-11-20T09:00:00Z' }).default('2025-11-20T09:00:00Z').describe('Seeded message times count back from it.'),
-    tenants: z.array(tenantSchema).min(1, 'must declare at least one tenant').describe('Tenants; the first is the home tenant.'),
-    apps: z.array(appSchema).min(1, 'must declare at least one app registration').describe('App registrations; the first is the one the emulator prints.'),
+    referenceTime: z.iso
+      .datetime({ message: 'must be an ISO 8601 date-time such as 2025-11-20T09:00:00Z' })
+      .default('2025-11-20T09:00:00Z')
+      .describe('Seeded message times count back from it.'),
+    tenants: z
+      .array(tenantSchema)
+      .min(1, 'must declare at least one tenant')
+      .describe('Tenants; the first is the home tenant.'),
+    apps: z
+      .array(appSchema)
+      .min(1, 'must declare at least one app registration')
+      .describe('App registrations; the first is the one the emulator prints.'),
     users: list(userSchema, 'Users.'),
     groups: list(groupSchema, 'Security groups (for app-role assignments).'),
     roleAssignments: list(roleAssignmentSchema, 'App-role assignments.'),
@@ -155,7 +211,10 @@ export const emulatorConfigSchema = z
     keyVault: z
       .strictObject({
         secrets: list(secretSchema, 'Secrets (Get Secret).'),
-        secretReaders: list(guid('Principal id'), 'Principal (object) ids holding "Key Vault Secrets User"; everyone else gets ForbiddenByRbac.'),
+        secretReaders: list(
+          guid('Principal id'),
+          'Principal (object) ids holding "Key Vault Secrets User"; everyone else gets ForbiddenByRbac.',
+        ),
       })
       .default({ secrets: [], secretReaders: [] })
       .describe('The vault served at the Key Vault port.'),

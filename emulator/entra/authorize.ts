@@ -18,7 +18,12 @@ const MODES = new Set(['query', 'fragment', 'form_post']);
 /** Parked sign-ins expire like Entra's flow token. */
 export const TX_LIFETIME_MS = 30 * 60_000;
 
-export function handleAuthorize(ctx: EmulatorContext, req: EmuRequest, at: AuthorityTenant, params: URLSearchParams): EmuResponse {
+export function handleAuthorize(
+  ctx: EmulatorContext,
+  req: EmuRequest,
+  at: AuthorityTenant,
+  params: URLSearchParams,
+): EmuResponse {
   const now = ctx.clock.now();
   const correlationId = params.get('client-request-id') ?? opaque(12);
   const fail = (code: number, message: string) => errorPage(code, message, correlationId, entraTimestamp(now));
@@ -31,7 +36,10 @@ export function handleAuthorize(ctx: EmulatorContext, req: EmuRequest, at: Autho
   if (!redirectUri) return fail(900144, "The request body must contain the following parameter: 'redirect_uri'.");
   const platform = redirectPlatform(app, redirectUri);
   if (!platform) {
-    return fail(50011, `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${app.clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal.`);
+    return fail(
+      50011,
+      `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${app.clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal.`,
+    );
   }
 
   const requestedMode = params.get('response_mode') ?? (platform === 'spa' ? 'fragment' : 'query');
@@ -39,10 +47,16 @@ export function handleAuthorize(ctx: EmulatorContext, req: EmuRequest, at: Autho
   const state = params.get('state') ?? undefined;
   const target = { redirectUri, responseMode, state };
   // From here on the redirect URI is trusted, so errors go back to the client.
-  const bad = (code: number, message: string, error = 'invalid_request') => deliverError(ctx, req, target, error, code, message);
-  if (!MODES.has(requestedMode)) return bad(900144, `The provided value '${requestedMode}' for the input parameter 'response_mode' is not valid.`);
+  const bad = (code: number, message: string, error = 'invalid_request') =>
+    deliverError(ctx, req, target, error, code, message);
+  if (!MODES.has(requestedMode))
+    return bad(900144, `The provided value '${requestedMode}' for the input parameter 'response_mode' is not valid.`);
   if (params.get('response_type') !== 'code') {
-    return bad(700054, "response_type 'code' is the only type this emulator (and a confidential hybrid app) uses.", 'unsupported_response_type');
+    return bad(
+      700054,
+      "response_type 'code' is the only type this emulator (and a confidential hybrid app) uses.",
+      'unsupported_response_type',
+    );
   }
   const scope = params.get('scope');
   if (!scope) return bad(900144, "The request body must contain the following parameter: 'scope'.");
@@ -79,13 +93,20 @@ export function handleAuthorize(ctx: EmulatorContext, req: EmuRequest, at: Autho
     if (!session) return bad(50058, 'A silent sign-in request was sent but no user is signed in.', 'login_required');
     const user = ctx.directory.findUser(session.userKey);
     if (tx.loginHint && user && user.username.toLowerCase() !== tx.loginHint.toLowerCase()) {
-      return bad(50058, 'A silent sign-in request was sent but the signed-in user does not match the login_hint.', 'login_required');
+      return bad(
+        50058,
+        'A silent sign-in request was sent but the signed-in user does not match the login_hint.',
+        'login_required',
+      );
     }
     const sidParam = params.get('sid');
-    if (sidParam && sidParam !== session.sid) return bad(50058, 'The session identified by sid is not active.', 'login_required');
+    if (sidParam && sidParam !== session.sid)
+      return bad(50058, 'The session identified by sid is not active.', 'login_required');
     return proceed(ctx, req, at, tx, session);
   }
-  const hintMatches = !tx.loginHint || ctx.directory.findUser(session?.userKey ?? '')?.username.toLowerCase() === tx.loginHint.toLowerCase();
+  const hintMatches =
+    !tx.loginHint ||
+    ctx.directory.findUser(session?.userKey ?? '')?.username.toLowerCase() === tx.loginHint.toLowerCase();
   if (session && !interactive && hintMatches) return proceed(ctx, req, at, tx, session);
   ctx.store.transactions.set(tx.id, tx);
   return showSignIn(ctx, at, tx);
@@ -104,7 +125,16 @@ export function proceed(
   const identity = user && ctx.directory.identityAt(user, at);
   const silent = tx.prompt === 'none';
   if (!user || !identity) {
-    if (silent) return deliverError(ctx, req, tx, 'login_required', 50058, 'The signed-in user cannot access this tenant.', headers);
+    if (silent)
+      return deliverError(
+        ctx,
+        req,
+        tx,
+        'login_required',
+        50058,
+        'The signed-in user cannot access this tenant.',
+        headers,
+      );
     ctx.store.transactions.set(tx.id, tx);
     return withHeaders(showSignIn(ctx, at, tx), headers);
   }
@@ -116,7 +146,11 @@ export function proceed(
   if (missing.length || forceConsent) {
     if (silent) {
       return deliverError(
-        ctx, req, tx, 'consent_required', 65001,
+        ctx,
+        req,
+        tx,
+        'consent_required',
+        65001,
         `The user or administrator has not consented to use the application with ID '${tx.clientId}'. Send an interactive authorization request for this user and resource.`,
         headers,
       );
@@ -126,14 +160,24 @@ export function proceed(
     ctx.store.transactions.set(tx.id, tx);
     const app = ctx.directory.findApp(tx.clientId)!;
     const shown = forceConsent ? [...parsed.scopes.oidc, ...parsed.scopes.permissions.map((p) => p.name)] : missing;
-    return withHeaders(consentPage({ tenantSegment: tx.tenantSegment, txId: tx.id, app, user, scopes: shown }), headers);
+    return withHeaders(
+      consentPage({ tenantSegment: tx.tenantSegment, txId: tx.id, app, user, scopes: shown }),
+      headers,
+    );
   }
   return issueCode(ctx, tx, session, identity, headers);
 }
 
 export function showSignIn(ctx: EmulatorContext, at: AuthorityTenant, tx: AuthorizeTx, error?: string): EmuResponse {
   const app = ctx.directory.findApp(tx.clientId)!;
-  return signInPage({ tenantSegment: tx.tenantSegment, txId: tx.id, app, users: ctx.directory.usersAt(at), loginHint: tx.loginHint, error });
+  return signInPage({
+    tenantSegment: tx.tenantSegment,
+    txId: tx.id,
+    app,
+    users: ctx.directory.usersAt(at),
+    loginHint: tx.loginHint,
+    error,
+  });
 }
 
 /** Looks up a parked sign-in that is still fresh. */

@@ -10,7 +10,11 @@ import { clientInfo, opaque } from './tokenIssuer';
 type ResponseTarget = Pick<AuthorizeTx, 'redirectUri' | 'responseMode' | 'state'>;
 
 /** Builds the redirect (or form_post page) carrying `params` to the validated redirect URI. */
-export function deliver(target: ResponseTarget, params: Record<string, string>, headers: Record<string, string | string[]> = {}): EmuResponse {
+export function deliver(
+  target: ResponseTarget,
+  params: Record<string, string>,
+  headers: Record<string, string | string[]> = {},
+): EmuResponse {
   const all = { ...params, ...(target.state !== undefined ? { state: target.state } : {}) };
   if (target.responseMode === 'form_post') {
     const res = formPostPage(target.redirectUri, all);

@@ -44,7 +44,8 @@ export function refusedGrant(ctx: EmulatorContext, userKey: string, issuedAt: nu
     return {
       error: 'invalid_grant',
       code: 50173,
-      message: 'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on ' +
+      message:
+        'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on ' +
         `'${new Date(issuedAt).toISOString()}' and the TokensValidFrom date (before which tokens are not valid) for this user is '${new Date(revokedAt).toISOString()}'.`,
     };
   }
@@ -70,5 +71,8 @@ export function caeChallenge(
   if (!disabled && (revokedSecond === undefined || (claims.iat ?? 0) >= revokedSecond)) return undefined;
   const nbf = revokedSecond ?? ctx.clock.nowSeconds();
   const request = JSON.stringify({ access_token: { nbf: { essential: true, value: String(nbf) } } });
-  return { claims: Buffer.from(request).toString('base64'), reason: disabled ? 'UserDisabled' : 'TokenIssuedBeforeRevocationTimestamp' };
+  return {
+    claims: Buffer.from(request).toString('base64'),
+    reason: disabled ? 'UserDisabled' : 'TokenIssuedBeforeRevocationTimestamp',
+  };
 }

@@ -22,13 +22,19 @@ export async function authenticateClient(
   form: URLSearchParams,
 ): Promise<ClientAuthResult> {
   const basic = basicCredentials(req);
-  const secret = form.get('client_secret') ?? (basic?.clientId.toLowerCase() === app.clientId.toLowerCase() ? basic.secret : null);
+  const secret =
+    form.get('client_secret') ?? (basic?.clientId.toLowerCase() === app.clientId.toLowerCase() ? basic.secret : null);
   const assertion = form.get('client_assertion');
   if (secret !== null && assertion !== null) {
-    return { kind: 'error', spec: { error: 'invalid_request', code: 90014, message: 'Only one client credential may be presented.' } };
+    return {
+      kind: 'error',
+      spec: { error: 'invalid_request', code: 90014, message: 'Only one client credential may be presented.' },
+    };
   }
   if (secret !== null) {
-    return app.secrets.includes(secret) ? { kind: 'confidential', method: 'secret' } : { kind: 'error', spec: E.badSecret(app.clientId) };
+    return app.secrets.includes(secret)
+      ? { kind: 'confidential', method: 'secret' }
+      : { kind: 'error', spec: E.badSecret(app.clientId) };
   }
   if (assertion !== null) {
     const failure = await verifyAssertion(ctx, req, app, assertion, form.get('client_assertion_type'));
@@ -44,7 +50,12 @@ async function verifyAssertion(
   assertion: string,
   type: string | null,
 ): Promise<EntraErrorSpec | undefined> {
-  const invalid = (code: number, message: string): EntraErrorSpec => ({ error: 'invalid_client', code, status: 401, message });
+  const invalid = (code: number, message: string): EntraErrorSpec => ({
+    error: 'invalid_client',
+    code,
+    status: 401,
+    message,
+  });
   if (type !== JWT_BEARER) {
     return { error: 'invalid_request', code: 50027, message: `client_assertion_type must be '${JWT_BEARER}'.` };
   }
@@ -56,12 +67,16 @@ async function verifyAssertion(
   }
   const x5tS256 = typeof header['x5t#S256'] === 'string' ? header['x5t#S256'] : undefined;
   const x5t = typeof header.x5t === 'string' ? header.x5t : undefined;
-  if (!x5tS256 && !x5t) return invalid(700027, "Client assertion has no 'x5t#S256' or 'x5t' header identifying the certificate.");
+  if (!x5tS256 && !x5t)
+    return invalid(700027, "Client assertion has no 'x5t#S256' or 'x5t' header identifying the certificate.");
   const cert = [...app.certificates, ...(ctx.store.addedCertificates.get(app.clientId.toLowerCase()) ?? [])]
     .map((pem) => new X509Certificate(pem))
     .find((c) => (x5tS256 ? thumbprint(c, 'sha256') === x5tS256 : thumbprint(c, 'sha1') === x5t));
   if (!cert) {
-    return invalid(700027, `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${x5tS256 ?? x5t}']`);
+    return invalid(
+      700027,
+      `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${x5tS256 ?? x5t}']`,
+    );
   }
   const tokenEndpoint = `${req.base}${req.url.pathname}`.toLowerCase();
   try {
@@ -71,12 +86,20 @@ async function verifyAssertion(
       clockTolerance: 300,
       requiredClaims: ['exp', 'aud', 'iss', 'sub'],
     });
-    const audiences = (Array.isArray(payload.aud) ? payload.aud : [payload.aud]).map((a) => String(a).toLowerCase().replace(/\/$/, ''));
+    const audiences = (Array.isArray(payload.aud) ? payload.aud : [payload.aud]).map((a) =>
+      String(a).toLowerCase().replace(/\/$/, ''),
+    );
     if (!audiences.includes(tokenEndpoint)) {
-      return invalid(700212, `No matching federated identity record found for presented assertion audience '${audiences.join(', ')}'. The audience must be the token endpoint '${tokenEndpoint}'.`);
+      return invalid(
+        700212,
+        `No matching federated identity record found for presented assertion audience '${audiences.join(', ')}'. The audience must be the token endpoint '${tokenEndpoint}'.`,
+      );
     }
     if (payload.iss !== app.clientId || payload.sub !== app.clientId) {
-      return invalid(700021, 'Client assertion application identifier does not match the client_id parameter (iss and sub must both be the client id).');
+      return invalid(
+        700021,
+        'Client assertion application identifier does not match the client_id parameter (iss and sub must both be the client id).',
+      );
     }
   } catch (err) {
     const code = (err as { code?: string }).code;
@@ -96,5 +119,7 @@ function basicCredentials(req: EmuRequest): { clientId: string; secret: string }
   if (!auth?.startsWith('Basic ')) return undefined;
   const decoded = Buffer.from(auth.slice(6), 'base64').toString('utf8');
   const i = decoded.indexOf(':');
-  return i < 0 ? undefined : { clientId: decodeURIComponent(decoded.slice(0, i)), secret: decodeURIComponent(decoded.slice(i + 1)) };
+  return i < 0
+    ? undefined
+    : { clientId: decodeURIComponent(decoded.slice(0, i)), secret: decodeURIComponent(decoded.slice(i + 1)) };
 }

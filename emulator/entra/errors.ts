@@ -17,7 +17,10 @@ export interface EntraErrorSpec {
 
 /** "2025-11-20 09:00:00Z", Entra's timestamp format. */
 export function entraTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 export function entraErrorBody(spec: EntraErrorSpec, now: number, errorBase: string): Record<string, unknown> {
@@ -77,7 +80,8 @@ export const E = {
   originRequired: (): EntraErrorSpec => ({
     error: 'invalid_request',
     code: 9002327,
-    message: "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.",
+    message:
+      "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.",
   }),
   originForbidden: (origin: string): EntraErrorSpec => ({
     error: 'invalid_request',
@@ -103,12 +107,14 @@ export const E = {
   codeRedeemed: (): EntraErrorSpec => ({
     error: 'invalid_grant',
     code: 54005,
-    message: 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
+    message:
+      'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
   }),
   codeExpired: (): EntraErrorSpec => ({
     error: 'invalid_grant',
     code: 70008,
-    message: 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+    message:
+      'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
   }),
   badGrant: (what: string): EntraErrorSpec => ({
     error: 'invalid_grant',

@@ -17,7 +17,8 @@ export async function redeemAuthorizationCode(g: GrantContext): Promise<EmuRespo
   const code = form.get('code');
   if (!code) return g.fail(E.missingParam('code'));
   const grant = ctx.store.codes.get(code);
-  if (!grant || grant.clientId.toLowerCase() !== app.clientId.toLowerCase()) return g.fail(E.badGrant('unknown authorization code'));
+  if (!grant || grant.clientId.toLowerCase() !== app.clientId.toLowerCase())
+    return g.fail(E.badGrant('unknown authorization code'));
   // Burn the code before anything else can fail, so a replay is always 54005 (Entra does the same).
   if (grant.used) return g.fail(E.codeRedeemed());
   grant.used = true;
@@ -36,7 +37,11 @@ export async function redeemAuthorizationCode(g: GrantContext): Promise<EmuRespo
     if (!redirectUri) return g.fail(E.missingParam('redirect_uri'));
     if (redirectUri !== grant.redirectUri) {
       // Not registered at all: Entra's AADSTS50011; registered but not the code's: AADSTS500112.
-      return g.fail(redirectPlatform(app, redirectUri) ? E.redirectUriMismatch(redirectUri, grant.redirectUri ?? '') : E.redirectUriNotRegistered(redirectUri, app.clientId));
+      return g.fail(
+        redirectPlatform(app, redirectUri)
+          ? E.redirectUriMismatch(redirectUri, grant.redirectUri ?? '')
+          : E.redirectUriNotRegistered(redirectUri, app.clientId),
+      );
     }
     const pkce = checkPkce(grant, form.get('code_verifier'));
     if (pkce) return g.fail(pkce);
@@ -54,7 +59,13 @@ export async function redeemAuthorizationCode(g: GrantContext): Promise<EmuRespo
 
   const extra: Record<string, string> = {};
   // spa_code: only for a confidential redemption of a web code, and never for personal accounts (like Entra).
-  if (form.get('return_spa_code') === '1' && g.confidential && grant.platform === 'web' && !grant.isSpaCode && !user.personal) {
+  if (
+    form.get('return_spa_code') === '1' &&
+    g.confidential &&
+    grant.platform === 'web' &&
+    !grant.isSpaCode &&
+    !user.personal
+  ) {
     const spaCode = opaque(96);
     ctx.store.codes.set(spaCode, {
       ...grant,
@@ -98,12 +109,14 @@ export async function redeemRefreshToken(g: GrantContext): Promise<EmuResponse> 
   const token = form.get('refresh_token');
   if (!token) return g.fail(E.missingParam('refresh_token'));
   const rt = ctx.store.refreshTokens.get(token);
-  if (!rt || rt.clientId.toLowerCase() !== app.clientId.toLowerCase()) return g.fail(E.badGrant('unknown refresh token'));
+  if (!rt || rt.clientId.toLowerCase() !== app.clientId.toLowerCase())
+    return g.fail(E.badGrant('unknown refresh token'));
   if (rt.revoked) {
     return g.fail({
       error: 'invalid_grant',
       code: 50173,
-      message: "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.",
+      message:
+        'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.',
     });
   }
   if (rt.platform === 'spa') {
@@ -124,7 +137,8 @@ export async function redeemRefreshToken(g: GrantContext): Promise<EmuResponse> 
       return g.fail({
         error: 'invalid_grant',
         code: 700082,
-        message: 'The refresh token has expired due to inactivity. The token was issued and was inactive for 90.00:00:00.',
+        message:
+          'The refresh token has expired due to inactivity. The token was issued and was inactive for 90.00:00:00.',
       });
     }
   }
@@ -159,13 +173,28 @@ function checkPkce(grant: CodeGrant, verifier: string | null) {
   if (!grant.codeChallenge) {
     // Cross-origin (SPA) redemption without PKCE is refused by Entra.
     return grant.platform === 'spa'
-      ? { error: 'invalid_request', code: 9002325, message: 'Proof Key for Code Exchange is required for cross-origin authorization code redemption.' }
+      ? {
+          error: 'invalid_request',
+          code: 9002325,
+          message: 'Proof Key for Code Exchange is required for cross-origin authorization code redemption.',
+        }
       : undefined;
   }
   // A missing verifier is a failed grant check like a wrong one (invalid_grant), not a malformed request.
-  if (!verifier) return { error: 'invalid_grant', code: 501481, message: 'The code_verifier is missing; the authorization request supplied a code_challenge (PKCE), so the redemption must present its code_verifier.' };
-  const computed = grant.codeChallengeMethod === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
+  if (!verifier)
+    return {
+      error: 'invalid_grant',
+      code: 501481,
+      message:
+        'The code_verifier is missing; the authorization request supplied a code_challenge (PKCE), so the redemption must present its code_verifier.',
+    };
+  const computed =
+    grant.codeChallengeMethod === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
   return computed === grant.codeChallenge
     ? undefined
-    : { error: 'invalid_grant', code: 501481, message: 'The Code_Verifier does not match the code_challenge supplied in the authorization request.' };
+    : {
+        error: 'invalid_grant',
+        code: 501481,
+        message: 'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+      };
 }

@@ -27,8 +27,10 @@ export function signInPage(input: SignInPageInput): EmuResponse {
         `<div class="name">${escapeHtml(u.displayName)}</div><div class="upn">${escapeHtml(u.username)}</div></button></li>`,
     )
     .join('');
-  return page('Sign in to your account', () =>
-    `<h1 id="loginHeader">Pick an account</h1>` +
+  return page(
+    'Sign in to your account',
+    () =>
+      `<h1 id="loginHeader">Pick an account</h1>` +
       `<div class="sub">to continue to <span id="appName">${escapeHtml(input.app.displayName)}</span></div>` +
       `<form method="post" action="${action}" id="pickerForm">${ctx}<ul class="tiles" id="tilesHolder">${tiles}</ul></form>` +
       `<form method="post" action="${action}" name="f1" id="i0281">${ctx}` +
@@ -52,12 +54,23 @@ const DESCRIPTIONS: Record<string, string> = {
   'mail.send': 'Send mail as you',
 };
 
-export function consentPage(input: { tenantSegment: string; txId: string; app: SeedApp; user: SeedUser; scopes: string[] }): EmuResponse {
+export function consentPage(input: {
+  tenantSegment: string;
+  txId: string;
+  app: SeedApp;
+  user: SeedUser;
+  scopes: string[];
+}): EmuResponse {
   const perms = input.scopes
-    .map((s) => `<li class="perm" data-scope="${escapeHtml(s)}">${escapeHtml(DESCRIPTIONS[s.toLowerCase()] ?? s)} <span class="upn">(${escapeHtml(s)})</span></li>`)
+    .map(
+      (s) =>
+        `<li class="perm" data-scope="${escapeHtml(s)}">${escapeHtml(DESCRIPTIONS[s.toLowerCase()] ?? s)} <span class="upn">(${escapeHtml(s)})</span></li>`,
+    )
     .join('');
-  return page('Permissions requested', () =>
-    `<div class="upn" id="consentUser">${escapeHtml(input.user.username)}</div>` +
+  return page(
+    'Permissions requested',
+    () =>
+      `<div class="upn" id="consentUser">${escapeHtml(input.user.username)}</div>` +
       `<h1 id="consentHeader">Permissions requested</h1>` +
       `<div class="sub"><span id="appName">${escapeHtml(input.app.displayName)}</span> (unverified) needs permission to:</div>` +
       `<ul id="consentScopes">${perms}</ul>` +

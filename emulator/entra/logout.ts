@@ -18,7 +18,9 @@ export function handleLogout(ctx: EmulatorContext, req: EmuRequest, at: Authorit
   const postLogout = params.get('post_logout_redirect_uri');
   const allowed =
     postLogout &&
-    (app ? isRegisteredPostLogout(app, postLogout) : ctx.directory.seed.apps.some((a) => isRegisteredPostLogout(a, postLogout)));
+    (app
+      ? isRegisteredPostLogout(app, postLogout)
+      : ctx.directory.seed.apps.some((a) => isRegisteredPostLogout(a, postLogout)));
   let target: string | undefined;
   if (allowed) {
     const url = new URL(postLogout);
@@ -52,7 +54,10 @@ export function handleLogout(ctx: EmulatorContext, req: EmuRequest, at: Authorit
       `<h1 id="signOutHeader">You signed out of your account</h1>` +
       `<p class="sub">It's a good idea to close all browser windows.</p>` +
       frames
-        .map((src, i) => `<iframe class="frontchannel-logout" id="fcl-${i}" src="${escapeHtml(src)}" hidden width="0" height="0" title="sign-out"></iframe>`)
+        .map(
+          (src, i) =>
+            `<iframe class="frontchannel-logout" id="fcl-${i}" src="${escapeHtml(src)}" hidden width="0" height="0" title="sign-out"></iframe>`,
+        )
         .join('') +
       (target
         ? `<p><a id="signout-continue" href="${escapeHtml(target)}">Continue</a></p>` +

@@ -23,7 +23,12 @@ export function openidConfiguration(req: EmuRequest, at: AuthorityTenant): EmuRe
   const base = req.base;
   const t = at.segment;
   // Multi-tenant authorities publish the {tenantid} placeholder, which MSAL substitutes; endpoints keep the segment.
-  const issuerTenant = at.kind === 'tenant' ? at.tenant.id : at.kind === 'consumers' ? '9188040d-6c67-4c5b-b112-36a304b66dad' : '{tenantid}';
+  const issuerTenant =
+    at.kind === 'tenant'
+      ? at.tenant.id
+      : at.kind === 'consumers'
+        ? '9188040d-6c67-4c5b-b112-36a304b66dad'
+        : '{tenantid}';
   return withCors(
     json(
       200,
@@ -45,8 +50,27 @@ export function openidConfiguration(req: EmuRequest, at: AuthorityTenant): EmuRe
         frontchannel_logout_supported: true,
         end_session_endpoint: `${base}/${t}/oauth2/v2.0/logout`,
         claims_supported: [
-          'sub', 'iss', 'cloud_instance_name', 'cloud_instance_host_name', 'cloud_graph_host_name', 'msgraph_host', 'aud', 'exp', 'iat',
-          'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email', 'login_hint', 'sid',
+          'sub',
+          'iss',
+          'cloud_instance_name',
+          'cloud_instance_host_name',
+          'cloud_graph_host_name',
+          'msgraph_host',
+          'aud',
+          'exp',
+          'iat',
+          'auth_time',
+          'acr',
+          'nonce',
+          'preferred_username',
+          'name',
+          'tid',
+          'ver',
+          'at_hash',
+          'c_hash',
+          'email',
+          'login_hint',
+          'sid',
         ],
         kerberos_endpoint: `${base}/${t}/kerberos`,
         tenant_region_scope: 'EU',

@@ -42,8 +42,8 @@ export function errorPage(code: number, message: string, correlationId: string, 
     'Sign in to your account',
     () =>
       `<h1>Sign in</h1><p class="sub">Sorry, but we're having trouble signing you in.</p>` +
-        `<p class="error" id="errorMessage" data-error-code="${code}">AADSTS${code}: ${escapeHtml(message)}</p>` +
-        `<div class="small">Correlation ID: ${escapeHtml(correlationId)}<br>Timestamp: ${escapeHtml(timestamp)}</div>`,
+      `<p class="error" id="errorMessage" data-error-code="${code}">AADSTS${code}: ${escapeHtml(message)}</p>` +
+      `<div class="small">Correlation ID: ${escapeHtml(correlationId)}<br>Timestamp: ${escapeHtml(timestamp)}</div>`,
     400,
   );
 }

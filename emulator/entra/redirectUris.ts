@@ -14,7 +14,8 @@ export function sameRedirectUri(registered: string, given: string): boolean {
   } catch {
     return false;
   }
-  if (r.protocol !== 'http:' || g.protocol !== 'http:' || !LOOPBACK.has(r.hostname) || !LOOPBACK.has(g.hostname)) return false;
+  if (r.protocol !== 'http:' || g.protocol !== 'http:' || !LOOPBACK.has(r.hostname) || !LOOPBACK.has(g.hostname))
+    return false;
   return r.pathname === g.pathname && r.search === g.search && r.hash === g.hash && r.username === g.username;
 }
 
@@ -48,7 +49,12 @@ export function isRegisteredSpaOrigin(app: SeedApp, origin: string): boolean {
       return false;
     }
     if (registered.origin === o.origin) return true;
-    return registered.protocol === 'http:' && o.protocol === 'http:' && LOOPBACK.has(registered.hostname) && LOOPBACK.has(o.hostname);
+    return (
+      registered.protocol === 'http:' &&
+      o.protocol === 'http:' &&
+      LOOPBACK.has(registered.hostname) &&
+      LOOPBACK.has(o.hostname)
+    );
   });
 }
 

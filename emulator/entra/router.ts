@@ -33,10 +33,17 @@ function classify(pathname: string): Route {
 export function createEntraHandler(ctx: EmulatorContext, admin: Handler): Handler {
   const route = async (req: EmuRequest): Promise<EmuResponse> => {
     const path = req.url.pathname;
-    if (path.startsWith('/_emulator/')) return ctx.testHooks ? admin(req) : json(404, { error: 'test hooks are disabled' });
+    if (path.startsWith('/_emulator/'))
+      return ctx.testHooks ? admin(req) : json(404, { error: 'test hooks are disabled' });
     if (req.method === 'OPTIONS') return preflight(req, 'GET, POST, OPTIONS');
     if (path === '/') return indexPage(ctx);
-    if (path === '/error') return errorPage(Number(req.url.searchParams.get('code')) || 0, 'See the error code.', '-', entraTimestamp(ctx.clock.now()));
+    if (path === '/error')
+      return errorPage(
+        Number(req.url.searchParams.get('code')) || 0,
+        'See the error code.',
+        '-',
+        entraTimestamp(ctx.clock.now()),
+      );
     if (path.toLowerCase() === '/common/discovery/instance') return instanceDiscovery(req);
     const { rest, segment } = classify(path);
     const at = ctx.directory.resolveTenant(segment);
@@ -59,9 +66,19 @@ export function createEntraHandler(ctx: EmulatorContext, admin: Handler): Handle
     if (rest === '/consent' && isPost) return handleConsent(ctx, req, at);
     if (rest === '/oauth2/v2.0/token' && isPost) return handleToken(ctx, req, at);
     if (rest === '/oauth2/v2.0/logout' && (isGet || isPost)) return handleLogout(ctx, req, at);
-    return withCors(json(404, { error: 'not_found', error_description: `The emulator has no endpoint ${req.method} ${path}` }));
+    return withCors(
+      json(404, { error: 'not_found', error_description: `The emulator has no endpoint ${req.method} ${path}` }),
+    );
   };
-  return instrument(ctx, { service: 'entra', endpointOf: (req) => classify(req.url.pathname).endpoint, faultResponse: (f, req) => faultResponse(ctx, f, req) }, route);
+  return instrument(
+    ctx,
+    {
+      service: 'entra',
+      endpointOf: (req) => classify(req.url.pathname).endpoint,
+      faultResponse: (f, req) => faultResponse(ctx, f, req),
+    },
+    route,
+  );
 }
 
 function faultResponse(ctx: EmulatorContext, fault: ActiveFault, req: EmuRequest): EmuResponse {
@@ -70,13 +87,30 @@ function faultResponse(ctx: EmulatorContext, fault: ActiveFault, req: EmuRequest
   let res: EmuResponse;
   if (fault.error) {
     res = entraErrorResponse(
-      { error: fault.error, code: fault.errorCode ?? 90000, message: fault.errorDescription ?? 'Injected fault.', suberror: fault.suberror, status },
+      {
+        error: fault.error,
+        code: fault.errorCode ?? 90000,
+        message: fault.errorDescription ?? 'Injected fault.',
+        suberror: fault.suberror,
+        status,
+      },
       ctx.clock.now(),
       req.base,
     );
   } else {
     const raw = rawFaultBody(fault);
-    res = raw ? { status, ...raw } : entraErrorResponse({ error: 'temporarily_unavailable', code: 90033, message: 'A transient error has occurred. Please try again.', status }, ctx.clock.now(), req.base);
+    res = raw
+      ? { status, ...raw }
+      : entraErrorResponse(
+          {
+            error: 'temporarily_unavailable',
+            code: 90033,
+            message: 'A transient error has occurred. Please try again.',
+            status,
+          },
+          ctx.clock.now(),
+          req.base,
+        );
   }
   if (fault.omitCors) {
     const headers = { ...res.headers };
@@ -96,11 +130,21 @@ function authorizeFault(ctx: EmulatorContext, fault: ActiveFault, req: EmuReques
   const code = fault.errorCode ?? 50058;
   const message = fault.errorDescription ?? 'Injected fault.';
   if (!platform) return errorPage(code, message, '-', entraTimestamp(ctx.clock.now()));
-  const mode = (tx?.responseMode ?? params.get('response_mode') ?? (platform === 'spa' ? 'fragment' : 'query')) as 'query' | 'fragment' | 'form_post';
-  return deliverError(ctx, req, { redirectUri, responseMode: mode, state: tx?.state ?? params.get('state') ?? undefined }, fault.error!, code, message);
+  const mode = (tx?.responseMode ?? params.get('response_mode') ?? (platform === 'spa' ? 'fragment' : 'query')) as
+    'query' | 'fragment' | 'form_post';
+  return deliverError(
+    ctx,
+    req,
+    { redirectUri, responseMode: mode, state: tx?.state ?? params.get('state') ?? undefined },
+    fault.error!,
+    code,
+    message,
+  );
 }
 
 function indexPage(ctx: EmulatorContext): EmuResponse {
-  const tenants = ctx.directory.seed.tenants.map((t) => `<li>${escapeHtml(t.displayName)}: <code>${escapeHtml(t.id)}</code></li>`).join('');
+  const tenants = ctx.directory.seed.tenants
+    .map((t) => `<li>${escapeHtml(t.displayName)}: <code>${escapeHtml(t.id)}</code></li>`)
+    .join('');
   return page('Entra emulator', () => `<h1>Local Entra ID emulator</h1><p class="sub">Tenants</p><ul>${tenants}</ul>`);
 }

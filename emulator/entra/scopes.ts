@@ -45,7 +45,11 @@ export function parseScopes(scope: string): ScopeParseResult {
     const slash = s.lastIndexOf('/');
     const resource = slash > 0 ? canonicalResource(s.slice(0, slash)) : GRAPH_RESOURCE;
     const name = slash > 0 ? s.slice(slash + 1) : s;
-    if (!name) return { ok: false, message: `The provided value for the input parameter 'scope' is not valid. The scope ${s} is not valid.` };
+    if (!name)
+      return {
+        ok: false,
+        message: `The provided value for the input parameter 'scope' is not valid. The scope ${s} is not valid.`,
+      };
     resources.add(resource);
     permissions.push({ asGiven: s, name });
   }
@@ -70,7 +74,10 @@ export function consentKey(scope: string): string {
 
 /** Scopes (short form for Graph) the user still has to consent to; `.default` means "whatever is granted". */
 export function missingConsent(parsed: ParsedScopes, granted: ReadonlyMap<string, string>): string[] {
-  const needed = [...parsed.oidc, ...parsed.permissions.filter((p) => p.name !== '.default').map((p) => qualified(parsed.resource, p.name))];
+  const needed = [
+    ...parsed.oidc,
+    ...parsed.permissions.filter((p) => p.name !== '.default').map((p) => qualified(parsed.resource, p.name)),
+  ];
   return needed.filter((s) => !granted.has(consentKey(s)));
 }
 

@@ -16,7 +16,13 @@ export function readSession(ctx: EmulatorContext, req: EmuRequest): Session | un
 
 /** Starts a session for the user and returns the Set-Cookie value (SameSite=None so iframes/prompt=none see it). */
 export function startSession(ctx: EmulatorContext, userKey: string): { session: Session; setCookie: string } {
-  const session: Session = { id: opaque(32), sid: newGuid(), userKey, createdAt: ctx.clock.now(), clientIds: new Set() };
+  const session: Session = {
+    id: opaque(32),
+    sid: newGuid(),
+    userKey,
+    createdAt: ctx.clock.now(),
+    clientIds: new Set(),
+  };
   ctx.store.sessions.set(session.id, session);
   return {
     session,

@@ -11,7 +11,12 @@ import { consentKey, parseScopes } from './scopes';
 import { readSession, startSession } from './session';
 
 function expired(ctx: EmulatorContext): EmuResponse {
-  return errorPage(90100, 'The sign-in request has expired or is unknown. Start the sign-in again from the application.', '-', entraTimestamp(ctx.clock.now()));
+  return errorPage(
+    90100,
+    'The sign-in request has expired or is unknown. Start the sign-in again from the application.',
+    '-',
+    entraTimestamp(ctx.clock.now()),
+  );
 }
 
 export function handleLogin(ctx: EmulatorContext, req: EmuRequest, at: AuthorityTenant): EmuResponse {
@@ -26,25 +31,44 @@ export function handleLogin(ctx: EmulatorContext, req: EmuRequest, at: Authority
   if (!name) return showSignIn(ctx, at, tx, 'Enter a valid email address, phone number, or Skype name.');
   const user = ctx.directory.seed.users.find((u) => u.username.toLowerCase() === name.toLowerCase());
   if (!user) {
-    return showSignIn(ctx, at, tx, "We couldn't find an account with that username. Try another, or pick one of the accounts above.");
+    return showSignIn(
+      ctx,
+      at,
+      tx,
+      "We couldn't find an account with that username. Try another, or pick one of the accounts above.",
+    );
   }
   if (!ctx.directory.identityAt(user, at)) {
     return showSignIn(
-      ctx, at, tx,
+      ctx,
+      at,
+      tx,
       `AADSTS50020: User account '${user.username}' from identity provider does not exist in tenant '${at.segment}' and cannot access the application '${tx.clientId}' in that tenant.`,
     );
   }
   if (ctx.store.access.disabled.has(user.key)) {
-    return showSignIn(ctx, at, tx, 'AADSTS50057: The user account is disabled. Contact your administrator to enable it.');
+    return showSignIn(
+      ctx,
+      at,
+      tx,
+      'AADSTS50057: The user account is disabled. Contact your administrator to enable it.',
+    );
   }
   // Picking an account replaces the previous session, as signing in as someone else does on Entra.
   const previous = readSession(ctx, req);
   if (previous) ctx.store.sessions.delete(previous.id);
   const { session, setCookie } = startSession(ctx, user.key);
   ctx.log(`sign-in: ${user.username}`);
-  return proceed(ctx, req, at, { ...tx, loginHint: undefined, prompt: tx.prompt === 'none' ? undefined : tx.prompt }, session, {
-    'set-cookie': setCookie,
-  });
+  return proceed(
+    ctx,
+    req,
+    at,
+    { ...tx, loginHint: undefined, prompt: tx.prompt === 'none' ? undefined : tx.prompt },
+    session,
+    {
+      'set-cookie': setCookie,
+    },
+  );
 }
 
 export function handleConsent(ctx: EmulatorContext, req: EmuRequest, at: AuthorityTenant): EmuResponse {

@@ -27,7 +27,8 @@ export interface UserTokenInput {
 }
 
 /** Pairwise `sub`, like Entra: stable per (user, app). */
-const pairwiseSub = (oid: string, clientId: string) => createHash('sha256').update(`${oid}|${clientId}`).digest('base64url').slice(0, 43);
+const pairwiseSub = (oid: string, clientId: string) =>
+  createHash('sha256').update(`${oid}|${clientId}`).digest('base64url').slice(0, 43);
 
 export async function mintIdToken(ctx: EmulatorContext, input: UserTokenInput, nonce?: string): Promise<string> {
   const now = ctx.clock.nowSeconds();
@@ -45,7 +46,9 @@ export async function mintIdToken(ctx: EmulatorContext, input: UserTokenInput, n
     auth_time: Math.floor(input.authTime / 1000),
     email: user.username,
     // msal-browser and msal-node read login_hint to build the account's loginHint for later sign-ins/sign-outs.
-    login_hint: Buffer.from(JSON.stringify({ oid: user.oid, tid: user.homeTenantId, upn: user.username })).toString('base64url'),
+    login_hint: Buffer.from(JSON.stringify({ oid: user.oid, tid: user.homeTenantId, upn: user.username })).toString(
+      'base64url',
+    ),
     name: user.displayName,
     ...(nonce !== undefined ? { nonce } : {}),
     oid: input.oid,
@@ -59,7 +62,12 @@ export async function mintIdToken(ctx: EmulatorContext, input: UserTokenInput, n
   });
 }
 
-export async function mintUserAccessToken(ctx: EmulatorContext, input: UserTokenInput, resource: string, scp: string[]): Promise<string> {
+export async function mintUserAccessToken(
+  ctx: EmulatorContext,
+  input: UserTokenInput,
+  resource: string,
+  scp: string[],
+): Promise<string> {
   const now = ctx.clock.nowSeconds();
   const { user } = input;
   return ctx.signer.sign({
@@ -100,7 +108,14 @@ export function accessTokenLifetime(ctx: EmulatorContext, cae: boolean | undefin
 /** App-only token (client credentials or managed identity): no scp, `idtyp: app`. */
 export async function mintAppAccessToken(
   ctx: EmulatorContext,
-  input: { appId: string; oid: string; tenantId: string; resource: string; lifetimeSeconds?: number; extra?: Record<string, unknown> },
+  input: {
+    appId: string;
+    oid: string;
+    tenantId: string;
+    resource: string;
+    lifetimeSeconds?: number;
+    extra?: Record<string, unknown>;
+  },
 ): Promise<{ token: string; expiresOn: number }> {
   const now = ctx.clock.nowSeconds();
   const exp = now + (input.lifetimeSeconds ?? ctx.accessTokenLifetimeSeconds);

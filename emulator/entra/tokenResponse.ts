@@ -41,7 +41,16 @@ export async function userTokenResponse(
   extra: Record<string, string> = {},
 ): Promise<EmuResponse> {
   const now = ctx.clock.now();
-  const input = { app: g.app, user: g.user, tenantId: g.tenantId, oid: g.oid, sid: g.sid, base: req.base, authTime: g.authTime, cae: g.cae };
+  const input = {
+    app: g.app,
+    user: g.user,
+    tenantId: g.tenantId,
+    oid: g.oid,
+    sid: g.sid,
+    base: req.base,
+    authTime: g.authTime,
+    cae: g.cae,
+  };
   const lifetime = accessTokenLifetime(ctx, g.cae);
   const resourceScp = grantedPermissionNames(g.parsed, g.granted);
   const scp = resourceScp.length ? resourceScp : g.parsed.oidc.filter((s) => s !== 'offline_access');
@@ -53,7 +62,8 @@ export async function userTokenResponse(
     access_token: await mintUserAccessToken(ctx, input, g.parsed.resource, scp),
   };
   if (g.parsed.oidc.includes('offline_access')) {
-    const expiresAt = g.refreshExpiresAt ?? (g.platform === 'spa' ? g.authTime + SPA_RT_LIFETIME_MS : now + WEB_RT_LIFETIME_MS);
+    const expiresAt =
+      g.refreshExpiresAt ?? (g.platform === 'spa' ? g.authTime + SPA_RT_LIFETIME_MS : now + WEB_RT_LIFETIME_MS);
     const refreshToken = opaque(128);
     const grant: RefreshGrant = {
       clientId: g.app.clientId,

@@ -9,7 +9,11 @@ const BEARER = `Bearer realm="", authorization_uri="https://login.microsoftonlin
 const CHALLENGE = { 'www-authenticate': BEARER };
 
 /** Graph's CAE answer: 401 InvalidAuthenticationToken with an `insufficient_claims` claims challenge. */
-export function claimsChallengeResponse(req: EmuRequest, now: number, challenge: { claims: string; reason: string }): EmuResponse {
+export function claimsChallengeResponse(
+  req: EmuRequest,
+  now: number,
+  challenge: { claims: string; reason: string },
+): EmuResponse {
   return graphError(
     req,
     now,
@@ -20,11 +24,16 @@ export function claimsChallengeResponse(req: EmuRequest, now: number, challenge:
   );
 }
 
-export type GraphAuth = { ok: true; claims: JWTPayload & { scp?: string; oid?: string; tid?: string; idtyp?: string } } | { ok: false; response: EmuResponse };
+export type GraphAuth =
+  | { ok: true; claims: JWTPayload & { scp?: string; oid?: string; tid?: string; idtyp?: string } }
+  | { ok: false; response: EmuResponse };
 
 export async function authenticateGraph(ctx: EmulatorContext, req: EmuRequest): Promise<GraphAuth> {
   const now = ctx.clock.now();
-  const unauthorized = (message: string): GraphAuth => ({ ok: false, response: graphError(req, now, 401, 'InvalidAuthenticationToken', message, CHALLENGE) });
+  const unauthorized = (message: string): GraphAuth => ({
+    ok: false,
+    response: graphError(req, now, 401, 'InvalidAuthenticationToken', message, CHALLENGE),
+  });
   const auth = header(req, 'authorization') ?? '';
   const token = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
   if (!token) return unauthorized('Access token is empty.');
@@ -37,7 +46,8 @@ export async function authenticateGraph(ctx: EmulatorContext, req: EmuRequest): 
     if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && (err as { claim?: string }).claim === 'aud') {
       return unauthorized('Access token validation failure. Invalid audience.');
     }
-    if (code === 'ERR_JWS_INVALID' || code === 'ERR_JWT_INVALID') return unauthorized('IDX14100: JWT is not well formed, there are no dots (.).');
+    if (code === 'ERR_JWS_INVALID' || code === 'ERR_JWT_INVALID')
+      return unauthorized('IDX14100: JWT is not well formed, there are no dots (.).');
     return unauthorized('Access token validation failure.');
   }
 }

@@ -9,11 +9,17 @@ export function graphIds(req: EmuRequest): { requestId: string; clientRequestId:
   return { requestId, clientRequestId: header(req, 'client-request-id') ?? requestId };
 }
 
-export function graphJson(req: EmuRequest, status: number, body: unknown, extra: Record<string, string> = {}): EmuResponse {
+export function graphJson(
+  req: EmuRequest,
+  status: number,
+  body: unknown,
+  extra: Record<string, string> = {},
+): EmuResponse {
   const { requestId, clientRequestId } = graphIds(req);
   return withCors(
     json(status, body, {
-      'content-type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8',
+      'content-type':
+        'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8',
       'request-id': requestId,
       'client-request-id': clientRequestId,
       'cache-control': 'no-cache',
@@ -22,13 +28,24 @@ export function graphJson(req: EmuRequest, status: number, body: unknown, extra:
   );
 }
 
-export function graphError(req: EmuRequest, now: number, status: number, code: string, message: string, extra: Record<string, string> = {}): EmuResponse {
+export function graphError(
+  req: EmuRequest,
+  now: number,
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, string> = {},
+): EmuResponse {
   const { requestId, clientRequestId } = graphIds(req);
   const body = {
     error: {
       code,
       message,
-      innerError: { date: new Date(now).toISOString().replace(/\.\d+Z$/, ''), 'request-id': requestId, 'client-request-id': clientRequestId },
+      innerError: {
+        date: new Date(now).toISOString().replace(/\.\d+Z$/, ''),
+        'request-id': requestId,
+        'client-request-id': clientRequestId,
+      },
     },
   };
   return withCors(

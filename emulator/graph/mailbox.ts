@@ -17,7 +17,12 @@ export function wellKnownFolder(name: string): MailFolder | undefined {
 }
 
 /** Delivers a sent message; returns the keys of the users whose Inbox received it (unknown addresses go nowhere). */
-export function deliverMail(ctx: EmulatorContext, sender: SeedUser, mail: Pick<SentMail, 'message' | 'saveToSentItems'>, sentAt: string): string[] {
+export function deliverMail(
+  ctx: EmulatorContext,
+  sender: SeedUser,
+  mail: Pick<SentMail, 'message' | 'saveToSentItems'>,
+  sentAt: string,
+): string[] {
   const { message } = mail;
   const copy = (folder: MailFolder): DeliveredMessage => ({
     id: `AAMkA${randomUUID().replace(/-/g, '')}${folder === 'inbox' ? 'I' : 'S'}=`,
@@ -38,7 +43,9 @@ export function deliverMail(ctx: EmulatorContext, sender: SeedUser, mail: Pick<S
   };
   const recipients = new Set<string>();
   for (const r of [...message.toRecipients, ...(message.ccRecipients ?? [])]) {
-    const user = ctx.directory.seed.users.find((u) => u.username.toLowerCase() === r.emailAddress.address.toLowerCase());
+    const user = ctx.directory.seed.users.find(
+      (u) => u.username.toLowerCase() === r.emailAddress.address.toLowerCase(),
+    );
     if (user) recipients.add(user.key);
   }
   for (const key of recipients) put(key, copy('inbox'));
@@ -48,8 +55,16 @@ export function deliverMail(ctx: EmulatorContext, sender: SeedUser, mail: Pick<S
 
 /** A user's messages (newest first) in Graph's shape: seeded ones are in the Inbox. */
 export function mailboxMessages(ctx: EmulatorContext, user: SeedUser, folder?: MailFolder): Json[] {
-  const seeded: Json[] = folder === 'sentitems' ? [] : user.messages.map((m, i) => ({ ...graphMessage(user, m, i, ctx.directory.seed.referenceTime), parentFolderId: 'inbox' }));
-  const delivered = (ctx.store.mailboxes.get(user.key) ?? []).filter((m) => !folder || m.folder === folder).map(deliveredToGraph);
+  const seeded: Json[] =
+    folder === 'sentitems'
+      ? []
+      : user.messages.map((m, i) => ({
+          ...graphMessage(user, m, i, ctx.directory.seed.referenceTime),
+          parentFolderId: 'inbox',
+        }));
+  const delivered = (ctx.store.mailboxes.get(user.key) ?? [])
+    .filter((m) => !folder || m.folder === folder)
+    .map(deliveredToGraph);
   return [...seeded, ...delivered].sort((a, b) => String(b.receivedDateTime).localeCompare(String(a.receivedDateTime)));
 }
 
@@ -74,7 +89,10 @@ function deliveredToGraph(m: DeliveredMessage): Json {
     conversationId: `AAQkA${m.id.slice(5, 40)}`,
     isRead: m.isRead,
     isDraft: false,
-    body: { contentType: 'html', content: html ? m.body.content : `<html><body><p>${escaped.split('\n').join('<br>')}</p></body></html>` },
+    body: {
+      contentType: 'html',
+      content: html ? m.body.content : `<html><body><p>${escaped.split('\n').join('<br>')}</p></body></html>`,
+    },
     sender: from,
     from,
     toRecipients: m.toRecipients,

@@ -20,7 +20,8 @@ export function graphUser(user: SeedUser, oid: string): Json {
     officeLocation: user.officeLocation ?? null,
     preferredLanguage: 'en-US',
     surname: user.surname,
-    userPrincipalName: user.personal || oid !== user.oid ? `${user.username.replace('@', '_')}#EXT#@contoso.example` : user.username,
+    userPrincipalName:
+      user.personal || oid !== user.oid ? `${user.username.replace('@', '_')}#EXT#@contoso.example` : user.username,
     id: oid,
   };
 }
@@ -46,10 +47,7 @@ export function graphContact(user: SeedUser, c: SeedContact, i: number): Json {
 export function graphMessage(user: SeedUser, m: SeedMessage, i: number, referenceTime: number): Json {
   const received = new Date(referenceTime - m.hoursAgo * 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
   const from = { emailAddress: { name: m.fromName, address: m.fromAddress } };
-  const content = m.body
-    .split('\n')
-    .map(escapeHtml)
-    .join('<br>');
+  const content = m.body.split('\n').map(escapeHtml).join('<br>');
   return {
     '@odata.etag': `W/"${createHash('sha1').update(`m${user.oid}${i}`).digest('base64')}"`,
     id: itemId('message', user.oid, i),
@@ -75,7 +73,9 @@ export function graphMessage(user: SeedUser, m: SeedMessage, i: number, referenc
   };
 }
 
-export type PageResult = { ok: true; items: Json[]; nextSkip?: number; top: number; skip: number; select?: string[] } | { ok: false; message: string };
+export type PageResult =
+  | { ok: true; items: Json[]; nextSkip?: number; top: number; skip: number; select?: string[] }
+  | { ok: false; message: string };
 
 /** Applies $top (1-1000, default 10), $skip and $select like Graph's Outlook endpoints. */
 export function page(items: Json[], query: URLSearchParams, defaultTop = 10): PageResult {
@@ -83,7 +83,8 @@ export function page(items: Json[], query: URLSearchParams, defaultTop = 10): Pa
   const skipRaw = query.get('$skip');
   const top = topRaw === null ? defaultTop : Number(topRaw);
   const skip = skipRaw === null ? 0 : Number(skipRaw);
-  if (!Number.isInteger(top) || top < 1 || top > 1000) return { ok: false, message: `Invalid value '${topRaw}' for $top; it must be between 1 and 1000.` };
+  if (!Number.isInteger(top) || top < 1 || top > 1000)
+    return { ok: false, message: `Invalid value '${topRaw}' for $top; it must be between 1 and 1000.` };
   if (!Number.isInteger(skip) || skip < 0) return { ok: false, message: `Invalid value '${skipRaw}' for $skip.` };
   const select = parseSelect(query);
   const slice = items.slice(skip, skip + top).map((it) => project(it, select));
@@ -92,7 +93,12 @@ export function page(items: Json[], query: URLSearchParams, defaultTop = 10): Pa
 
 export function parseSelect(query: URLSearchParams): string[] | undefined {
   const raw = query.get('$select');
-  return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  return raw
+    ? raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 }
 
 /** $select keeps the named properties (case-insensitive) plus id and @odata.etag, as Graph does. */

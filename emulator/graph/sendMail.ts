@@ -1,7 +1,8 @@
 // Validates a Graph sendMail JSON body and turns it into an outbox entry.
 import type { SentMail } from '../state/store';
 
-type Result = { ok: true; mail: Pick<SentMail, 'message' | 'saveToSentItems'> } | { ok: false; code: string; message: string };
+type Result =
+  { ok: true; mail: Pick<SentMail, 'message' | 'saveToSentItems'> } | { ok: false; code: string; message: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
@@ -13,7 +14,12 @@ export function validateSendMail(body: unknown): Result {
   if (!isObject(m)) return bad("The 'message' parameter is required.");
   if (m.subject !== undefined && typeof m.subject !== 'string') return bad("Invalid value for 'subject'.");
   const b = m.body;
-  if (b !== undefined && (!isObject(b) || typeof b.content !== 'string' || !['text', 'html'].includes(String(b.contentType ?? 'text').toLowerCase()))) {
+  if (
+    b !== undefined &&
+    (!isObject(b) ||
+      typeof b.content !== 'string' ||
+      !['text', 'html'].includes(String(b.contentType ?? 'text').toLowerCase()))
+  ) {
     return bad("Invalid 'body': expected {contentType: 'Text'|'HTML', content: string}.");
   }
   const recipients = (field: string): SentMail['message']['toRecipients'] | Result => {
@@ -24,9 +30,16 @@ export function validateSendMail(body: unknown): Result {
     for (const r of list) {
       const address = isObject(r) && isObject(r.emailAddress) ? r.emailAddress.address : undefined;
       if (typeof address !== 'string' || !EMAIL.test(address)) {
-        return { ok: false, code: 'ErrorInvalidRecipients', message: 'At least one recipient is not valid., Recipient is not a valid SMTP address.' };
+        return {
+          ok: false,
+          code: 'ErrorInvalidRecipients',
+          message: 'At least one recipient is not valid., Recipient is not a valid SMTP address.',
+        };
       }
-      const name = isObject(r) && isObject(r.emailAddress) && typeof r.emailAddress.name === 'string' ? r.emailAddress.name : undefined;
+      const name =
+        isObject(r) && isObject(r.emailAddress) && typeof r.emailAddress.name === 'string'
+          ? r.emailAddress.name
+          : undefined;
       out.push({ emailAddress: { address, ...(name ? { name } : {}) } });
     }
     return out;
@@ -36,14 +49,26 @@ export function validateSendMail(body: unknown): Result {
   const cc = recipients('ccRecipients');
   if (!Array.isArray(cc)) return cc;
   if (to.length + cc.length === 0) {
-    return { ok: false, code: 'ErrorInvalidRecipients', message: 'At least one recipient is not valid., A message can\'t be sent because it contains no recipients.' };
+    return {
+      ok: false,
+      code: 'ErrorInvalidRecipients',
+      message: "At least one recipient is not valid., A message can't be sent because it contains no recipients.",
+    };
   }
-  if (body.saveToSentItems !== undefined && typeof body.saveToSentItems !== 'boolean') return bad("Invalid value for 'saveToSentItems'.");
-  const content = isObject(b) ? { contentType: String(b.contentType ?? 'Text'), content: String(b.content) } : { contentType: 'Text', content: '' };
+  if (body.saveToSentItems !== undefined && typeof body.saveToSentItems !== 'boolean')
+    return bad("Invalid value for 'saveToSentItems'.");
+  const content = isObject(b)
+    ? { contentType: String(b.contentType ?? 'Text'), content: String(b.content) }
+    : { contentType: 'Text', content: '' };
   return {
     ok: true,
     mail: {
-      message: { subject: typeof m.subject === 'string' ? m.subject : '', body: content, toRecipients: to, ...(cc.length ? { ccRecipients: cc } : {}) },
+      message: {
+        subject: typeof m.subject === 'string' ? m.subject : '',
+        body: content,
+        toRecipients: to,
+        ...(cc.length ? { ccRecipients: cc } : {}),
+      },
       saveToSentItems: body.saveToSentItems !== false,
     },
   };

@@ -39,6 +39,7 @@ export function instrument(ctx: EmulatorContext, options: InstrumentOptions, han
 /** The fault's own body: objects as JSON, strings verbatim. */
 export function rawFaultBody(fault: ActiveFault): Pick<EmuResponse, 'body' | 'headers'> | undefined {
   if (fault.body === undefined) return undefined;
-  if (typeof fault.body === 'string') return { body: fault.body, headers: { 'content-type': 'text/plain; charset=utf-8' } };
+  if (typeof fault.body === 'string')
+    return { body: fault.body, headers: { 'content-type': 'text/plain; charset=utf-8' } };
   return { body: JSON.stringify(fault.body), headers: { 'content-type': 'application/json; charset=utf-8' } };
 }

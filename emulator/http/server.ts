@@ -30,7 +30,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const scheme = options.tls ? 'https' : 'http';
   const make = (): Server => {
     const listener = (req: IncomingMessage, res: ServerResponse) => void serve(req, res, options, scheme, port);
-    return options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createHttpServer(listener);
+    return options.tls
+      ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener)
+      : createHttpServer(listener);
   };
   let port = options.port;
   // With a random port, ::1 may happen to hold it already; retry a few times with a new pair.
@@ -57,9 +59,20 @@ function listen(server: Server, port: number, host: string, options: ServiceOpti
     const onError = (err: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
       if (err.code === 'EADDRINUSE' && host === '127.0.0.1') {
-        reject(new Error(`port ${port} is in use (emulator ${options.name}); set ${options.portEnvVar} to another port`, { cause: err }));
+        reject(
+          new Error(`port ${port} is in use (emulator ${options.name}); set ${options.portEnvVar} to another port`, {
+            cause: err,
+          }),
+        );
       } else if (err.code === 'EADDRINUSE') {
-        reject(Object.assign(new Error(`port ${port} is in use on ::1 (emulator ${options.name}); set ${options.portEnvVar}`, { cause: err }), { code: err.code }));
+        reject(
+          Object.assign(
+            new Error(`port ${port} is in use on ::1 (emulator ${options.name}); set ${options.portEnvVar}`, {
+              cause: err,
+            }),
+            { code: err.code },
+          ),
+        );
       } else reject(err);
     };
     const onListening = () => {
@@ -84,13 +97,27 @@ function closeAll(servers: Server[]): Promise<void> {
   ).then(() => undefined);
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, options: ServiceOptions, scheme: string, port: number): Promise<void> {
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: ServiceOptions,
+  scheme: string,
+  port: number,
+): Promise<void> {
   let out: EmuResponse;
   try {
     const body = await readBody(req);
     const hostHeader = req.headers.host ?? '';
-    const base = LOOPBACK_HOST.test(hostHeader) ? `${scheme}://${hostHeader.toLowerCase()}` : `${scheme}://localhost:${port}`;
-    const emuReq: EmuRequest = { method: (req.method ?? 'GET').toUpperCase(), url: new URL(req.url ?? '/', base), headers: req.headers, body, base };
+    const base = LOOPBACK_HOST.test(hostHeader)
+      ? `${scheme}://${hostHeader.toLowerCase()}`
+      : `${scheme}://localhost:${port}`;
+    const emuReq: EmuRequest = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      url: new URL(req.url ?? '/', base),
+      headers: req.headers,
+      body,
+      base,
+    };
     out = await options.handler(emuReq);
   } catch (err) {
     if ((err as { status?: number }).status === 413) {

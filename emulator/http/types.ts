@@ -31,7 +31,8 @@ export function header(req: EmuRequest, name: string): string | undefined {
 /** Parses an application/x-www-form-urlencoded body (what MSAL and HTML forms send). */
 export function formBody(req: EmuRequest): URLSearchParams {
   const type = header(req, 'content-type') ?? '';
-  if (req.body.length === 0 || !type.toLowerCase().startsWith('application/x-www-form-urlencoded')) return new URLSearchParams();
+  if (req.body.length === 0 || !type.toLowerCase().startsWith('application/x-www-form-urlencoded'))
+    return new URLSearchParams();
   return new URLSearchParams(req.body.toString('utf8'));
 }
 

@@ -62,7 +62,9 @@ export function createDirectory(seed: Seed): Directory {
     identityAt,
     userByTenantOid: (tenantId, oid) =>
       seed.users.find(
-        (u) => (u.homeTenantId === tenantId && u.oid === oid) || u.guestOf?.some((g) => g.tenantId === tenantId && g.oid === oid),
+        (u) =>
+          (u.homeTenantId === tenantId && u.oid === oid) ||
+          u.guestOf?.some((g) => g.tenantId === tenantId && g.oid === oid),
       ),
     usersAt: (at) => seed.users.filter((u) => identityAt(u, at) !== undefined),
   };

@@ -25,16 +25,35 @@ const fileSchema = z.object({
   version: z.literal(VERSION),
   savedAt: z.string(),
   signingKey: z.object({ kty: z.literal('RSA'), n: z.string(), e: z.string(), d: z.string() }).loose(),
-  sessions: z.array(z.object({ id: z.string(), sid: z.string(), userKey: z.string(), createdAt: z.number(), clientIds: z.array(z.string()) }).loose()),
-  refreshTokens: z.array(z.tuple([z.string(), z.object({ userKey: z.string(), clientId: z.string(), revoked: z.boolean(), expiresAt: z.number() }).loose()])),
+  sessions: z.array(
+    z
+      .object({
+        id: z.string(),
+        sid: z.string(),
+        userKey: z.string(),
+        createdAt: z.number(),
+        clientIds: z.array(z.string()),
+      })
+      .loose(),
+  ),
+  refreshTokens: z.array(
+    z.tuple([
+      z.string(),
+      z.object({ userKey: z.string(), clientId: z.string(), revoked: z.boolean(), expiresAt: z.number() }).loose(),
+    ]),
+  ),
   consent: z.array(z.tuple([z.string(), z.array(z.tuple([z.string(), z.string()]))])),
   outbox: z.array(z.object({ id: z.string(), userKey: z.string() }).loose()),
-  mailboxes: z.array(z.tuple([z.string(), z.array(z.object({ id: z.string(), folder: z.enum(['inbox', 'sentitems']) }).loose())])),
+  mailboxes: z.array(
+    z.tuple([z.string(), z.array(z.object({ id: z.string(), folder: z.enum(['inbox', 'sentitems']) }).loose())]),
+  ),
 });
 
 export class StateFileError extends Error {
   constructor(path: string, reason: string) {
-    super(`The emulator state file ${path} cannot be used: ${reason}. Fix it, or delete it to start from the config again.`);
+    super(
+      `The emulator state file ${path} cannot be used: ${reason}. Fix it, or delete it to start from the config again.`,
+    );
     this.name = 'StateFileError';
   }
 }
@@ -65,10 +84,13 @@ export function readState(dir: string): PersistedState | undefined {
 
 /** Puts saved state into a fresh store, dropping what belongs to users the config no longer declares. */
 export function applyState(store: Store, state: PersistedState, isUser: (key: string) => boolean): void {
-  for (const s of state.sessions) if (isUser(s.userKey)) store.sessions.set(s.id, { ...s, clientIds: new Set(s.clientIds) });
+  for (const s of state.sessions)
+    if (isUser(s.userKey)) store.sessions.set(s.id, { ...s, clientIds: new Set(s.clientIds) });
   for (const [token, grant] of state.refreshTokens) if (isUser(grant.userKey)) store.refreshTokens.set(token, grant);
   // Saved consent replaces the seeded one: a consent revoked before the restart stays revoked.
-  store.consent = new Map(state.consent.filter(([key]) => isUser(key.split('|')[0]!)).map(([key, scopes]) => [key, new Map(scopes)]));
+  store.consent = new Map(
+    state.consent.filter(([key]) => isUser(key.split('|')[0]!)).map(([key, scopes]) => [key, new Map(scopes)]),
+  );
   store.outbox = state.outbox;
   store.mailboxes = new Map(state.mailboxes.filter(([key]) => isUser(key)));
 }
@@ -94,7 +116,11 @@ export interface StateWriter {
 }
 
 /** Writes the state file atomically (temp file + rename, mode 0600: it holds refresh tokens) after changes. */
-export function createStateWriter(dir: string, take: () => PersistedState, onError: (err: unknown) => void): StateWriter {
+export function createStateWriter(
+  dir: string,
+  take: () => PersistedState,
+  onError: (err: unknown) => void,
+): StateWriter {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, STATE_FILE);
   let timer: NodeJS.Timeout | undefined;

@@ -12,7 +12,12 @@ export function assignedRoles(seed: Seed, clientId: string, principal: string): 
   const held = new Set(
     seed.roleAssignments
       .filter((r) => r.clientId.toLowerCase() === app.clientId.toLowerCase())
-      .filter((r) => r.principal === principal || r.principal.toLowerCase() === principal.toLowerCase() || groups.has(r.principal.toLowerCase()))
+      .filter(
+        (r) =>
+          r.principal === principal ||
+          r.principal.toLowerCase() === principal.toLowerCase() ||
+          groups.has(r.principal.toLowerCase()),
+      )
       .map((r) => r.role),
   );
   return app.appRoles.map((r) => r.value).filter((v) => held.has(v));

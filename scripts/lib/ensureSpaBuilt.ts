@@ -29,7 +29,8 @@ export function ensureSpaBuilt(options: EnsureSpaBuiltOptions): void {
   options.onBuild?.(built ? 'stale' : 'missing');
   const stdio: StdioOptions = options.showOutput ? 'inherit' : ['ignore', 'ignore', 'inherit'];
   const result = spawnSync('npm', ['run', '--silent', 'build:client'], { cwd: options.rootDir, stdio });
-  if (result.status !== 0) throw new SpaBuildError('The SPA build (npm run build:client) failed; see the output above.');
+  if (result.status !== 0)
+    throw new SpaBuildError('The SPA build (npm run build:client) failed; see the output above.');
 }
 
 function newestMtime(path: string): number {

@@ -39,7 +39,10 @@ describe('client credential on the code redemption', () => {
     const { tokenRequest } = await signIn(agent(), ALICE);
     expect(tokenRequest.client_secret).to.equal(undefined);
     expect(tokenRequest.client_assertion_type).to.equal('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
-    const [header, payload] = tokenRequest.client_assertion!.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+    const [header, payload] = tokenRequest
+      .client_assertion!.split('.')
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
     expect(header.alg).to.match(/^(RS|PS)256$/);
     expect(header['x5t#S256'] ?? header.x5t).to.be.a('string');
     expect(payload.aud).to.match(/\/oauth2\/v2.0\/token$/);
@@ -48,7 +51,12 @@ describe('client credential on the code redemption', () => {
   });
 
   it('renders a hostile display name from the id_token as inert text in the bootstrap', async () => {
-    const bobby: TestUser = { ...ALICE, oid: 'cccccccc-3333-4333-8333-333333333333', name: 'Robert "Bobby" </script><script>alert(1)</script> O\'Hara\u2028', sid: 's3' };
+    const bobby: TestUser = {
+      ...ALICE,
+      oid: 'cccccccc-3333-4333-8333-333333333333',
+      name: 'Robert "Bobby" </script><script>alert(1)</script> O\'Hara\u2028',
+      sid: 's3',
+    };
     const { agent } = buildTestApp();
     const a = agent();
     await signIn(a, bobby);

@@ -16,7 +16,12 @@ describe('hybrid sign-in (BFF half)', () => {
     expect(url.searchParams.get('state')).to.match(/^[\w-]{43}$/);
     expect(url.searchParams.get('nonce')).to.match(/^[\w-]{43}$/);
     expect(url.searchParams.get('redirect_uri')).to.equal('http://localhost:3000/auth/callback');
-    expect(url.searchParams.get('scope')!.split(' ')).to.include.members(['User.Read', 'Contacts.Read', 'Mail.Read', 'offline_access']);
+    expect(url.searchParams.get('scope')!.split(' ')).to.include.members([
+      'User.Read',
+      'Contacts.Read',
+      'Mail.Read',
+      'offline_access',
+    ]);
   });
 
   it('the token request carries return_spa_code=1, the PKCE verifier, the nonce-bound code and the client secret', async () => {
@@ -36,7 +41,11 @@ describe('hybrid sign-in (BFF half)', () => {
     const { spaCode } = await signIn(a, ALICE);
     const first = await getBootstrap(a);
     expect(first.spaCode).to.equal(spaCode);
-    expect(first.account).to.include({ homeAccountId: homeAccountIdOf(ALICE), username: ALICE.username, name: ALICE.name });
+    expect(first.account).to.include({
+      homeAccountId: homeAccountIdOf(ALICE),
+      username: ALICE.username,
+      name: ALICE.name,
+    });
     expect(first.routes.signOut).to.match(/^\/auth\/signout\?token=/);
     const second = await getBootstrap(a);
     expect(second.spaCode).to.equal(null);
@@ -73,7 +82,9 @@ describe('hybrid sign-in (BFF half)', () => {
   });
 
   describe('callback rejects bad transactions before redeeming (token endpoint never called, no session)', () => {
-    const cases: Array<[string, (a: ReturnType<ReturnType<typeof buildTestApp>['agent']>, state: string) => Promise<string>]> = [
+    const cases: Array<
+      [string, (a: ReturnType<ReturnType<typeof buildTestApp>['agent']>, state: string) => Promise<string>]
+    > = [
       ['a state mismatch', async () => `/auth/callback?code=c&state=${'x'.repeat(43)}`],
       ['a missing state', async () => '/auth/callback?code=c'],
       ['a replayed callback', async (_a, state) => `/auth/callback?code=c&state=${state}`],
@@ -89,7 +100,10 @@ describe('hybrid sign-in (BFF half)', () => {
           await a.get('/auth/signout?token=wrong').expect(403);
         }
         const token = tokenEndpoint().interceptor.reply(200, {});
-        const res = await a.get(await makeUrl(a, state)).set('Accept', 'text/html').expect(400);
+        const res = await a
+          .get(await makeUrl(a, state))
+          .set('Accept', 'text/html')
+          .expect(400);
         expect(res.text).to.match(/invalid_login_transaction/);
         expect(token.isDone()).to.equal(false);
         nock.cleanAll();
@@ -128,7 +142,10 @@ describe('hybrid sign-in (BFF half)', () => {
     const { agent } = buildTestApp();
     const a = agent();
     const { state } = await startSignIn(a);
-    tokenEndpoint().interceptor.reply(400, entraError('invalid_grant', 54005, 'OAuth2 Authorization code was already redeemed.'));
+    tokenEndpoint().interceptor.reply(
+      400,
+      entraError('invalid_grant', 54005, 'OAuth2 Authorization code was already redeemed.'),
+    );
     const res = await a.get(`/auth/callback?code=c&state=${state}`).set('Accept', 'application/json').expect(400);
     expect(res.body.error).to.equal('invalid_login_transaction');
     expect(res.body.message).to.match(/already used or has expired/);
@@ -139,7 +156,9 @@ describe('hybrid sign-in (BFF half)', () => {
     const a = agent();
     const { state } = await startSignIn(a);
     const res = await a
-      .get(`/auth/callback?state=${state}&error=temporarily_unavailable&error_description=${encodeURIComponent('AADSTS90033: A transient error has occurred.')}`)
+      .get(
+        `/auth/callback?state=${state}&error=temporarily_unavailable&error_description=${encodeURIComponent('AADSTS90033: A transient error has occurred.')}`,
+      )
       .set('Accept', 'text/html')
       .expect(400);
     expect(res.text).to.contain('AADSTS90033: A transient error has occurred.');
@@ -198,6 +217,10 @@ describe('hybrid sign-in (BFF half)', () => {
   it('answers /api/me with 401 JSON when anonymous', async () => {
     const { agent } = buildTestApp();
     const res = await agent().get('/api/me').set('X-CSRF', '1').expect(401);
-    expect(res.body).to.deep.equal({ error: 'login_required', message: 'You are not signed in, or your session has ended. Sign in again.', signInUrl: '/auth/signin' });
+    expect(res.body).to.deep.equal({
+      error: 'login_required',
+      message: 'You are not signed in, or your session has ended. Sign in again.',
+      signInUrl: '/auth/signin',
+    });
   });
 });

@@ -21,7 +21,10 @@ describe('authorization round trips that end without success', () => {
       await signIn(a, ALICE);
       const consent = await a.get('/auth/consent?scopes=Mail.Send&returnTo=/mail/send').expect(302);
       const state = new URL(consent.headers.location as string).searchParams.get('state')!;
-      const back = await a.get(`/auth/callback?state=${state}&error=access_denied&error_description=${DECLINED}`).set('Accept', 'text/html').expect(302);
+      const back = await a
+        .get(`/auth/callback?state=${state}&error=access_denied&error_description=${DECLINED}`)
+        .set('Accept', 'text/html')
+        .expect(302);
       expect(back.headers.location).to.equal('/mail/send?authNotice=consent_declined&authNoticeScopes=Mail.Send');
       await a.get('/api/me').set('X-CSRF', '1').expect(200);
       expect((await getBootstrap(a)).account?.username).to.equal(ALICE.username);
@@ -31,7 +34,10 @@ describe('authorization round trips that end without success', () => {
       const { agent } = buildTestApp();
       const a = agent();
       const { state } = await startSignIn(a, '/auth/signin?returnTo=/profile');
-      const back = await a.get(`/auth/callback?state=${state}&error=access_denied&error_description=${CANCELLED}`).set('Accept', 'text/html').expect(302);
+      const back = await a
+        .get(`/auth/callback?state=${state}&error=access_denied&error_description=${CANCELLED}`)
+        .set('Accept', 'text/html')
+        .expect(302);
       expect(back.headers.location).to.equal('/?authNotice=signin_cancelled');
       await a.get('/api/me').set('X-CSRF', '1').expect(401);
     });
@@ -53,7 +59,11 @@ describe('authorization round trips that end without success', () => {
     it('the bootstrap carries the session-following settings and the expiry of this page load', async () => {
       const { agent, services } = buildTestApp();
       const a = agent();
-      expect((await getBootstrap(a)).session).to.deep.equal({ ...services.config.session.spa, idleExpiresInSeconds: null, absoluteExpiresInSeconds: null });
+      expect((await getBootstrap(a)).session).to.deep.equal({
+        ...services.config.session.spa,
+        idleExpiresInSeconds: null,
+        absoluteExpiresInSeconds: null,
+      });
       await signIn(a, ALICE);
       const { session } = await getBootstrap(a);
       expect(session.idleExpiresInSeconds).to.be.within(3600 - 5, 3600);
@@ -62,9 +72,10 @@ describe('authorization round trips that end without success', () => {
   });
 
   describe('identity provider unreachable', () => {
-    const down = () => nock(INSTANCE).get(METADATA_PATH).replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
+    const down = () =>
+      nock(INSTANCE).get(METADATA_PATH).replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
 
-    it('sign-in shows the app\'s error page with Retry instead of redirecting to a host that does not answer', async () => {
+    it("sign-in shows the app's error page with Retry instead of redirecting to a host that does not answer", async () => {
       const { agent } = buildTestApp();
       down();
       const res = await agent().get('/auth/signin?returnTo=/profile').set('Accept', 'text/html').expect(503);
@@ -127,7 +138,10 @@ describe('authorization round trips that end without success', () => {
 
     it('the SPA ignores unknown codes and anything not shaped like a scope', () => {
       expect(parseAuthNotice('?authNotice=<script>')).to.equal(null);
-      expect(parseAuthNotice('?authNotice=consent_declined&authNoticeScopes=<b>x</b>,Mail.Send')).to.deep.equal({ code: 'consent_declined', scopes: ['Mail.Send'] });
+      expect(parseAuthNotice('?authNotice=consent_declined&authNoticeScopes=<b>x</b>,Mail.Send')).to.deep.equal({
+        code: 'consent_declined',
+        scopes: ['Mail.Send'],
+      });
     });
   });
 });

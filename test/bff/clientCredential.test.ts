@@ -62,7 +62,10 @@ const kv = () => nock(VAULT).matchHeader('authorization', `Bearer ${MI_TOKEN}`);
 describe('client credential sources', () => {
   describe('PFX', () => {
     it('decodes an AES PFX with its password and one without a password into the key, leaf and thumbprint', async () => {
-      for (const [file, password] of [['client.pfx', PASSWORD], ['client-nopass.pfx', '']] as const) {
+      for (const [file, password] of [
+        ['client.pfx', PASSWORD],
+        ['client-nopass.pfx', ''],
+      ] as const) {
         const c = await decodePfx(fixture(file), password);
         expect(c.thumbprintSha256).to.equal(THUMBPRINT);
         expect(c.privateKeyPem).to.match(/^-----BEGIN PRIVATE KEY-----/);
@@ -87,12 +90,22 @@ describe('client credential sources', () => {
     });
 
     it('ENTRA_CLIENT_PFX_PATH + password gives MSAL a certificate; a wrong password stops start-up naming the setting', async () => {
-      const config = loadConfig({ ...entraEnv, ENTRA_CLIENT_PFX_PATH: `${DIR}/client.pfx`, ENTRA_CLIENT_PFX_PASSWORD: PASSWORD });
+      const config = loadConfig({
+        ...entraEnv,
+        ENTRA_CLIENT_PFX_PATH: `${DIR}/client.pfx`,
+        ENTRA_CLIENT_PFX_PASSWORD: PASSWORD,
+      });
       const cred = await source(config.entra.credential).get();
       expect(cred).to.have.nested.property('clientCertificate.thumbprintSha256', THUMBPRINT);
 
-      const wrong = loadConfig({ ...entraEnv, ENTRA_CLIENT_PFX_PATH: `${DIR}/client.pfx`, ENTRA_CLIENT_PFX_PASSWORD: 'nope' });
-      const err = await source(wrong.entra.credential).get().catch((e: unknown) => e);
+      const wrong = loadConfig({
+        ...entraEnv,
+        ENTRA_CLIENT_PFX_PATH: `${DIR}/client.pfx`,
+        ENTRA_CLIENT_PFX_PASSWORD: 'nope',
+      });
+      const err = await source(wrong.entra.credential)
+        .get()
+        .catch((e: unknown) => e);
       expect(err).to.be.instanceOf(ClientCredentialError);
       expect((err as Error).message).to.match(/^ENTRA_CLIENT_PFX_PASSWORD: .*password is wrong/);
       expect((err as Error).message).to.not.include('nope');
@@ -107,24 +120,54 @@ describe('client credential sources', () => {
         }
         return [];
       };
-      expect(problems({ ENTRA_CLIENT_PFX_PATH: `${DIR}/client.pfx` })[0]).to.match(/^ENTRA_CLIENT_PFX_PASSWORD: required/);
-      expect(problems({ ENTRA_CLIENT_PFX_PATH: `${DIR}/missing.pfx`, ENTRA_CLIENT_PFX_PASSWORD: 'x' })[0]).to.match(/^ENTRA_CLIENT_PFX_PATH: could not read/);
-      expect(problems({ ENTRA_CLIENT_PFX_PATH: `${DIR}/client.pfx`, ENTRA_CLIENT_PFX_PASSWORD: 'x', ENTRA_CLIENT_SECRET: 's' })[0]).to.match(/set one client credential, not both/);
-      expect(problems({ ENTRA_CLIENT_CERTIFICATE_NAME: 'bff-cert' })[0]).to.match(/^ENTRA_CLIENT_CERTIFICATE_KEY_VAULT_URL: required/);
+      expect(problems({ ENTRA_CLIENT_PFX_PATH: `${DIR}/client.pfx` })[0]).to.match(
+        /^ENTRA_CLIENT_PFX_PASSWORD: required/,
+      );
+      expect(problems({ ENTRA_CLIENT_PFX_PATH: `${DIR}/missing.pfx`, ENTRA_CLIENT_PFX_PASSWORD: 'x' })[0]).to.match(
+        /^ENTRA_CLIENT_PFX_PATH: could not read/,
+      );
+      expect(
+        problems({
+          ENTRA_CLIENT_PFX_PATH: `${DIR}/client.pfx`,
+          ENTRA_CLIENT_PFX_PASSWORD: 'x',
+          ENTRA_CLIENT_SECRET: 's',
+        })[0],
+      ).to.match(/set one client credential, not both/);
+      expect(problems({ ENTRA_CLIENT_CERTIFICATE_NAME: 'bff-cert' })[0]).to.match(
+        /^ENTRA_CLIENT_CERTIFICATE_KEY_VAULT_URL: required/,
+      );
     });
   });
 
   describe('Key Vault certificate', () => {
-    const kvCredential: ClientCredential = { kind: 'keyVaultCertificate', vaultUrl: VAULT, name: 'bff-cert', refreshMs: 60_000 };
-    const pfxSecret = () => ({ value: fixture('client-nopass.pfx').toString('base64'), contentType: 'application/x-pkcs12', id: `${VAULT}/secrets/bff-cert/${V1}` });
-    const pemSecret = (pem: string) => ({ value: pem, contentType: 'application/x-pem-file', id: `${VAULT}/secrets/bff-cert/${V2}` });
+    const kvCredential: ClientCredential = {
+      kind: 'keyVaultCertificate',
+      vaultUrl: VAULT,
+      name: 'bff-cert',
+      refreshMs: 60_000,
+    };
+    const pfxSecret = () => ({
+      value: fixture('client-nopass.pfx').toString('base64'),
+      contentType: 'application/x-pkcs12',
+      id: `${VAULT}/secrets/bff-cert/${V1}`,
+    });
+    const pemSecret = (pem: string) => ({
+      value: pem,
+      contentType: 'application/x-pem-file',
+      id: `${VAULT}/secrets/bff-cert/${V2}`,
+    });
 
     it('reads the certificate (PFX secret) with the managed identity at start-up, then picks up a rotated version (PEM) on the schedule', async () => {
       const logs = captureLogs('info');
       const { schedule, runs } = manualSchedule();
       const src = source(kvCredential, schedule, logs.log);
-      const first = kv().get('/certificates/bff-cert').query({ 'api-version': '7.5' }).reply(200, certificateBundle(V1))
-        .get(`/secrets/bff-cert/${V1}`).query({ 'api-version': '7.5' }).reply(200, pfxSecret());
+      const first = kv()
+        .get('/certificates/bff-cert')
+        .query({ 'api-version': '7.5' })
+        .reply(200, certificateBundle(V1))
+        .get(`/secrets/bff-cert/${V1}`)
+        .query({ 'api-version': '7.5' })
+        .reply(200, pfxSecret());
       const cred = await src.get();
       expect(cred).to.have.nested.property('clientCertificate.thumbprintSha256', THUMBPRINT);
       first.done();
@@ -146,19 +189,30 @@ describe('client credential sources', () => {
           publicKey: keys.publicKey.export({ type: 'spki', format: 'pem' }) as string,
         },
       } as never);
-      const rotated = kv().get('/certificates/bff-cert').query(true).reply(200, certificateBundle(V2))
-        .get(`/secrets/bff-cert/${V2}`).query(true).reply(200, pemSecret(`${pems.private}\n${pems.cert}`));
+      const rotated = kv()
+        .get('/certificates/bff-cert')
+        .query(true)
+        .reply(200, certificateBundle(V2))
+        .get(`/secrets/bff-cert/${V2}`)
+        .query(true)
+        .reply(200, pemSecret(`${pems.private}\n${pems.cert}`));
       runs[0]!.run();
       await new Promise((r) => setTimeout(r, 200));
       rotated.done();
       const next = await src.get();
-      expect(next).to.have.nested.property('clientCertificate.thumbprintSha256', decodePemBundle(`${pems.private}\n${pems.cert}`).thumbprintSha256);
+      expect(next).to.have.nested.property(
+        'clientCertificate.thumbprintSha256',
+        decodePemBundle(`${pems.private}\n${pems.cert}`).thumbprintSha256,
+      );
       expect(next).to.not.have.nested.property('clientCertificate.thumbprintSha256', THUMBPRINT);
       expect(logs.text()).to.match(/"rotated":true/);
       expect(logs.text()).to.not.include('PRIVATE KEY');
 
       // A failed re-read keeps the current certificate.
-      const down = kv().get('/certificates/bff-cert').query(true).reply(403, { error: { code: 'Forbidden', message: 'no' } });
+      const down = kv()
+        .get('/certificates/bff-cert')
+        .query(true)
+        .reply(403, { error: { code: 'Forbidden', message: 'no' } });
       expect(await src.refresh()).to.equal(false);
       down.done();
       expect(await src.get()).to.deep.equal(next);
@@ -168,11 +222,22 @@ describe('client credential sources', () => {
 
     it('a missing certificate stops start-up with a message naming it (and the next attempt tries again)', async () => {
       const src = source(kvCredential);
-      const missing = kv().get('/certificates/bff-cert').query(true).twice().reply(404, { error: { code: 'CertificateNotFound', message: 'A certificate with (name/id) bff-cert was not found in this key vault.' } });
+      const missing = kv()
+        .get('/certificates/bff-cert')
+        .query(true)
+        .twice()
+        .reply(404, {
+          error: {
+            code: 'CertificateNotFound',
+            message: 'A certificate with (name/id) bff-cert was not found in this key vault.',
+          },
+        });
       for (let i = 0; i < 2; i++) {
         const err = await src.get().catch((e: unknown) => e);
         expect(err).to.be.instanceOf(ClientCredentialError);
-        expect((err as Error).message).to.match(/^ENTRA_CLIENT_CERTIFICATE_NAME: The certificate "bff-cert" in https:\/\/contoso-vault\.vault\.azure\.net does not exist/);
+        expect((err as Error).message).to.match(
+          /^ENTRA_CLIENT_CERTIFICATE_NAME: The certificate "bff-cert" in https:\/\/contoso-vault\.vault\.azure\.net does not exist/,
+        );
       }
       missing.done();
       src.close();

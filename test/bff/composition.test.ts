@@ -31,7 +31,10 @@ describe('composition (createServices + createApp)', () => {
     const swap = (s: Services): Services => ({
       ...s,
       graph,
-      tokenService: { inFlight: 0, acquire: async (_user, scopes) => ({ accessToken: `fake-${scopes.join('+')}` }) as AuthenticationResult },
+      tokenService: {
+        inFlight: 0,
+        acquire: async (_user, scopes) => ({ accessToken: `fake-${scopes.join('+')}` }) as AuthenticationResult,
+      },
     });
     const { agent } = buildTestApp({ adjustServices: swap });
     const a = agent();

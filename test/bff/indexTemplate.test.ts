@@ -9,7 +9,10 @@ describe('index template', () => {
     '<body><SCRIPT src="/late.js"></SCRIPT></body>';
 
   it('puts the nonce on every script and every script preload (strict-dynamic blocks a preload without it), and on nothing else', () => {
-    const out = compileIndexTemplate(html).render('<script type="application/json" id="bootstrap">{}</script>', 'N0nce');
+    const out = compileIndexTemplate(html).render(
+      '<script type="application/json" id="bootstrap">{}</script>',
+      'N0nce',
+    );
     expect(out).to.contain('<script nonce="N0nce" defer src="/main.js">');
     expect(out).to.contain('<SCRIPT nonce="N0nce" src="/late.js">');
     expect(out).to.contain('<link nonce="N0nce" rel="preload" as="script" href="/msal.js">');

@@ -24,17 +24,20 @@ const redisEnv = (credential: 'managed-identity' | 'client-credential') => ({
 /** The certificate thumbprint (hex) a client assertion names in its x5t#S256 header. */
 function assertionThumbprint(form: Record<string, string>): string {
   expect(form.client_secret).to.equal(undefined);
-  const header = JSON.parse(Buffer.from(form.client_assertion!.split('.')[0]!, 'base64url').toString()) as Record<string, string>;
+  const header = JSON.parse(Buffer.from(form.client_assertion!.split('.')[0]!, 'base64url').toString()) as Record<
+    string,
+    string
+  >;
   return Buffer.from(header['x5t#S256']!, 'base64url').toString('hex');
 }
 
 const redisTokenReply = (token: string) => ({ token_type: 'Bearer', access_token: token, expires_in: 3600 });
 
-describe('Redis token source (REDIS_AUTH=entra) uses the app\'s own identity', () => {
+describe("Redis token source (REDIS_AUTH=entra) uses the app's own identity", () => {
   beforeEach(() => mockMetadata());
   afterEach(() => nock.cleanAll());
 
-  it('client-credential with a PFX (which the Redis source could not use before): the token for https://redis.azure.com is requested with the app\'s certificate', async () => {
+  it("client-credential with a PFX (which the Redis source could not use before): the token for https://redis.azure.com is requested with the app's certificate", async () => {
     const config = testConfig({
       ...redisEnv('client-credential'),
       ENTRA_CLIENT_SECRET: '',
@@ -44,7 +47,10 @@ describe('Redis token source (REDIS_AUTH=entra) uses the app\'s own identity', (
     expect(config.entra.credential.kind).to.equal('pfx');
     const identity = createAppIdentity({ config, log: createLogger('silent') });
     let loads = 0;
-    const counted: ClientCredentialSource = { ...identity.clientCredential, get: () => (loads++, identity.clientCredential.get()) };
+    const counted: ClientCredentialSource = {
+      ...identity.clientCredential,
+      get: () => (loads++, identity.clientCredential.get()),
+    };
     const source = createRedisTokenSource({ config, ...identity, clientCredential: counted });
 
     const endpoint = tokenEndpoint();
@@ -63,7 +69,7 @@ describe('Redis token source (REDIS_AUTH=entra) uses the app\'s own identity', (
     identity.clientCredential.close();
   });
 
-  it('follows a rotation of the app\'s credential (a new Key Vault certificate version): the next Redis token is requested with the new certificate', async () => {
+  it("follows a rotation of the app's credential (a new Key Vault certificate version): the next Redis token is requested with the new certificate", async () => {
     const config = testConfig(redisEnv('client-credential'));
     const identity = createAppIdentity({ config, log: createLogger('silent') });
     const fromPfx = await decodePfx(readFileSync(`${DIR}/client-nopass.pfx`), '');
@@ -71,7 +77,11 @@ describe('Redis token source (REDIS_AUTH=entra) uses the app\'s own identity', (
     const rotated = await generate([{ name: 'commonName', value: 'rotated' }], { keySize: 2048, algorithm: 'sha256' });
     const { decodePemBundle } = await import('../../bff/auth/certificateFormats');
     const next = decodePemBundle(`${rotated.private}\n${rotated.cert}`);
-    const asMsal = (c: { thumbprintSha256: string; privateKeyPem: string; certificatePem: string }): MsalClientCredential => ({
+    const asMsal = (c: {
+      thumbprintSha256: string;
+      privateKeyPem: string;
+      certificatePem: string;
+    }): MsalClientCredential => ({
       clientCertificate: { thumbprintSha256: c.thumbprintSha256, privateKey: c.privateKeyPem, x5c: c.certificatePem },
     });
     // The app's credential source, as a Key Vault certificate behaves: the current version, replaced by refresh().
@@ -96,11 +106,14 @@ describe('Redis token source (REDIS_AUTH=entra) uses the app\'s own identity', (
     expect(next.thumbprintSha256).to.not.equal(fromPfx.thumbprintSha256);
   });
 
-  it('managed-identity: the token comes from the app\'s managed identity provider, with the token\'s own expiry', async () => {
+  it("managed-identity: the token comes from the app's managed identity provider, with the token's own expiry", async () => {
     const config = testConfig(redisEnv('managed-identity'));
     const identity = createAppIdentity({ config, log: createLogger('silent') });
     const exp = Math.floor(Date.now() / 1000) + 5_400;
-    const jwt = ['{"alg":"none"}', JSON.stringify({ aud: REDIS_RESOURCE, exp })].map((p) => Buffer.from(p).toString('base64url')).join('.') + '.';
+    const jwt =
+      ['{"alg":"none"}', JSON.stringify({ aud: REDIS_RESOURCE, exp })]
+        .map((p) => Buffer.from(p).toString('base64url'))
+        .join('.') + '.';
     const asked: string[] = [];
     const source = createRedisTokenSource({
       config,

@@ -109,7 +109,9 @@ describe('returnTo validation', () => {
       const sep = route.includes('?') ? '' : '?';
       for (const [i, value] of HOSTILE_RETURN_TO.entries()) {
         const a = i % 2 === 0 ? signedIn : agent();
-        const res = await a.get(`${route}${sep}returnTo=${encodeURIComponent(value)}`).set('Accept', 'application/json');
+        const res = await a
+          .get(`${route}${sep}returnTo=${encodeURIComponent(value)}`)
+          .set('Accept', 'application/json');
         expect(res.status, `returnTo=${JSON.stringify(value)}`).to.equal(400);
         expect(res.body.error).to.equal('invalid_return_to');
         expect(res.headers.location).to.equal(undefined);

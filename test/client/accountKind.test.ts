@@ -11,7 +11,11 @@ describe('accountKind', () => {
       [`oid.${CONTOSO.toUpperCase()}`, CONTOSO, null],
       [`oid.${FABRIKAM}`, CONTOSO, 'guest'],
       [`00000000-0000-0000-6a1b-2c3d4e5f6a06.${PERSONAL_ACCOUNTS_TENANT_ID}`, CONTOSO, 'personal account, guest'],
-      [`00000000-0000-0000-6a1b-2c3d4e5f6a06.${PERSONAL_ACCOUNTS_TENANT_ID}`, PERSONAL_ACCOUNTS_TENANT_ID, 'personal account'],
+      [
+        `00000000-0000-0000-6a1b-2c3d4e5f6a06.${PERSONAL_ACCOUNTS_TENANT_ID}`,
+        PERSONAL_ACCOUNTS_TENANT_ID,
+        'personal account',
+      ],
       ['no-tenant-part', CONTOSO, null],
     ];
     for (const [homeAccountId, tenantId, label] of cases) {

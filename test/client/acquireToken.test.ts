@@ -48,7 +48,9 @@ describe('acquireToken', () => {
       store.dispatch(acquireToken({ scopes: ['Contacts.Read'] })),
       store.dispatch(acquireToken({ scopes: ['User.Read'], forceRefresh: true })),
     ]);
-    const requests = msal.callsTo('acquireTokenSilent').map((c) => c.request as { scopes: string[]; forceRefresh: boolean });
+    const requests = msal
+      .callsTo('acquireTokenSilent')
+      .map((c) => c.request as { scopes: string[]; forceRefresh: boolean });
     expect(requests.map((r) => [r.scopes.join(), r.forceRefresh])).to.deep.equal([
       ['User.Read', false],
       ['Contacts.Read', false],
@@ -59,7 +61,10 @@ describe('acquireToken', () => {
 
   it('falls back to a redirect only when interaction is required', async () => {
     const account = makeAccount(HOME_ACCOUNT_ID);
-    const msal = new FakeMsal({ accounts: [account], onSilent: () => Promise.reject(new InteractionRequiredAuthError('consent_required', 'c')) });
+    const msal = new FakeMsal({
+      accounts: [account],
+      onSilent: () => Promise.reject(new InteractionRequiredAuthError('consent_required', 'c')),
+    });
     const { store } = buildTestStore({ msal });
     const result = await store.dispatch(acquireToken({ scopes: ['Contacts.Read'] }));
     expect(acquireToken.rejected.match(result) && result.payload?.interaction).to.equal(true);
@@ -75,7 +80,10 @@ describe('acquireToken', () => {
     const account = makeAccount(HOME_ACCOUNT_ID);
     const msal = new FakeMsal({
       accounts: [account],
-      onSilent: () => Promise.reject(new ServerError('invalid_grant', 'c', 'AADSTS700084: The refresh token was issued to a single page app')),
+      onSilent: () =>
+        Promise.reject(
+          new ServerError('invalid_grant', 'c', 'AADSTS700084: The refresh token was issued to a single page app'),
+        ),
     });
     const { store } = buildTestStore({ msal });
     const result = await store.dispatch(acquireToken({ scopes: ['User.Read'] }));
@@ -107,7 +115,11 @@ describe('acquireToken', () => {
     });
     const { store } = buildTestStore({ msal });
     const result = await store.dispatch(acquireToken({ scopes: ['User.Read'] }));
-    expect(result.payload).to.deep.equal({ code: 'server_error', message: 'Sign-in failed: AADSTS50000: boom', interaction: false });
+    expect(result.payload).to.deep.equal({
+      code: 'server_error',
+      message: 'Sign-in failed: AADSTS50000: boom',
+      interaction: false,
+    });
     expect(msal.callsTo('acquireTokenRedirect')).to.have.length(0);
   });
 

@@ -1,7 +1,12 @@
 import { expect } from 'chai';
 import { acquireToken } from '../../client/features/auth/acquireToken';
 import { interactionStarted, sessionExpired, spaCodeConsumed } from '../../client/features/auth/authActions';
-import { authSlice, authStateFromBootstrap, initialAuthState, type AuthState } from '../../client/features/auth/authSlice';
+import {
+  authSlice,
+  authStateFromBootstrap,
+  initialAuthState,
+  type AuthState,
+} from '../../client/features/auth/authSlice';
 import { initializeAuth } from '../../client/features/auth/initializeAuth';
 import { signOut } from '../../client/features/auth/signOut';
 import { testBootstrap } from './helpers/testStore';
@@ -35,7 +40,10 @@ describe('authSlice reducer', () => {
   it('redeeming → authenticated stores account, scopes, source and duration', () => {
     const state = reducer(
       redeeming(),
-      initializeAuth.fulfilled({ kind: 'authenticated', account, scopes: ['User.Read'], source: 'hybrid_code', finishedAt: 350 }, 'r1'),
+      initializeAuth.fulfilled(
+        { kind: 'authenticated', account, scopes: ['User.Read'], source: 'hybrid_code', finishedAt: 350 },
+        'r1',
+      ),
     );
     expect(state).to.include({ status: 'authenticated', tokenSource: 'hybrid_code' });
     expect(state.account).to.deep.equal(account);
@@ -44,7 +52,10 @@ describe('authSlice reducer', () => {
   });
 
   it('redeeming → interaction_required remembers which navigation started', () => {
-    const state = reducer(redeeming(), initializeAuth.fulfilled({ kind: 'interaction_required', interaction: 'fresh_code' }, 'r1'));
+    const state = reducer(
+      redeeming(),
+      initializeAuth.fulfilled({ kind: 'interaction_required', interaction: 'fresh_code' }, 'r1'),
+    );
     expect(state).to.include({ status: 'interaction_required', pendingInteraction: 'fresh_code' });
   });
 
@@ -54,7 +65,10 @@ describe('authSlice reducer', () => {
   });
 
   it('redeeming → error keeps the typed error, or a generic one for unexpected failures', () => {
-    const typed = reducer(redeeming(), initializeAuth.rejected(null, 'r1', undefined, { code: 'account_mismatch', message: 'm' }));
+    const typed = reducer(
+      redeeming(),
+      initializeAuth.rejected(null, 'r1', undefined, { code: 'account_mismatch', message: 'm' }),
+    );
     expect(typed).to.include({ status: 'error' });
     expect(typed.error).to.deep.equal({ code: 'account_mismatch', message: 'm' });
     const unexpected = reducer(redeeming(), initializeAuth.rejected(new Error('boom'), 'r1', undefined));
@@ -73,7 +87,9 @@ describe('authSlice reducer', () => {
   it('merges scopes from later tokens without storing the token', () => {
     const state = reducer(
       { ...initialAuthState, status: 'authenticated', grantedScopes: ['User.Read'] },
-      acquireToken.fulfilled({ accessToken: 'secret', scopes: ['Contacts.Read', 'User.Read'], expiresOn: null }, 'r2', { scopes: ['Contacts.Read'] }),
+      acquireToken.fulfilled({ accessToken: 'secret', scopes: ['Contacts.Read', 'User.Read'], expiresOn: null }, 'r2', {
+        scopes: ['Contacts.Read'],
+      }),
     );
     expect(state.grantedScopes).to.deep.equal(['User.Read', 'Contacts.Read']);
     expect(JSON.stringify(state)).not.to.contain('secret');
@@ -83,8 +99,15 @@ describe('authSlice reducer', () => {
     const authed: AuthState = { ...initialAuthState, status: 'authenticated', account, grantedScopes: ['User.Read'] };
     const pending = reducer(authed, signOut.pending('r3'));
     expect(pending.signingOut).to.equal(true);
-    expect(reducer(pending, signOut.fulfilled(undefined, 'r3'))).to.include({ status: 'signed_out', account: null, signingOut: false });
-    expect(reducer(pending, signOut.rejected(new Error('x'), 'r3'))).to.include({ status: 'authenticated', signingOut: false });
+    expect(reducer(pending, signOut.fulfilled(undefined, 'r3'))).to.include({
+      status: 'signed_out',
+      account: null,
+      signingOut: false,
+    });
+    expect(reducer(pending, signOut.rejected(new Error('x'), 'r3'))).to.include({
+      status: 'authenticated',
+      signingOut: false,
+    });
   });
 
   it('session/expired → signed_out with the server account gone', () => {

@@ -54,20 +54,26 @@ describe('bffApi', () => {
 
   it('maps 403 consent_required to an error carrying the consent URL and scopes', async () => {
     const { store } = buildTestStore();
-    const api = nock(BFF).post('/api/mail/send').reply(403, {
-      error: 'consent_required',
-      message: 'Grant Mail.Send.',
-      scopes: ['Mail.Send'],
-      consentUrl: '/auth/consent?scopes=Mail.Send',
-    });
-    const result = await store.dispatch(mailApi.endpoints.sendMail.initiate({ to: ['a@x.test'], subject: 's', body: 'b' }));
-    expect(result).to.have.property('error').that.deep.equals({
-      status: 403,
-      code: 'consent_required',
-      message: 'Grant Mail.Send.',
-      scopes: ['Mail.Send'],
-      consentUrl: '/auth/consent?scopes=Mail.Send',
-    });
+    const api = nock(BFF)
+      .post('/api/mail/send')
+      .reply(403, {
+        error: 'consent_required',
+        message: 'Grant Mail.Send.',
+        scopes: ['Mail.Send'],
+        consentUrl: '/auth/consent?scopes=Mail.Send',
+      });
+    const result = await store.dispatch(
+      mailApi.endpoints.sendMail.initiate({ to: ['a@x.test'], subject: 's', body: 'b' }),
+    );
+    expect(result)
+      .to.have.property('error')
+      .that.deep.equals({
+        status: 403,
+        code: 'consent_required',
+        message: 'Grant Mail.Send.',
+        scopes: ['Mail.Send'],
+        consentUrl: '/auth/consent?scopes=Mail.Send',
+      });
     expect(store.getState().auth.sessionExpired).to.equal(false);
     api.done();
   });
@@ -110,13 +116,25 @@ describe('mail draft and consent', () => {
   });
 
   it('navigates only to paths inside the app: no backslash, scheme, //host or dot-segment trick', () => {
-    for (const url of ['/\\evil.example', '/\\/evil.example', '//evil.example', 'https://evil.example/', '/.//evil.example', '/%2e%2e//evil.example', ' /auth/consent', 'data:text/html,x']) {
+    for (const url of [
+      '/\\evil.example',
+      '/\\/evil.example',
+      '//evil.example',
+      'https://evil.example/',
+      '/.//evil.example',
+      '/%2e%2e//evil.example',
+      ' /auth/consent',
+      'data:text/html,x',
+    ]) {
       expect(isNavigableUrl(url), url).to.equal(false);
     }
-    expect(isNavigableUrl(consentUrl(['Mail.Send'], '/mail/send', '{"access_token":{"xms_cc":{"values":["cp1"]}}}'))).to.equal(true);
+    expect(
+      isNavigableUrl(consentUrl(['Mail.Send'], '/mail/send', '{"access_token":{"xms_cc":{"values":["cp1"]}}}')),
+    ).to.equal(true);
     fc.assert(
       fc.property(hostileReturnTo, (url) => {
-        if (isNavigableUrl(url)) expect(new URL(url, 'https://app.example/mail/send').origin, url).to.equal('https://app.example');
+        if (isNavigableUrl(url))
+          expect(new URL(url, 'https://app.example/mail/send').origin, url).to.equal('https://app.example');
       }),
       { numRuns: 10_000 },
     );

@@ -20,7 +20,11 @@ describe('parseBootstrap', () => {
   });
 
   it('accepts an anonymous payload with optional metadata strings', () => {
-    const payload = testBootstrap({ account: null, spaCode: null, routes: { signIn: '/auth/signin', signOut: null, freshSpaCode: '/auth/spa-code' } });
+    const payload = testBootstrap({
+      account: null,
+      spaCode: null,
+      routes: { signIn: '/auth/signin', signOut: null, freshSpaCode: '/auth/spa-code' },
+    });
     payload.msal.authorityMetadata = '{"issuer":"x"}';
     expect(parseBootstrap(payload).msal.authorityMetadata).to.equal('{"issuer":"x"}');
   });
@@ -68,17 +72,25 @@ describe('parseBootstrap', () => {
     const payload = testBootstrap();
     (payload.account as unknown as Record<string, unknown>).roles = 'Secrets.Read';
     (payload as unknown as Record<string, unknown>).requiredRoles = { '/api/secret': 7 };
-    expect(problemsOf(payload)).to.deep.equal(['account.roles must be an array of non-empty strings', 'requiredRoles must be an object of route → role name']);
+    expect(problemsOf(payload)).to.deep.equal([
+      'account.roles must be an array of non-empty strings',
+      'requiredRoles must be an object of route → role name',
+    ]);
   });
 
   it('rejects a spa code without an account and metadata that is not JSON', () => {
-    expect(problemsOf({ ...testBootstrap(), account: null })).to.deep.equal(['spaCode must be null when there is no account']);
+    expect(problemsOf({ ...testBootstrap(), account: null })).to.deep.equal([
+      'spaCode must be null when there is no account',
+    ]);
     const payload = testBootstrap();
     payload.msal.cloudDiscoveryMetadata = '{nope';
     expect(problemsOf(payload)).to.deep.equal(['msal.cloudDiscoveryMetadata must be a JSON string when present']);
   });
 
   it('says clearly when the element holds no JSON', () => {
-    expect(() => parseBootstrapJson('<!--BFF_BOOTSTRAP-->')).to.throw(BootstrapError, 'Invalid bootstrap payload: the payload is not valid JSON');
+    expect(() => parseBootstrapJson('<!--BFF_BOOTSTRAP-->')).to.throw(
+      BootstrapError,
+      'Invalid bootstrap payload: the payload is not valid JSON',
+    );
   });
 });

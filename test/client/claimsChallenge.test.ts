@@ -15,13 +15,17 @@ import { API_BASE_URL, buildTestStore, GRAPH_BASE_URL, HOME_ACCOUNT_ID } from '.
 const CLAIMS = '{"access_token":{"nbf":{"essential":true,"value":"1790000000"}}}';
 const challenge = (claims = CLAIMS) =>
   `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000", error="insufficient_claims", claims="${Buffer.from(claims).toString('base64')}"`;
-const caeBody = { error: { code: 'InvalidAuthenticationToken', message: 'Continuous access evaluation resulted in challenge.' } };
+const caeBody = {
+  error: { code: 'InvalidAuthenticationToken', message: 'Continuous access evaluation resulted in challenge.' },
+};
 
 describe('claims challenges in the SPA (CAE)', () => {
   it('claimsFromChallenge reads only insufficient_claims challenges with a JSON object, for any input', () => {
     expect(claimsFromChallenge(challenge())).to.equal(CLAIMS);
     expect(claimsFromChallenge('Bearer realm="", error="invalid_token"')).to.equal(undefined);
-    expect(claimsFromChallenge(`Bearer error="insufficient_claims", claims="${Buffer.from('[1]').toString('base64')}"`)).to.equal(undefined);
+    expect(
+      claimsFromChallenge(`Bearer error="insufficient_claims", claims="${Buffer.from('[1]').toString('base64')}"`),
+    ).to.equal(undefined);
     expect(claimsFromChallenge(null)).to.equal(undefined);
     fc.assert(
       fc.property(fc.string(), (header) => {
@@ -39,7 +43,10 @@ describe('claims challenges in the SPA (CAE)', () => {
 
   it('Graph 401 with a claims challenge → a token for those claims (bypassing the cache) → one retry that succeeds', async () => {
     let n = 0;
-    const msal = new FakeMsal({ accounts: [makeAccount(HOME_ACCOUNT_ID)], onSilent: async (r) => makeResult(r.account!, r.scopes, `token-${++n}`) });
+    const msal = new FakeMsal({
+      accounts: [makeAccount(HOME_ACCOUNT_ID)],
+      onSilent: async (r) => makeResult(r.account!, r.scopes, `token-${++n}`),
+    });
     const { store } = buildTestStore({ msal });
     const graph = nock(GRAPH_BASE_URL)
       .get('/me')
@@ -60,7 +67,11 @@ describe('claims challenges in the SPA (CAE)', () => {
     const msal = new FakeMsal({
       accounts: [makeAccount(HOME_ACCOUNT_ID)],
       onSilent: async (r) => {
-        if (r.claims) throw new ServerError('invalid_grant', 'AADSTS50173: The provided grant has expired due to it being revoked.');
+        if (r.claims)
+          throw new ServerError(
+            'invalid_grant',
+            'AADSTS50173: The provided grant has expired due to it being revoked.',
+          );
         return makeResult(r.account!, r.scopes, `token-${++n}`);
       },
     });
@@ -78,7 +89,10 @@ describe('claims challenges in the SPA (CAE)', () => {
 
   it('a second claims challenge in a row is an error, not another token request or redirect', async () => {
     let n = 0;
-    const msal = new FakeMsal({ accounts: [makeAccount(HOME_ACCOUNT_ID)], onSilent: async (r) => makeResult(r.account!, r.scopes, `token-${++n}`) });
+    const msal = new FakeMsal({
+      accounts: [makeAccount(HOME_ACCOUNT_ID)],
+      onSilent: async (r) => makeResult(r.account!, r.scopes, `token-${++n}`),
+    });
     const { store } = buildTestStore({ msal });
     const graph = nock(GRAPH_BASE_URL).get('/me').twice().reply(401, caeBody, { 'WWW-Authenticate': challenge() });
     const result = await store.dispatch(profileApi.endpoints.me.initiate());
@@ -91,7 +105,12 @@ describe('claims challenges in the SPA (CAE)', () => {
   it('BFF 401 claims_challenge: navigates to the claims sign-in URL once; the same challenge again shows the banner instead', async () => {
     const { store, navigations, storage } = buildTestStore();
     const signInUrl = `/auth/consent?scopes=Mail.Read&claims=${encodeURIComponent(CLAIMS)}&returnTo=/mail`;
-    const body = { error: 'login_required', message: 'Your organization requires you to sign in again before continuing.', signInUrl, reason: 'claims_challenge' };
+    const body = {
+      error: 'login_required',
+      message: 'Your organization requires you to sign in again before continuing.',
+      signInUrl,
+      reason: 'claims_challenge',
+    };
     const api = nock(API_BASE_URL).get('/mail').query(true).twice().reply(401, body);
     await store.dispatch(mailApi.endpoints.mail.initiate({ top: 10, skip: 0 }));
     expect(navigations).to.deep.equal([signInUrl]);
@@ -105,12 +124,14 @@ describe('claims challenges in the SPA (CAE)', () => {
     api.done();
   });
 
-  it('BFF 401 account_disabled: a signed-out state with the server\'s message, no navigation', async () => {
+  it("BFF 401 account_disabled: a signed-out state with the server's message, no navigation", async () => {
     const { store, navigations } = buildTestStore();
-    const api = nock(API_BASE_URL)
-      .get('/mail')
-      .query(true)
-      .reply(401, { error: 'login_required', message: 'Your account has been disabled. Contact your administrator.', signInUrl: '/auth/signin', reason: 'account_disabled' });
+    const api = nock(API_BASE_URL).get('/mail').query(true).reply(401, {
+      error: 'login_required',
+      message: 'Your account has been disabled. Contact your administrator.',
+      signInUrl: '/auth/signin',
+      reason: 'account_disabled',
+    });
     await store.dispatch(mailApi.endpoints.mail.initiate({ top: 10, skip: 0 }));
     // The session listener ends the local session right after (sessionEnded): the explanation must survive it.
     await new Promise((resolve) => setTimeout(resolve, 20));

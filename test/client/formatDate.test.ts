@@ -10,7 +10,12 @@ describe('formatDateTime', () => {
         fc.constantFrom('en-US', 'en-GB', 'de-DE', 'fr-FR', 'ja-JP', 'sv-SE'),
         (date, locale) => {
           const text = formatDateTime(date.toISOString(), locale, 'UTC');
-          const withSeconds = date.toLocaleTimeString(locale, { timeZone: 'UTC', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+          const withSeconds = date.toLocaleTimeString(locale, {
+            timeZone: 'UTC',
+            hour: '2-digit',
+            minute: '2-digit',
+            second: '2-digit',
+          });
           const toTheMinute = date.toLocaleTimeString(locale, { timeZone: 'UTC', timeStyle: 'short' });
           expect(text).not.to.contain(withSeconds);
           expect(text).to.contain(toTheMinute);

@@ -40,7 +40,10 @@ describe('graphApi', () => {
       .get('/me/contacts')
       .query(true)
       .reply(200, { value: [] });
-    await Promise.all([store.dispatch(profileApi.endpoints.me.initiate()), store.dispatch(profileApi.endpoints.contacts.initiate())]);
+    await Promise.all([
+      store.dispatch(profileApi.endpoints.me.initiate()),
+      store.dispatch(profileApi.endpoints.contacts.initiate()),
+    ]);
     expect(silentRequests(msal)).to.have.length(1);
     graph.done();
   });
@@ -82,7 +85,11 @@ describe('graphApi', () => {
       .twice()
       .reply(401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty.' } });
     const result = await store.dispatch(profileApi.endpoints.me.initiate());
-    expect(result.error).to.deep.equal({ status: 401, code: 'InvalidAuthenticationToken', message: 'Access token is empty.' });
+    expect(result.error).to.deep.equal({
+      status: 401,
+      code: 'InvalidAuthenticationToken',
+      message: 'Access token is empty.',
+    });
     graph.done();
   });
 

@@ -6,10 +6,25 @@ import { buildTestStore, HOME_ACCOUNT_ID, testBootstrap } from './helpers/testSt
 
 const SCOPES = ['User.Read', 'Contacts.Read'];
 const usedCode = () =>
-  new ServerError('invalid_grant', 'corr', 'AADSTS54005: OAuth2 Authorization code was already redeemed.', undefined, '54005', 400);
+  new ServerError(
+    'invalid_grant',
+    'corr',
+    'AADSTS54005: OAuth2 Authorization code was already redeemed.',
+    undefined,
+    '54005',
+    400,
+  );
 const expiredCode = () =>
-  new ServerError('invalid_grant', 'corr', 'AADSTS70008: The provided authorization code has expired.', undefined, '70008', 400);
-const interactionRequired = () => new InteractionRequiredAuthError('interaction_required', 'corr', 'AADSTS50076: MFA required');
+  new ServerError(
+    'invalid_grant',
+    'corr',
+    'AADSTS70008: The provided authorization code has expired.',
+    undefined,
+    '70008',
+    400,
+  );
+const interactionRequired = () =>
+  new InteractionRequiredAuthError('interaction_required', 'corr', 'AADSTS50076: MFA required');
 
 describe('initializeAuth', () => {
   it('redeems the spa code exactly once when dispatched twice (StrictMode double effect)', async () => {
@@ -38,7 +53,9 @@ describe('initializeAuth', () => {
   });
 
   it('keeps no token in the state after redemption', async () => {
-    const msal = new FakeMsal({ onCode: async (r) => makeResult(makeAccount(HOME_ACCOUNT_ID), r.scopes ?? [], 'secret-at') });
+    const msal = new FakeMsal({
+      onCode: async (r) => makeResult(makeAccount(HOME_ACCOUNT_ID), r.scopes ?? [], 'secret-at'),
+    });
     const { store } = buildTestStore({ msal });
     await store.dispatch(initializeAuth());
     expect(JSON.stringify(store.getState())).not.to.contain('secret-at');
@@ -46,16 +63,30 @@ describe('initializeAuth', () => {
 
   it('falls back to silent, then the fresh-code route, then a redirect when the spa code was already used (54005)', async () => {
     const account = makeAccount(HOME_ACCOUNT_ID);
-    const msal = new FakeMsal({ accounts: [account], onCode: () => Promise.reject(usedCode()), onSilent: () => Promise.reject(interactionRequired()) });
+    const msal = new FakeMsal({
+      accounts: [account],
+      onCode: () => Promise.reject(usedCode()),
+      onSilent: () => Promise.reject(interactionRequired()),
+    });
     const first = buildTestStore({ msal });
 
     await first.store.dispatch(initializeAuth());
-    expect(msal.methods.filter((m) => m.startsWith('acquire'))).to.deep.equal(['acquireTokenByCode', 'acquireTokenSilent']);
+    expect(msal.methods.filter((m) => m.startsWith('acquire'))).to.deep.equal([
+      'acquireTokenByCode',
+      'acquireTokenSilent',
+    ]);
     expect(first.navigations).to.deep.equal(['/auth/spa-code?returnTo=%2Fprofile%3Ftab%3D1']);
-    expect(first.store.getState().auth).to.include({ status: 'interaction_required', pendingInteraction: 'fresh_code' });
+    expect(first.store.getState().auth).to.include({
+      status: 'interaction_required',
+      pendingInteraction: 'fresh_code',
+    });
 
     // The fresh-code round trip came back with another unusable code: this time the redirect, never a loop.
-    const second = buildTestStore({ msal, storage: first.storage, bootstrap: testBootstrap({ spaCode: 'spa-code-2' }) });
+    const second = buildTestStore({
+      msal,
+      storage: first.storage,
+      bootstrap: testBootstrap({ spaCode: 'spa-code-2' }),
+    });
     msal.calls.length = 0;
     await second.store.dispatch(initializeAuth());
     expect(second.navigations).to.deep.equal([]);
@@ -92,12 +123,18 @@ describe('initializeAuth', () => {
     const h = buildTestStore({ msal, bootstrap: testBootstrap({ spaCode: null, spaCodeUnavailable: true }) });
     await h.store.dispatch(initializeAuth());
     expect(h.navigations, 'fresh-code navigations').to.deep.equal([]);
-    expect(msal.callsTo('acquireTokenRedirect')[0]!.request).to.deep.include({ loginHint: 'hint-adele', scopes: SCOPES });
+    expect(msal.callsTo('acquireTokenRedirect')[0]!.request).to.deep.include({
+      loginHint: 'hint-adele',
+      scopes: SCOPES,
+    });
     expect(h.store.getState().auth).to.include({ status: 'interaction_required', pendingInteraction: 'redirect' });
   });
 
   it('with spaCodeUnavailable, a cached MSAL account is still used silently before any redirect', async () => {
-    const msal = new FakeMsal({ accounts: [makeAccount(HOME_ACCOUNT_ID)], onSilent: async (r) => makeResult(r.account!, r.scopes) });
+    const msal = new FakeMsal({
+      accounts: [makeAccount(HOME_ACCOUNT_ID)],
+      onSilent: async (r) => makeResult(r.account!, r.scopes),
+    });
     const h = buildTestStore({ msal, bootstrap: testBootstrap({ spaCode: null, spaCodeUnavailable: true }) });
     await h.store.dispatch(initializeAuth());
     expect(h.store.getState().auth).to.include({ status: 'authenticated', tokenSource: 'silent' });
@@ -113,7 +150,11 @@ describe('initializeAuth', () => {
     expect(second.store.getState().auth).to.include({ status: 'authenticated', tokenSource: 'fresh_code' });
 
     // Success clears the per-tab marker, so a later expiry in this tab may use the fresh-code route again.
-    const third = buildTestStore({ msal: new FakeMsal(), storage: first.storage, bootstrap: testBootstrap({ spaCode: null }) });
+    const third = buildTestStore({
+      msal: new FakeMsal(),
+      storage: first.storage,
+      bootstrap: testBootstrap({ spaCode: null }),
+    });
     await third.store.dispatch(initializeAuth());
     expect(third.navigations).to.have.length(1);
   });
@@ -146,15 +187,24 @@ describe('initializeAuth', () => {
 
   it('redirects with the bootstrap account and scopes when redemption needs interaction', async () => {
     const account = makeAccount(HOME_ACCOUNT_ID);
-    const msal = new FakeMsal({ accounts: [makeAccount('a.t'), account], onCode: () => Promise.reject(interactionRequired()) });
+    const msal = new FakeMsal({
+      accounts: [makeAccount('a.t'), account],
+      onCode: () => Promise.reject(interactionRequired()),
+    });
     const { store } = buildTestStore({ msal });
     await store.dispatch(initializeAuth());
-    expect(msal.callsTo('acquireTokenRedirect')[0]!.request).to.deep.equal({ account, loginHint: 'hint-adele', scopes: SCOPES });
+    expect(msal.callsTo('acquireTokenRedirect')[0]!.request).to.deep.equal({
+      account,
+      loginHint: 'hint-adele',
+      scopes: SCOPES,
+    });
     expect(store.getState().auth.status).to.equal('interaction_required');
   });
 
   it('ends in the error state without a redirect when redemption fails for another reason, and retries without the spent code', async () => {
-    const msal = new FakeMsal({ onCode: () => Promise.reject(new ServerError('temporarily_unavailable', 'c', 'AADSTS90033: busy')) });
+    const msal = new FakeMsal({
+      onCode: () => Promise.reject(new ServerError('temporarily_unavailable', 'c', 'AADSTS90033: busy')),
+    });
     const { store, navigations } = buildTestStore({ msal });
     await store.dispatch(initializeAuth());
     let auth = store.getState().auth;
@@ -184,7 +234,9 @@ describe('initializeAuth', () => {
   });
 
   it('shows a readable error when the redirect return failed', async () => {
-    const msal = new FakeMsal({ redirectResult: new ServerError('access_denied', 'c', 'AADSTS65004: User declined to consent') });
+    const msal = new FakeMsal({
+      redirectResult: new ServerError('access_denied', 'c', 'AADSTS65004: User declined to consent'),
+    });
     const { store } = buildTestStore({ msal });
     await store.dispatch(initializeAuth());
     expect(store.getState().auth.error).to.deep.equal({ code: 'access_denied', message: 'Sign-in was declined.' });
@@ -207,7 +259,14 @@ describe('initializeAuth', () => {
 
   it('is signed_out, acquires no token and clears leftover browser tokens when the server session is anonymous', async () => {
     const msal = new FakeMsal({ accounts: [makeAccount(HOME_ACCOUNT_ID)] });
-    const { store } = buildTestStore({ msal, bootstrap: testBootstrap({ account: null, spaCode: null, routes: { signIn: '/auth/signin', signOut: null, freshSpaCode: '/auth/spa-code' } }) });
+    const { store } = buildTestStore({
+      msal,
+      bootstrap: testBootstrap({
+        account: null,
+        spaCode: null,
+        routes: { signIn: '/auth/signin', signOut: null, freshSpaCode: '/auth/spa-code' },
+      }),
+    });
     await store.dispatch(initializeAuth());
     expect(msal.methods).to.deep.equal(['handleRedirectPromise', 'clearCache']);
     expect(store.getState().auth.status).to.equal('signed_out');
@@ -216,7 +275,10 @@ describe('initializeAuth', () => {
   it('takes the fresh-code route when Entra refuses the cached refresh token (invalid_grant, e.g. revoked)', async () => {
     const msal = new FakeMsal({
       accounts: [makeAccount(HOME_ACCOUNT_ID)],
-      onSilent: () => Promise.reject(new ServerError('invalid_grant', 'c', 'AADSTS50173: The provided grant has expired due to it being revoked.')),
+      onSilent: () =>
+        Promise.reject(
+          new ServerError('invalid_grant', 'c', 'AADSTS50173: The provided grant has expired due to it being revoked.'),
+        ),
     });
     const h = buildTestStore({ msal, bootstrap: testBootstrap({ spaCode: null }) });
     await h.store.dispatch(initializeAuth());

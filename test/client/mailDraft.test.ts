@@ -1,11 +1,17 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { sendMailBody } from '../../bff/api/mailRouter';
-import { FIELD_LABELS, MAX_BODY, MAX_SUBJECT, toSendMailRequest, type MailDraft } from '../../client/features/mail/mailDraft';
+import {
+  FIELD_LABELS,
+  MAX_BODY,
+  MAX_SUBJECT,
+  toSendMailRequest,
+  type MailDraft,
+} from '../../client/features/mail/mailDraft';
 
 const ok = { to: 'a@x.test', subject: 'Hi', body: 'Hello' };
 
-describe('toSendMailRequest (the send form checks the server\'s rules first)', () => {
+describe("toSendMailRequest (the send form checks the server's rules first)", () => {
   it('trims recipients and the subject, keeps the body as typed', () => {
     expect(toSendMailRequest({ to: ' a@x.test , b@x.test ', subject: ' Hi ', body: ' B ' })).to.deep.equal({
       request: { to: ['a@x.test', 'b@x.test'], subject: 'Hi', body: ' B ' },
@@ -27,28 +33,57 @@ describe('toSendMailRequest (the send form checks the server\'s rules first)', (
       [{ body: 'x'.repeat(MAX_BODY + 1) }, 'body', 'Message: keep it under 20,000 characters.'],
     ];
     for (const [change, field, problem] of cases) {
-      expect(toSendMailRequest({ ...ok, ...change }), JSON.stringify(change).slice(0, 60)).to.deep.equal({ problem, field });
+      expect(toSendMailRequest({ ...ok, ...change }), JSON.stringify(change).slice(0, 60)).to.deep.equal({
+        problem,
+        field,
+      });
       expect(problem.startsWith(`${FIELD_LABELS[field]}:`)).to.equal(true);
     }
   });
 
   it('never lets through a draft the server would refuse, and refuses every body the server refuses (property, 2 000 runs)', () => {
-    const address = fc.constantFrom('a@x.test', 'megan.bowen@contoso.example', 'b.c@d.example', 'x@y.z', 'not-an-address', '@x.test', 'a@', 'a b@x.test');
+    const address = fc.constantFrom(
+      'a@x.test',
+      'megan.bowen@contoso.example',
+      'b.c@d.example',
+      'x@y.z',
+      'not-an-address',
+      '@x.test',
+      'a@',
+      'a b@x.test',
+    );
     const text = fc.oneof(
       fc.string({ maxLength: 40 }),
-      fc.constantFrom('', ' ', '\n', '\t \n', 'x'.repeat(MAX_SUBJECT), 'x'.repeat(MAX_SUBJECT + 1), 'line\r\nbreak', '\u0007bell', 'ok'),
+      fc.constantFrom(
+        '',
+        ' ',
+        '\n',
+        '\t \n',
+        'x'.repeat(MAX_SUBJECT),
+        'x'.repeat(MAX_SUBJECT + 1),
+        'line\r\nbreak',
+        '\u0007bell',
+        'ok',
+      ),
     );
-    const body = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('', ' ', '\n\n', 'x'.repeat(MAX_BODY), 'x'.repeat(MAX_BODY + 1)));
+    const body = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom('', ' ', '\n\n', 'x'.repeat(MAX_BODY), 'x'.repeat(MAX_BODY + 1)),
+    );
     fc.assert(
       fc.property(fc.array(address, { maxLength: 12 }), text, body, (to, subject, bodyText) => {
         const draft = { to: to.join(', '), subject, body: bodyText };
         const client = toSendMailRequest(draft);
         if ('request' in client) {
           const server = sendMailBody.safeParse(client.request);
-          expect(server.success, `server refuses what the form accepted: ${JSON.stringify(client.request).slice(0, 200)}`).to.equal(true);
+          expect(
+            server.success,
+            `server refuses what the form accepted: ${JSON.stringify(client.request).slice(0, 200)}`,
+          ).to.equal(true);
         }
         const serverOnBody = sendMailBody.shape.body.safeParse(bodyText);
-        if (!serverOnBody.success && 'request' in client) expect.fail(`form accepted a body the server refuses: ${JSON.stringify(bodyText).slice(0, 80)}`);
+        if (!serverOnBody.success && 'request' in client)
+          expect.fail(`form accepted a body the server refuses: ${JSON.stringify(bodyText).slice(0, 80)}`);
       }),
       { numRuns: 2_000 },
     );

@@ -45,7 +45,8 @@ describe('pages (server-rendered)', () => {
     const html = render(await signedIn(), <HomePage />);
     expect(html.match(/<h1>.*?<\/h1>/)?.[0], 'greets by first name').to.equal('<h1>Hello, User</h1>');
     expect(html).to.match(/data-testid="auth-status"[^>]*>Signed in</);
-    for (const link of ['profile', 'mail', 'mail-send', 'secret']) expect(html).to.contain(`data-testid="home-link-${link}"`);
+    for (const link of ['profile', 'mail', 'mail-send', 'secret'])
+      expect(html).to.contain(`data-testid="home-link-${link}"`);
     const about = html.slice(html.indexOf('data-testid="about-sign-in"'));
     expect(html).to.match(/<details[^>]*data-testid="about-sign-in"/);
     expect(html).not.to.match(/<details[^>]*\bopen\b[^>]*data-testid="about-sign-in"/);
@@ -54,8 +55,14 @@ describe('pages (server-rendered)', () => {
     expect(html).to.contain('data-testid="header-user"');
   });
 
-  it('has exactly one sign-in or sign-out button on every screen state (the header\'s, or the expired-session banner\'s)', async () => {
-    const pages = { '/': <HomePage />, '/profile': <ProfilePage />, '/mail': <MailPage />, '/mail/send': <SendMailPage />, '/secret': <SecretPage /> };
+  it("has exactly one sign-in or sign-out button on every screen state (the header's, or the expired-session banner's)", async () => {
+    const pages = {
+      '/': <HomePage />,
+      '/profile': <ProfilePage />,
+      '/mail': <MailPage />,
+      '/mail/send': <SendMailPage />,
+      '/secret': <SecretPage />,
+    };
     const anonymous = () => buildTestStore({ bootstrap: testBootstrap({ account: null, spaCode: null }) });
     const expired = () => {
       const h = buildTestStore();
@@ -63,7 +70,9 @@ describe('pages (server-rendered)', () => {
       return h;
     };
     const failed = async () => {
-      const h = buildTestStore({ msal: new FakeMsal({ onCode: async (r) => makeResult(makeAccount('other.t'), r.scopes ?? []) }) });
+      const h = buildTestStore({
+        msal: new FakeMsal({ onCode: async (r) => makeResult(makeAccount('other.t'), r.scopes ?? []) }),
+      });
       await h.store.dispatch(initializeAuth());
       return h;
     };
@@ -76,7 +85,10 @@ describe('pages (server-rendered)', () => {
     for (const [state, make, expected] of states) {
       for (const [path, page] of Object.entries(pages)) {
         const html = render(await make(), page, path);
-        expect({ in: testIds(html, 'sign-in-button'), out: testIds(html, 'sign-out-button') }, `${state} ${path}`).to.deep.equal(expected);
+        expect(
+          { in: testIds(html, 'sign-in-button'), out: testIds(html, 'sign-out-button') },
+          `${state} ${path}`,
+        ).to.deep.equal(expected);
       }
     }
   });
@@ -94,10 +106,19 @@ describe('pages (server-rendered)', () => {
     const h = await signedIn();
     const graph = nock(GRAPH_BASE_URL)
       .get('/me')
-      .reply(200, { id: '1', displayName: '<img src=x onerror=alert(1)>', userPrincipalName: 'a@x.test', mail: 'a@x.test' })
+      .reply(200, {
+        id: '1',
+        displayName: '<img src=x onerror=alert(1)>',
+        userPrincipalName: 'a@x.test',
+        mail: 'a@x.test',
+      })
       .get('/me/contacts')
       .query(true)
-      .reply(200, { value: [{ id: 'c1', displayName: 'Alex', companyName: 'Contoso', emailAddresses: [{ address: 'alex@x.test' }] }] })
+      .reply(200, {
+        value: [
+          { id: 'c1', displayName: 'Alex', companyName: 'Contoso', emailAddresses: [{ address: 'alex@x.test' }] },
+        ],
+      })
       .get('/me/photo/$value')
       .reply(404, { error: { code: 'ImageNotFound', message: 'none' } });
     await Promise.all([
@@ -119,7 +140,16 @@ describe('pages (server-rendered)', () => {
       .get('/api/mail')
       .query({ top: '10', skip: '0' })
       .reply(200, {
-        messages: [{ id: 'm1', subject: 'Hello', from: { name: 'Alex', address: 'alex@x.test' }, receivedDateTime: '2025-01-01T10:00:00Z', bodyPreview: 'Hi', isRead: false }],
+        messages: [
+          {
+            id: 'm1',
+            subject: 'Hello',
+            from: { name: 'Alex', address: 'alex@x.test' },
+            receivedDateTime: '2025-01-01T10:00:00Z',
+            bodyPreview: 'Hi',
+            isRead: false,
+          },
+        ],
         top: 10,
         skip: 0,
         nextSkip: 10,
@@ -137,10 +167,13 @@ describe('pages (server-rendered)', () => {
     api.done();
   });
 
-  it('secret: a user without the route\'s role sees why (no error banner, no API call); a 403 forbidden explains too', async () => {
+  it("secret: a user without the route's role sees why (no error banner, no API call); a 403 forbidden explains too", async () => {
     const withoutRole = testBootstrap();
     withoutRole.account!.roles = [];
-    const msal = new FakeMsal({ onCode: async (r) => makeResult(makeAccount(HOME_ACCOUNT_ID), r.scopes ?? []), onSilent: async (r) => makeResult(r.account!, r.scopes) });
+    const msal = new FakeMsal({
+      onCode: async (r) => makeResult(makeAccount(HOME_ACCOUNT_ID), r.scopes ?? []),
+      onSilent: async (r) => makeResult(r.account!, r.scopes),
+    });
     const h = buildTestStore({ msal, bootstrap: withoutRole });
     await h.store.dispatch(initializeAuth());
     const html = render(h, <SecretPage />, '/secret');
@@ -149,9 +182,11 @@ describe('pages (server-rendered)', () => {
 
     // The bootstrap said yes, the BFF says no (role removed since): the answer is explained the same way.
     const h2 = await signedIn();
-    const api = nock('http://bff.test')
-      .get('/api/secret')
-      .reply(403, { error: 'forbidden', message: 'Your account lacks the Secrets.Read role. Ask an administrator to assign it.', role: 'Secrets.Read' });
+    const api = nock('http://bff.test').get('/api/secret').reply(403, {
+      error: 'forbidden',
+      message: 'Your account lacks the Secrets.Read role. Ask an administrator to assign it.',
+      role: 'Secrets.Read',
+    });
     await h2.store.dispatch(secretApi.endpoints.secret.initiate());
     const html2 = render(h2, <SecretPage />, '/secret');
     expect(html2).to.contain('data-testid="secret-role-missing"');
@@ -161,7 +196,10 @@ describe('pages (server-rendered)', () => {
 
   it('send mail restores a draft saved before the consent round trip', async () => {
     const h = await signedIn();
-    h.storage.setItem('hybrid-spa:mail-draft', JSON.stringify({ to: 'b@x.test', subject: 'Saved subject', body: 'Saved body' }));
+    h.storage.setItem(
+      'hybrid-spa:mail-draft',
+      JSON.stringify({ to: 'b@x.test', subject: 'Saved subject', body: 'Saved body' }),
+    );
     const html = render(h, <SendMailPage />, '/mail/send');
     expect(html).to.match(/data-testid="draft-restored"[^>]*>Permission granted — press Send/);
     expect(html).to.contain('value="Saved subject"');
@@ -181,7 +219,14 @@ describe('pages (server-rendered)', () => {
 });
 
 describe('mail pager', () => {
-  const message = (i: number) => ({ id: `m${i}`, subject: `S${i}`, from: null, receivedDateTime: '2025-01-01T10:00:00Z', bodyPreview: '', isRead: true });
+  const message = (i: number) => ({
+    id: `m${i}`,
+    subject: `S${i}`,
+    from: null,
+    receivedDateTime: '2025-01-01T10:00:00Z',
+    bodyPreview: '',
+    isRead: true,
+  });
   const cases: Array<[string, number, object, boolean]> = [
     ['one page', 200, { messages: [message(1)], top: 10, skip: 0, nextSkip: null }, false],
     ['an empty inbox', 200, { messages: [], top: 10, skip: 0, nextSkip: null }, false],
@@ -191,7 +236,10 @@ describe('mail pager', () => {
   for (const [what, status, body, shown] of cases) {
     it(`is ${shown ? 'shown' : 'hidden'} for ${what}`, async () => {
       const h = await signedIn();
-      const api = nock('http://bff.test').get('/api/mail').query({ top: '10', skip: '0' }).reply(status, body, { 'X-Request-Id': 'req-123456789' });
+      const api = nock('http://bff.test')
+        .get('/api/mail')
+        .query({ top: '10', skip: '0' })
+        .reply(status, body, { 'X-Request-Id': 'req-123456789' });
       await h.store.dispatch(mailApi.endpoints.mail.initiate({ top: 10, skip: 0 }));
       const html = render(h, <MailPage />, '/mail');
       expect(html.includes('data-testid="mail-pager"'), 'pager').to.equal(shown);

@@ -6,15 +6,32 @@ import type { SessionResponse } from '../../shared-types/api';
 import { secretApi } from '../../client/features/secret/secretApi';
 import { profileApi } from '../../client/features/profile/profileApi';
 import { checkSession } from '../../client/features/session/checkSession';
-import { createSessionChannel, type SessionChannel, type SessionMessage, type ChannelHost } from '../../client/features/session/sessionChannel';
+import {
+  createSessionChannel,
+  type SessionChannel,
+  type SessionMessage,
+  type ChannelHost,
+} from '../../client/features/session/sessionChannel';
 import { watchSession, type WatchHost } from '../../client/features/session/watchSession';
 import { signOut } from '../../client/features/auth/signOut';
 import { FakeMsal, makeAccount, makeResult } from './helpers/fakeMsal';
 import { API_BASE_URL, buildTestStore, GRAPH_BASE_URL, HOME_ACCOUNT_ID, testBootstrap } from './helpers/testStore';
 
 const BFF = new URL(API_BASE_URL).origin;
-const ACTIVE: SessionResponse = { signedIn: true, accountId: HOME_ACCOUNT_ID, idleExpiresInSeconds: 3000, absoluteExpiresInSeconds: 40_000, signOutUrl: '/auth/signout?token=t' };
-const ENDED: SessionResponse = { signedIn: false, accountId: null, idleExpiresInSeconds: null, absoluteExpiresInSeconds: null, signOutUrl: null };
+const ACTIVE: SessionResponse = {
+  signedIn: true,
+  accountId: HOME_ACCOUNT_ID,
+  idleExpiresInSeconds: 3000,
+  absoluteExpiresInSeconds: 40_000,
+  signOutUrl: '/auth/signout?token=t',
+};
+const ENDED: SessionResponse = {
+  signedIn: false,
+  accountId: null,
+  idleExpiresInSeconds: null,
+  absoluteExpiresInSeconds: null,
+  signOutUrl: null,
+};
 
 /** A channel that records what this tab posts and lets a test deliver what "another tab" posts. */
 function recordingChannel() {
@@ -30,7 +47,10 @@ function recordingChannel() {
 
 function signedInStore(options: { clock?: { t: number } } = {}) {
   const clock = options.clock ?? { t: 1_000 };
-  const msal = new FakeMsal({ accounts: [makeAccount(HOME_ACCOUNT_ID)], onSilent: async (r) => makeResult(r.account!, r.scopes, 'tok') });
+  const msal = new FakeMsal({
+    accounts: [makeAccount(HOME_ACCOUNT_ID)],
+    onSilent: async (r) => makeResult(r.account!, r.scopes, 'tok'),
+  });
   const rec = recordingChannel();
   const harness = buildTestStore({ msal, clock: () => clock.t, sessionChannel: rec.channel });
   return { ...harness, clock, ...rec };
@@ -51,7 +71,10 @@ describe('session: checks', () => {
   it('a plain check never asks the BFF to extend the session; slide only when asked', async () => {
     const { store, clock } = signedInStore();
     clock.t += 60_000;
-    const plain = nock(BFF).get('/api/session').query((q) => Object.keys(q).length === 0).reply(200, ACTIVE);
+    const plain = nock(BFF)
+      .get('/api/session')
+      .query((q) => Object.keys(q).length === 0)
+      .reply(200, ACTIVE);
     await store.dispatch(checkSession({ force: true }));
     plain.done();
     clock.t += 60_000;
@@ -67,7 +90,9 @@ describe('session: checks', () => {
     it(`a session found ${name} ends this tab: MSAL cache, Graph/BFF caches and the draft cleared, other tabs told`, async () => {
       const { store, clock, msal, posted, storage } = signedInStore();
       storage.setItem('hybrid-spa:mail-draft', JSON.stringify({ to: 'x@y.z', subject: 's', body: 'b' }));
-      const graph = nock(GRAPH_BASE_URL).get('/me').reply(200, { id: '1', displayName: 'Adele', userPrincipalName: 'a@x', mail: null });
+      const graph = nock(GRAPH_BASE_URL)
+        .get('/me')
+        .reply(200, { id: '1', displayName: 'Adele', userPrincipalName: 'a@x', mail: null });
       await store.dispatch(profileApi.endpoints.me.initiate());
       graph.done();
       expect(Object.keys(store.getState().graphApi.queries)).to.have.length(1);
@@ -142,7 +167,10 @@ describe('session: checks', () => {
     deliver({ type: 'ended', reason: 'signed_out' });
     await new Promise((r) => setTimeout(r, 0));
     expect(store.getState().session).to.include({ status: 'ended', endReason: 'signed_out' });
-    expect(posted.filter((m) => m.type === 'ended'), 'echoed to the other tabs').to.deep.equal([]);
+    expect(
+      posted.filter((m) => m.type === 'ended'),
+      'echoed to the other tabs',
+    ).to.deep.equal([]);
     stop();
   });
 });
@@ -153,7 +181,11 @@ function fakeHost() {
   const timers = new Map<number, { at: number; run: () => void }>();
   const intervals = new Map<number, () => void>();
   const listeners: Array<() => void> = [];
-  const doc = { visibilityState: 'visible' as DocumentVisibilityState, addEventListener: (_t: string, l: () => void) => listeners.push(l), removeEventListener: () => undefined };
+  const doc = {
+    visibilityState: 'visible' as DocumentVisibilityState,
+    addEventListener: (_t: string, l: () => void) => listeners.push(l),
+    removeEventListener: () => undefined,
+  };
   const host = {
     document: doc as unknown as WatchHost['document'],
     addEventListener: (_t: 'focus', l: () => void) => listeners.push(l),
@@ -180,7 +212,15 @@ function fakeHost() {
 }
 
 describe('session: watcher', () => {
-  const bootstrap = testBootstrap({ session: { checkIntervalSeconds: 30, pollIntervalSeconds: 60, idleNoticeSeconds: 120, idleExpiresInSeconds: 600, absoluteExpiresInSeconds: 40_000 } });
+  const bootstrap = testBootstrap({
+    session: {
+      checkIntervalSeconds: 30,
+      pollIntervalSeconds: 60,
+      idleNoticeSeconds: 120,
+      idleExpiresInSeconds: 600,
+      absoluteExpiresInSeconds: 40_000,
+    },
+  });
 
   function watched() {
     const clock = { t: 1_000 };
@@ -188,16 +228,29 @@ describe('session: watcher', () => {
     const rec = recordingChannel();
     const harness = buildTestStore({ msal, bootstrap, clock: () => clock.t, sessionChannel: rec.channel });
     const fake = fakeHost();
-    const stop = watchSession(harness.store, fake.host, { channel: rec.channel, bootstrap, now: () => clock.t, random: () => 0 });
+    const stop = watchSession(harness.store, fake.host, {
+      channel: rec.channel,
+      bootstrap,
+      now: () => clock.t,
+      random: () => 0,
+    });
     return { ...harness, ...rec, clock, fake, stop };
   }
 
   /** Advances the clock to the timer due first, with the BFF's answer ready, runs it and lets the check settle. */
-  async function runTimer(w: ReturnType<typeof watched>, reply: SessionResponse, expectDelay: number, query?: Record<string, string>) {
+  async function runTimer(
+    w: ReturnType<typeof watched>,
+    reply: SessionResponse,
+    expectDelay: number,
+    query?: Record<string, string>,
+  ) {
     const next = Math.min(...[...w.fake.timers.values()].map((t) => t.at));
     expect(next, 'delay of the next timer').to.equal(expectDelay);
     w.clock.t += next;
-    const scope = nock(BFF).get('/api/session').query(query ?? ((q) => Object.keys(q).length === 0)).reply(200, reply);
+    const scope = nock(BFF)
+      .get('/api/session')
+      .query(query ?? ((q) => Object.keys(q).length === 0))
+      .reply(200, reply);
     w.fake.runNextTimer();
     for (let i = 0; i < 200 && !scope.isDone(); i++) await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 20)); // the check's own follow-up (notice, end of session)
@@ -211,7 +264,10 @@ describe('session: watcher', () => {
     expect(store.getState().session.idleNotice).to.equal(true);
 
     clock.t += 30_000;
-    nock(BFF).get('/api/session').query({ slide: 'true' }).reply(200, { ...ACTIVE, idleExpiresInSeconds: 600 });
+    nock(BFF)
+      .get('/api/session')
+      .query({ slide: 'true' })
+      .reply(200, { ...ACTIVE, idleExpiresInSeconds: 600 });
     await store.dispatch(checkSession({ slide: true, force: true }));
     expect(store.getState().session.idleNotice).to.equal(false);
     expect(posted.at(-1)).to.deep.equal({ type: 'state', idleExpiresInSeconds: 600, absoluteExpiresInSeconds: 40_000 });
@@ -252,8 +308,16 @@ describe('session: watcher', () => {
 
 describe('session: cross-tab channel', () => {
   it('BroadcastChannel delivers validated messages to the other tab, not to itself', async () => {
-    const a = createSessionChannel({ BroadcastChannel, addEventListener: () => undefined, removeEventListener: () => undefined });
-    const b = createSessionChannel({ BroadcastChannel, addEventListener: () => undefined, removeEventListener: () => undefined });
+    const a = createSessionChannel({
+      BroadcastChannel,
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+    });
+    const b = createSessionChannel({
+      BroadcastChannel,
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+    });
     const gotA: SessionMessage[] = [];
     const gotB: SessionMessage[] = [];
     a.subscribe((m) => gotA.push(m));
@@ -294,7 +358,8 @@ describe('session: cross-tab channel', () => {
     ]);
     expect(new Set(writes).size, 'each write differs, so each fires an event').to.equal(2);
     expect(storage.size, 'nothing left in localStorage').to.equal(0);
-    for (const l of listeners) l({ key: 'hybrid-spa:session', newValue: '{"type":"ended","reason":"<script>"}' } as StorageEvent);
+    for (const l of listeners)
+      l({ key: 'hybrid-spa:session', newValue: '{"type":"ended","reason":"<script>"}' } as StorageEvent);
     for (const l of listeners) l({ key: 'other', newValue: '{"type":"ended","reason":"ended"}' } as StorageEvent);
     expect(got).to.have.length(2);
   });

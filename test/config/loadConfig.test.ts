@@ -52,8 +52,14 @@ describe('loadConfig', () => {
   });
 
   it('refuses both a secret and a certificate', () => {
-    const problems = problemsOf({ ...entraEnv, ENTRA_CLIENT_CERTIFICATE_PATH: 'a.pem', ENTRA_CLIENT_PRIVATE_KEY_PATH: 'b.pem' });
-    expect(problems).to.deep.equal(['ENTRA_CLIENT_SECRET / ENTRA_CLIENT_CERTIFICATE_PATH: set one client credential, not both']);
+    const problems = problemsOf({
+      ...entraEnv,
+      ENTRA_CLIENT_CERTIFICATE_PATH: 'a.pem',
+      ENTRA_CLIENT_PRIVATE_KEY_PATH: 'b.pem',
+    });
+    expect(problems).to.deep.equal([
+      'ENTRA_CLIENT_SECRET / ENTRA_CLIENT_CERTIFICATE_PATH: set one client credential, not both',
+    ]);
   });
 
   it('reports malformed values with the variable name', () => {
@@ -64,7 +70,11 @@ describe('loadConfig', () => {
   });
 
   it('keeps mail and vault scopes out of the browser', () => {
-    const problems = problemsOf({ ...entraEnv, SPA_SCOPES: 'User.Read Mail.Send', SERVER_SCOPES: 'User.Read Mail.Send' });
+    const problems = problemsOf({
+      ...entraEnv,
+      SPA_SCOPES: 'User.Read Mail.Send',
+      SERVER_SCOPES: 'User.Read Mail.Send',
+    });
     expect(problems.join()).to.match(/Mail.Send must stay server-side/);
   });
 
@@ -83,11 +93,17 @@ describe('loadConfig', () => {
     } as never);
     const files: Record<string, string> = { '/x/cert.pem': pems.cert, '/x/key.pem': pems.private };
     const c = loadConfig(
-      { ...entraEnv, ENTRA_CLIENT_SECRET: '', ENTRA_CLIENT_CERTIFICATE_PATH: '/x/cert.pem', ENTRA_CLIENT_PRIVATE_KEY_PATH: '/x/key.pem' },
+      {
+        ...entraEnv,
+        ENTRA_CLIENT_SECRET: '',
+        ENTRA_CLIENT_CERTIFICATE_PATH: '/x/cert.pem',
+        ENTRA_CLIENT_PRIVATE_KEY_PATH: '/x/key.pem',
+      },
       { readFile: (p) => files[p]! },
     );
     expect(c.entra.credential.kind).to.equal('certificate');
-    if (c.entra.credential.kind === 'certificate') expect(c.entra.credential.thumbprintSha256).to.match(/^[0-9a-f]{64}$/);
+    if (c.entra.credential.kind === 'certificate')
+      expect(c.entra.credential.thumbprintSha256).to.match(/^[0-9a-f]{64}$/);
   });
 
   it('derives 32-byte token-cache keys from the session keys when none are given', () => {
@@ -98,14 +114,27 @@ describe('loadConfig', () => {
 
   describe('production footguns', () => {
     const RANDOM_KEY = 'q7Rk2mXv9LpT4wZs8NcY1bHf6JdG3aEu5VnKiOxPrQ';
-    const prod = { ...entraEnv, NODE_ENV: 'production', PUBLIC_URL: 'https://app.example.com', SESSION_KEYS: RANDOM_KEY };
+    const prod = {
+      ...entraEnv,
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://app.example.com',
+      SESSION_KEYS: RANDOM_KEY,
+    };
 
     it('accepts a production configuration with random keys, hex ones included', () => {
       expect(loadConfig(prod).production).to.equal(true);
       for (let i = 0; i < 200; i++) {
         const hex = randomBytes(16 + (i % 17)).toString('hex');
         const b64 = randomBytes(24 + (i % 24)).toString('base64');
-        expect(() => loadConfig({ ...prod, SESSION_KEYS: `${hex},${b64}`, TOKEN_CACHE_KEYS: randomBytes(32).toString('base64') }), `${hex} ${b64}`).not.to.throw();
+        expect(
+          () =>
+            loadConfig({
+              ...prod,
+              SESSION_KEYS: `${hex},${b64}`,
+              TOKEN_CACHE_KEYS: randomBytes(32).toString('base64'),
+            }),
+          `${hex} ${b64}`,
+        ).not.to.throw();
       }
     });
 
@@ -113,23 +142,38 @@ describe('loadConfig', () => {
       expect(problemsOf({ ...prod, COOKIE_SECURE: 'false' })).to.deep.equal([
         'COOKIE_SECURE: false is refused in production with an https PUBLIC_URL (the session cookie would also travel over plain http); remove the setting',
       ]);
-      expect(loadConfig({ ...prod, NODE_ENV: 'development', COOKIE_SECURE: 'false' }).session.secureCookies).to.equal(false);
+      expect(loadConfig({ ...prod, NODE_ENV: 'development', COOKIE_SECURE: 'false' }).session.secureCookies).to.equal(
+        false,
+      );
     });
 
     it('refuses obviously weak session and token-cache keys', () => {
-      const weak = ['k'.repeat(40), 'abcdabcdabcdabcdabcdabcdabcdabcdabcd', 'abcdefghijklmnopqrstuvwxyz0123456789', 'changeme-changeme-please-7Hq2xZ9!kL4', '0123456789012345678901234567890123456789', 'Pa55word-Pa55word-Pa55word-Pa55word-Pa55'];
+      const weak = [
+        'k'.repeat(40),
+        'abcdabcdabcdabcdabcdabcdabcdabcdabcd',
+        'abcdefghijklmnopqrstuvwxyz0123456789',
+        'changeme-changeme-please-7Hq2xZ9!kL4',
+        '0123456789012345678901234567890123456789',
+        'Pa55word-Pa55word-Pa55word-Pa55word-Pa55',
+      ];
       for (const key of weak) {
         const problems = problemsOf({ ...prod, SESSION_KEYS: `${RANDOM_KEY},${key}` });
         expect(problems, key).to.have.length(1);
         expect(problems[0], key).to.match(/^SESSION_KEYS: key #2 .*use a random key/);
       }
-      expect(problemsOf({ ...prod, TOKEN_CACHE_KEYS: Buffer.alloc(32).toString('base64') })[0]).to.match(/^TOKEN_CACHE_KEYS: key #1 has only 1 distinct bytes/);
+      expect(problemsOf({ ...prod, TOKEN_CACHE_KEYS: Buffer.alloc(32).toString('base64') })[0]).to.match(
+        /^TOKEN_CACHE_KEYS: key #1 has only 1 distinct bytes/,
+      );
       // Outside production the same keys are allowed (tests, local runs).
       expect(() => loadConfig({ ...entraEnv, SESSION_KEYS: 'k'.repeat(40) })).not.to.throw();
     });
 
     it('names the real reason when SESSION_KEYS is missing in production, whatever the store', () => {
-      for (const env of [{ NODE_ENV: 'production' }, { ...prod, SESSION_KEYS: '' }, { ...prod, SESSION_KEYS: '', STORE: 'redis', REDIS_URL: 'redis://r:6379' }]) {
+      for (const env of [
+        { NODE_ENV: 'production' },
+        { ...prod, SESSION_KEYS: '' },
+        { ...prod, SESSION_KEYS: '', STORE: 'redis', REDIS_URL: 'redis://r:6379' },
+      ]) {
         const missing = problemsOf(env).find((p) => p.startsWith('SESSION_KEYS'));
         expect(missing).to.match(/^SESSION_KEYS: required in production \(/);
         expect(missing).not.to.contain('STORE=redis');
@@ -142,7 +186,9 @@ describe('loadConfig', () => {
     it('warns about TRUST_PROXY=true on every interface, not on a specific one', () => {
       for (const host of ['0.0.0.0', '::', undefined]) {
         const c = loadConfig({ ...prod, TRUST_PROXY: 'true', ...(host ? { HOST: host } : {}) });
-        expect(c.warnings.join('\n'), String(host)).to.match(/TRUST_PROXY=true while listening on all interfaces .*forge X-Forwarded-For/);
+        expect(c.warnings.join('\n'), String(host)).to.match(
+          /TRUST_PROXY=true while listening on all interfaces .*forge X-Forwarded-For/,
+        );
       }
       expect(loadConfig({ ...prod, TRUST_PROXY: 'true', HOST: '10.0.0.5' }).warnings).to.deep.equal([]);
       expect(loadConfig({ ...prod, HOST: '0.0.0.0' }).warnings).to.deep.equal([]);
@@ -151,11 +197,17 @@ describe('loadConfig', () => {
 
   it('reads the HTTP server timeouts, with defaults, and refuses a headers timeout longer than the request timeout', () => {
     expect(loadConfig({}).server.timeouts).to.deep.equal({ headersMs: 20_000, requestMs: 30_000, keepAliveMs: 5_000 });
-    const c = loadConfig({ SERVER_HEADERS_TIMEOUT_MS: '5000', SERVER_REQUEST_TIMEOUT_MS: '8000', SERVER_KEEP_ALIVE_TIMEOUT_MS: '65000' });
+    const c = loadConfig({
+      SERVER_HEADERS_TIMEOUT_MS: '5000',
+      SERVER_REQUEST_TIMEOUT_MS: '8000',
+      SERVER_KEEP_ALIVE_TIMEOUT_MS: '65000',
+    });
     expect(c.server.timeouts).to.deep.equal({ headersMs: 5_000, requestMs: 8_000, keepAliveMs: 65_000 });
     expect(problemsOf({ SERVER_HEADERS_TIMEOUT_MS: '9000', SERVER_REQUEST_TIMEOUT_MS: '8000' })).to.deep.equal([
       'SERVER_HEADERS_TIMEOUT_MS: 9000 must not exceed SERVER_REQUEST_TIMEOUT_MS (8000)',
     ]);
-    expect(problemsOf({ SERVER_HEADERS_TIMEOUT_MS: '10' })[0]).to.match(/^SERVER_HEADERS_TIMEOUT_MS: must be at least 1000/);
+    expect(problemsOf({ SERVER_HEADERS_TIMEOUT_MS: '10' })[0]).to.match(
+      /^SERVER_HEADERS_TIMEOUT_MS: must be at least 1000/,
+    );
   });
 });

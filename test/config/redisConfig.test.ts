@@ -90,8 +90,16 @@ describe('loadConfig: Redis topologies, TLS and authentication', () => {
     ['cluster with a database number', { REDIS_MODE: 'cluster', REDIS_URL: 'redis://h:1/3' }, /only database 0/],
     ['sentinel without sentinels or master', { REDIS_MODE: 'sentinel' }, /REDIS_NODES[\s\S]*REDIS_SENTINEL_MASTER/],
     ['a node that is not host:port', { REDIS_MODE: 'cluster', REDIS_NODES: 'h:99999' }, /"h:99999" is not host:port/],
-    ['entra without an object id', { REDIS_URL: 'rediss://h:10000', REDIS_AUTH: 'entra' }, /REDIS_ENTRA_OBJECT_ID: required/],
-    ['entra with a password', { REDIS_URL: 'rediss://:pw@h:10000', REDIS_AUTH: 'entra', REDIS_ENTRA_OBJECT_ID: OID }, /remove the Redis password/],
+    [
+      'entra without an object id',
+      { REDIS_URL: 'rediss://h:10000', REDIS_AUTH: 'entra' },
+      /REDIS_ENTRA_OBJECT_ID: required/,
+    ],
+    [
+      'entra with a password',
+      { REDIS_URL: 'rediss://:pw@h:10000', REDIS_AUTH: 'entra', REDIS_ENTRA_OBJECT_ID: OID },
+      /remove the Redis password/,
+    ],
     ['credentials in two places', { REDIS_URL: 'redis://:pw@h:1', REDIS_PASSWORD: 'x' }, /set them in one place/],
     ['a CA file without TLS', { REDIS_URL: 'redis://h:1', REDIS_TLS_CA_FILE: 'ca.pem' }, /only with TLS/],
     ['a CA file that is not PEM', { REDIS_URL: 'rediss://h:1', REDIS_TLS_CA_FILE: 'ca.pem' }, /not a PEM/],

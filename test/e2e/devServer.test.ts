@@ -13,7 +13,15 @@ import { openSessionOn, stack } from './setup';
 
 const READY_TIMEOUT_MS = 120_000;
 /** What the dev server needs to build the SPA: its sources, the config loader and the webpack entry points. */
-const COPIED = ['client', 'shared-types', 'config', 'scripts/webpack.ts', 'webpack.config.ts', 'package.json', 'tsconfig.json'];
+const COPIED = [
+  'client',
+  'shared-types',
+  'config',
+  'scripts/webpack.ts',
+  'webpack.config.ts',
+  'package.json',
+  'tsconfig.json',
+];
 
 /** Polls until the dev server answers / with the SPA's HTML (it holds requests until the first compile is done). */
 async function waitForDevServer(url: string, child: ChildProcess, output: () => string): Promise<void> {
@@ -88,9 +96,15 @@ describe('e2e: dev-server workflow', function () {
     await signInToProfile(session, 'adele');
 
     // The dev server's index.html has no bootstrap: the SPA asked the BFF through the proxy.
-    expect(session.requests.some((r) => r.url === `${devStack!.appUrl}/api/bootstrap` && r.status === 200), 'bootstrap fetched via the proxy').to.equal(true);
+    expect(
+      session.requests.some((r) => r.url === `${devStack!.appUrl}/api/bootstrap` && r.status === 200),
+      'bootstrap fetched via the proxy',
+    ).to.equal(true);
     expect(session.authorizeNavigations(), '/authorize navigations').to.have.length(1);
-    expect(session.tokenRequests().map((t) => t.form?.grant_type), 'browser token requests').to.deep.equal(['authorization_code']);
+    expect(
+      session.tokenRequests().map((t) => t.form?.grant_type),
+      'browser token requests',
+    ).to.deep.equal(['authorization_code']);
     expect(await homeFacts(session.page)).to.include({ status: 'authenticated', source: 'hybrid_code' });
     expectNoProblems(session);
   });
@@ -103,7 +117,9 @@ describe('e2e: dev-server workflow', function () {
       .find((a) => a && a.family === 'IPv4' && !a.internal);
     if (external) {
       // Nothing answers on the machine's network address.
-      const reached = await fetch(`http://${external.address}:${devPort}/`, { signal: AbortSignal.timeout(3_000) }).then(
+      const reached = await fetch(`http://${external.address}:${devPort}/`, {
+        signal: AbortSignal.timeout(3_000),
+      }).then(
         () => true,
         () => false,
       );
@@ -129,19 +145,32 @@ describe('e2e: dev-server workflow', function () {
     await page.getByRole('heading', { level: 1, name: 'Send mail (edited)' }).waitFor({ timeout: 60_000 });
     const appliedMs = Date.now() - editedAt;
 
-    expect(await page.evaluate(() => (window as { beforeEdit?: boolean }).beforeEdit), 'same document (no reload)').to.equal(true);
+    expect(
+      await page.evaluate(() => (window as { beforeEdit?: boolean }).beforeEdit),
+      'same document (no reload)',
+    ).to.equal(true);
     expect(await page.getByTestId('send-subject').inputValue(), 'typed value kept').to.equal('typed before the edit');
-    expect(session.since(mark).filter((r) => r.navigation && r.mainFrame), 'document loads').to.deep.equal([]);
+    expect(
+      session.since(mark).filter((r) => r.navigation && r.mainFrame),
+      'document loads',
+    ).to.deep.equal([]);
     // No re-initialisation: no new bootstrap fetch, no token request, nothing to /authorize.
-    expect(session.since(mark).filter((r) => r.url.endsWith('/api/bootstrap')), 'bootstrap fetched again').to.deep.equal([]);
+    expect(
+      session.since(mark).filter((r) => r.url.endsWith('/api/bootstrap')),
+      'bootstrap fetched again',
+    ).to.deep.equal([]);
     expect(session.tokenRequests(mark), 'token requests after the edit').to.deep.equal([]);
-    expect(session.consoleLines.filter((c) => /full reload|Cannot apply update/i.test(c.text)).map((c) => c.text)).to.deep.equal([]);
+    expect(
+      session.consoleLines.filter((c) => /full reload|Cannot apply update/i.test(c.text)).map((c) => c.text),
+    ).to.deep.equal([]);
 
     const rebuilt = /\[webpack\] rebuilt in (\d+) ms/.exec(output.slice(outputBefore));
     expect(rebuilt, `rebuild line in the dev server output:\n${output.slice(outputBefore)}`).to.not.equal(null);
     const metrics = { rebuildMs: Number(rebuilt![1]), editToScreenMs: appliedMs, measuredAt: new Date().toISOString() };
     const written = writeJsonArtifact('dev-metrics.json', metrics);
-    console.log(`      fast refresh: webpack rebuilt in ${metrics.rebuildMs} ms, edit → text on screen ${appliedMs} ms → ${written}`);
+    console.log(
+      `      fast refresh: webpack rebuilt in ${metrics.rebuildMs} ms, edit → text on screen ${appliedMs} ms → ${written}`,
+    );
     expectNoProblems(session);
   });
 });

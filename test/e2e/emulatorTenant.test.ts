@@ -52,7 +52,9 @@ describe('e2e: the emulator as a tenant for any app', () => {
         const tokenPosts: { origin: string | undefined; status?: number }[] = [];
         page.on('requestfinished', (req) => {
           if (req.method() === 'POST' && req.url().startsWith(`${emulator.urls.authority}/oauth2/v2.0/token`)) {
-            void Promise.all([req.allHeaders(), req.response()]).then(([headers, res]) => tokenPosts.push({ origin: headers.origin, status: res?.status() }));
+            void Promise.all([req.allHeaders(), req.response()]).then(([headers, res]) =>
+              tokenPosts.push({ origin: headers.origin, status: res?.status() }),
+            );
           }
         });
         await page.goto(`${app.url}/`);
@@ -83,7 +85,8 @@ describe('e2e: the emulator as a tenant for any app', () => {
     const session = await openSession('adele-frontchannel');
     await signInToProfile(session, 'adele');
     const cookie = await session.sessionCookie();
-    const me = () => fetch(`${appUrl}/api/me`, { headers: { cookie, [CSRF_HEADER]: CSRF_HEADER_VALUE }, redirect: 'manual' });
+    const me = () =>
+      fetch(`${appUrl}/api/me`, { headers: { cookie, [CSRF_HEADER]: CSRF_HEADER_VALUE }, redirect: 'manual' });
     expect((await me()).status).to.equal(200);
     // Sign out at the emulator directly (as from another app or the account portal), not through the BFF.
     const mark = session.mark();
@@ -91,7 +94,8 @@ describe('e2e: the emulator as a tenant for any app', () => {
     await session.page.locator('#signOutHeader').waitFor();
     const deadline = Date.now() + 10_000;
     let status = 200;
-    while (Date.now() < deadline && (status = (await me()).status) === 200) await new Promise((r) => setTimeout(r, 200));
+    while (Date.now() < deadline && (status = (await me()).status) === 200)
+      await new Promise((r) => setTimeout(r, 200));
     expect(status, '/api/me after front-channel logout').to.equal(401);
     const frames = session.since(mark).filter((r) => r.url.startsWith(`${appUrl}/auth/frontchannel-logout?`));
     expect(frames, 'iframe request to the BFF').to.have.length(1);
@@ -123,14 +127,21 @@ describe('e2e: the emulator as a tenant for any app', () => {
         const context = await stack().browser.newContext({ viewport: { width, height: 844 } });
         try {
           const page = await context.newPage();
-          const q = new URLSearchParams({ client_id: emulator.clientId, redirect_uri: stack().config.entra.redirectUri, response_type: 'code', scope: 'openid User.Read' });
+          const q = new URLSearchParams({
+            client_id: emulator.clientId,
+            redirect_uri: stack().config.entra.redirectUri,
+            response_type: 'code',
+            scope: 'openid User.Read',
+          });
           await page.goto(`${emulator.urls.authority}/oauth2/v2.0/authorize?${q}`);
           await page.locator('#tile-adele').waitFor();
           expect(await page.locator('main h1').textContent()).to.equal('Pick an account');
           expect(await page.getByRole('heading', { level: 1 }).count()).to.equal(1);
           expect(await page.getByRole('main').count()).to.equal(1);
           expect(await splitWords(page)).to.deep.equal([]);
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          );
           expect(overflow, 'horizontal overflow (px)').to.equal(0);
           mkdirSync(ARTIFACTS_DIR, { recursive: true });
           await page.screenshot({ path: join(ARTIFACTS_DIR, `emulator-picker-${width}.png`), fullPage: true });

@@ -15,7 +15,10 @@ export async function startExtraBff(base: Stack, adjust: (config: Config) => Con
   const config = Object.freeze(adjust({ ...bffConfigFor(base.emulator, port) }));
   let bff: RunningBff = await startBff(config, createLogger('silent'));
   // Front-channel logout iframes of the emulator's sign-out page go to this BFF.
-  base.emulator.admin.setFrontChannelLogoutUrl(base.emulator.clientId, `${config.server.publicUrl}/auth/frontchannel-logout`);
+  base.emulator.admin.setFrontChannelLogoutUrl(
+    base.emulator.clientId,
+    `${config.server.publicUrl}/auth/frontchannel-logout`,
+  );
   const stack: ExtraStack = {
     emulator: base.emulator,
     browser: base.browser,
@@ -38,5 +41,8 @@ export async function startExtraBff(base: Stack, adjust: (config: Config) => Con
 
 /** The config with the SPA's session-following settings and the idle lifetime replaced. */
 export function withSession(config: Config, spa: Partial<Config['session']['spa']>, idleTimeoutMs?: number): Config {
-  return { ...config, session: { ...config.session, spa: { ...config.session.spa, ...spa }, ...(idleTimeoutMs ? { idleTimeoutMs } : {}) } };
+  return {
+    ...config,
+    session: { ...config.session, spa: { ...config.session.spa, ...spa }, ...(idleTimeoutMs ? { idleTimeoutMs } : {}) },
+  };
 }

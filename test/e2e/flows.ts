@@ -12,14 +12,26 @@ export interface SignInResult {
 
 /** Expected profile data of seeded users (name, sign-in name, contact names). */
 export const USERS = {
-  adele: { name: 'Adele Vance', username: 'adele.vance@contoso.example', contacts: ['Megan Bowen', 'Nestor Wilke', 'Lee Gu', 'Rob Young'] },
-  alex: { name: 'Alex Wilber', username: 'alex.wilber@contoso.example', contacts: ['Adele Vance', 'Diego Siciliani', 'Maya Ortiz'] },
+  adele: {
+    name: 'Adele Vance',
+    username: 'adele.vance@contoso.example',
+    contacts: ['Megan Bowen', 'Nestor Wilke', 'Lee Gu', 'Rob Young'],
+  },
+  alex: {
+    name: 'Alex Wilber',
+    username: 'alex.wilber@contoso.example',
+    contacts: ['Adele Vance', 'Diego Siciliani', 'Maya Ortiz'],
+  },
   bobby: {
     name: `Robert "Bobby" </script><script>alert(1)</script> O'Hara`,
     username: 'bobby@contoso.example',
     contacts: ['Eve <img src=x onerror=alert(2)>', "Mallory O'Brien", 'Trent Trusted'],
   },
-  pat: { name: 'Pat Personal', username: 'pat@outlook.example', contacts: ['Sam Sibling', 'Terry Tennis', 'Alex Wilber'] },
+  pat: {
+    name: 'Pat Personal',
+    username: 'pat@outlook.example',
+    contacts: ['Sam Sibling', 'Terry Tennis', 'Alex Wilber'],
+  },
 } as const;
 export type UserKey = keyof typeof USERS;
 
@@ -45,7 +57,11 @@ export async function expectProfileOf(page: Page, user: UserKey): Promise<void> 
 }
 
 /** Opens /, goes to Profile, signs in as `user` from there and waits for the profile and contacts. */
-export async function signInToProfile(session: BrowserSession, user: UserKey, page: Page = session.page): Promise<SignInResult> {
+export async function signInToProfile(
+  session: BrowserSession,
+  user: UserKey,
+  page: Page = session.page,
+): Promise<SignInResult> {
   await page.goto(`${session.appUrl}/`);
   await page.getByTestId('auth-status').waitFor();
   await page.getByTestId('nav-profile').click();
@@ -58,7 +74,9 @@ export async function signInToProfile(session: BrowserSession, user: UserKey, pa
 }
 
 /** Goes to Home inside the SPA (no page load) and returns the auth status and token source it shows. */
-export async function homeFacts(page: Page): Promise<{ status: string | null; source: string | null; user: string | null }> {
+export async function homeFacts(
+  page: Page,
+): Promise<{ status: string | null; source: string | null; user: string | null }> {
   await page.getByTestId('nav-home').click();
   const status = page.getByTestId('auth-status');
   await status.waitFor();

@@ -20,7 +20,9 @@ describe('e2e: enterprise identity', () => {
     await page.getByTestId('mail-next').click();
     // The BFF's Graph token was revoked: a claims sign-in through /auth/consent; the emulator session ended as well.
     await session.pickAccount(page, 'adele');
-    await page.waitForURL((url) => url.origin === new URL(session.appUrl).origin && url.pathname === '/mail', { timeout: 20_000 });
+    await page.waitForURL((url) => url.origin === new URL(session.appUrl).origin && url.pathname === '/mail', {
+      timeout: 20_000,
+    });
     await page.getByTestId('mail-item').first().waitFor();
     expect(await page.getByTestId('mail-item').count()).to.equal(10);
 
@@ -32,7 +34,10 @@ describe('e2e: enterprise identity', () => {
     const graph = admin.requests({ service: 'graph', pathIncludes: '/me/messages' }).map((r) => r.status);
     expect(graph[0], 'first Graph answer after revocation').to.equal(401);
     expect(graph.filter((s) => s === 200).length, 'mail served after re-authentication').to.be.greaterThan(0);
-    expect(graph.slice(0, graph.indexOf(200)).every((s) => s === 401), 'no mail before re-authentication').to.equal(true);
+    expect(
+      graph.slice(0, graph.indexOf(200)).every((s) => s === 401),
+      'no mail before re-authentication',
+    ).to.equal(true);
     expectNoProblems(session);
   });
 

@@ -28,7 +28,8 @@ describe('e2e: no spa code to redeem', () => {
     expect(facts.status).to.equal('authenticated');
     expect(facts.source, 'token source').to.be.oneOf(['fresh_code', 'silent']);
     console.log(`      second tab: token from ${facts.source}, ${authority.length} prompt=none round trip(s)`);
-    if (facts.source === 'fresh_code') expect(session.appAuthNavigations(mark, 'spa-code'), 'fresh-code route').to.have.length(1);
+    if (facts.source === 'fresh_code')
+      expect(session.appAuthNavigations(mark, 'spa-code'), 'fresh-code route').to.have.length(1);
     // The first tab is unaffected.
     await session.page.reload();
     await expectProfileOf(session.page, 'adele');
@@ -45,10 +46,15 @@ describe('e2e: no spa code to redeem', () => {
     const facts = await homeFacts(session.page);
     expect(facts.status).to.equal('authenticated');
     expect(facts.source, 'token source').to.be.oneOf(['fresh_code', 'redirect']);
-    console.log(`      personal account: token from ${facts.source}, ${session.authorizeNavigations().length} /authorize navigation(s)`);
+    console.log(
+      `      personal account: token from ${facts.source}, ${session.authorizeNavigations().length} /authorize navigation(s)`,
+    );
     if (facts.source === 'redirect') {
       const authorize = session.authorizeNavigations();
-      expect(new URL(authorize.at(-1)!.url).searchParams.get('login_hint'), 'login hint on the fallback redirect').to.be.a('string').and.not.empty;
+      expect(
+        new URL(authorize.at(-1)!.url).searchParams.get('login_hint'),
+        'login hint on the fallback redirect',
+      ).to.be.a('string').and.not.empty;
     }
     expect(await session.page.getByTestId('error-banner').count(), 'error banners').to.equal(0);
     expect(session.childFrames, 'hidden iframes').to.deep.equal([]);

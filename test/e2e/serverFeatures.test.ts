@@ -24,18 +24,22 @@ describe('e2e: server-side features', () => {
     expect(await page.getByTestId('mail-subject').allTextContents()).to.include('Q3 marketing plan review');
     const firstPage = await page.getByTestId('mail-subject').allTextContents();
     await page.getByTestId('mail-next').click();
-    await page.waitForFunction(
-      (before) => {
-        const now = [...document.querySelectorAll('[data-testid="mail-subject"]')].map((e) => e.textContent);
-        return now.length > 0 && now.join('|') !== before;
-      },
-      firstPage.join('|'),
-    );
+    await page.waitForFunction((before) => {
+      const now = [...document.querySelectorAll('[data-testid="mail-subject"]')].map((e) => e.textContent);
+      return now.length > 0 && now.join('|') !== before;
+    }, firstPage.join('|'));
     const secondPage = await page.getByTestId('mail-subject').allTextContents();
-    expect(secondPage.filter((s) => firstPage.includes(s)), 'page 2 repeats page 1').to.deep.equal([]);
+    expect(
+      secondPage.filter((s) => firstPage.includes(s)),
+      'page 2 repeats page 1',
+    ).to.deep.equal([]);
 
     // Send mail: the first attempt needs Mail.Send, which adele never granted → consent banner, consent screen, back.
-    const draft = { to: 'megan.bowen@contoso.example', subject: `e2e hello ${Date.now()}`, body: 'Sent by the browser test.' };
+    const draft = {
+      to: 'megan.bowen@contoso.example',
+      subject: `e2e hello ${Date.now()}`,
+      body: 'Sent by the browser test.',
+    };
     await page.getByTestId('nav-send-mail').click();
     await fillDraft(page, draft);
     await page.getByTestId('send-button').click();
@@ -45,11 +49,17 @@ describe('e2e: server-side features', () => {
     const beforeConsent = session.mark();
     await page.getByTestId('grant-consent-button').click();
     await page.locator('#consentForm').waitFor();
-    expect(await page.locator('#consentScopes [data-scope]').evaluateAll((els) => els.map((e) => e.getAttribute('data-scope')))).to.include('Mail.Send');
+    expect(
+      await page
+        .locator('#consentScopes [data-scope]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-scope'))),
+    ).to.include('Mail.Send');
     await page.locator('#consentForm #idSIButton9').click();
     await page.waitForURL((url) => url.origin === new URL(session.appUrl).origin && url.pathname === '/mail/send');
     await page.getByTestId('draft-restored').waitFor();
-    expect(await page.getByTestId('draft-restored').textContent(), 'told what to do next').to.contain('Permission granted — press Send');
+    expect(await page.getByTestId('draft-restored').textContent(), 'told what to do next').to.contain(
+      'Permission granted — press Send',
+    );
     expect(await page.getByTestId('send-subject').inputValue(), 'restored subject').to.equal(draft.subject);
     await page.getByTestId('send-button').click();
     await page.getByTestId('send-status').waitFor();
@@ -66,10 +76,16 @@ describe('e2e: server-side features', () => {
     await fillDraft(page, { ...draft, subject: `${draft.subject} (2)` });
     await page.getByTestId('send-button').click();
     await page.getByTestId('send-status').waitFor();
-    await page.waitForFunction(() => (document.querySelector('[data-testid="send-subject"]') as HTMLInputElement | null)?.value === '');
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid="send-subject"]') as HTMLInputElement | null)?.value === '',
+    );
     expect(admin.outbox().map((m) => m.message.subject)).to.deep.equal([draft.subject, `${draft.subject} (2)`]);
-    expect(session.authorityNavigations(afterConsent), 'authority navigations for the second message').to.deep.equal([]);
-    const consentScreens = session.authorityNavigations(beforeConsent).filter((r) => r.method === 'POST' && new URL(r.url).pathname.endsWith('/consent'));
+    expect(session.authorityNavigations(afterConsent), 'authority navigations for the second message').to.deep.equal(
+      [],
+    );
+    const consentScreens = session
+      .authorityNavigations(beforeConsent)
+      .filter((r) => r.method === 'POST' && new URL(r.url).pathname.endsWith('/consent'));
     expect(consentScreens, 'consent screens accepted').to.have.length(1);
     expect(await page.getByTestId('consent-banner').count()).to.equal(0);
 
@@ -79,7 +95,10 @@ describe('e2e: server-side features', () => {
     expect(await page.getByTestId('secret-name').textContent()).to.equal('demo-secret');
     expect(await page.getByTestId('secret-value').textContent()).to.equal('hello-from-key-vault');
     const vaultOrigin = new URL(stack().emulator.urls.keyVault).origin;
-    expect(session.requests.filter((r) => r.url.startsWith(vaultOrigin)), 'browser requests to Key Vault').to.deep.equal([]);
+    expect(
+      session.requests.filter((r) => r.url.startsWith(vaultOrigin)),
+      'browser requests to Key Vault',
+    ).to.deep.equal([]);
     expectNoProblems(session);
   });
 });

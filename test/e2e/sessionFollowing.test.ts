@@ -16,10 +16,14 @@ async function personalDataLeft(page: Page, user: UserKey): Promise<string[]> {
   const needles = [u.name, u.username, ...u.contacts];
   const html = await page.evaluate(() => document.documentElement.outerHTML);
   const storage = await browserStorage(page);
-  const tokenLike = storage.filter((i) => /accesstoken|refreshtoken|idtoken/i.test(i.key) || /eyJ[\w-]+\.eyJ/.test(i.value));
+  const tokenLike = storage.filter(
+    (i) => /accesstoken|refreshtoken|idtoken/i.test(i.key) || /eyJ[\w-]+\.eyJ/.test(i.value),
+  );
   return [
     ...needles.filter((n) => html.includes(n)).map((n) => `DOM contains "${n}"`),
-    ...storage.filter((i) => needles.some((n) => i.key.includes(n) || i.value.includes(n))).map((i) => `${i.area} ${i.key} is about the user`),
+    ...storage
+      .filter((i) => needles.some((n) => i.key.includes(n) || i.value.includes(n)))
+      .map((i) => `${i.area} ${i.key} is about the user`),
     ...tokenLike.map((i) => `${i.area} ${i.key} holds a token`),
   ];
 }
@@ -39,7 +43,8 @@ async function sessionOf(session: BrowserSession): Promise<{ signedIn: boolean; 
   return (await res.json()) as { signedIn: boolean; idleExpiresInSeconds: number | null };
 }
 
-const sessionChecks = (s: BrowserSession, mark = 0) => s.since(mark).filter((r) => new URL(r.url).pathname === '/api/session');
+const sessionChecks = (s: BrowserSession, mark = 0) =>
+  s.since(mark).filter((r) => new URL(r.url).pathname === '/api/session');
 
 describe('e2e: one session everywhere (issue 13)', () => {
   let fast: ExtraStack;
@@ -67,8 +72,14 @@ describe('e2e: one session everywhere (issue 13)', () => {
     // Reported, not asserted (a timed assertion would flake on a loaded machine): what makes it prompt is that tab B
     // needed no check at all, so it did not wait for its check interval.
     numbers.signOutTabAToTabBMs = tookMs;
-    expect(sessionChecks(session, mark).filter((r) => r.tab === 1), 'tab B needed no check (the channel told it)').to.have.length(0);
-    expect(session.since(mark).filter((r) => r.tab === 1 && r.url.startsWith(new URL(stack().emulator.urls.graph).origin)), 'Graph calls of B').to.deep.equal([]);
+    expect(
+      sessionChecks(session, mark).filter((r) => r.tab === 1),
+      'tab B needed no check (the channel told it)',
+    ).to.have.length(0);
+    expect(
+      session.since(mark).filter((r) => r.tab === 1 && r.url.startsWith(new URL(stack().emulator.urls.graph).origin)),
+      'Graph calls of B',
+    ).to.deep.equal([]);
     expectNoProblems(session);
   }).timeout(120_000);
 
@@ -99,7 +110,9 @@ describe('e2e: one session everywhere (issue 13)', () => {
     await page.goto(`${session.appUrl}/`);
     await page.getByTestId('auth-status').waitFor();
     await session.signIn(page, 'adele');
-    await page.waitForFunction(() => document.querySelector('[data-testid="auth-status"]')?.getAttribute('data-status') === 'authenticated');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="auth-status"]')?.getAttribute('data-status') === 'authenticated',
+    );
 
     await fast.restart();
     await page.waitForTimeout(2_100);
@@ -122,7 +135,9 @@ describe('e2e: one session everywhere (issue 13)', () => {
     let idle: ExtraStack;
     before(async () => {
       // 12 s idle, notice 8 s before: the notice shows about 4 s after the last activity.
-      idle = await startExtraBff(stack(), (c) => withSession(c, { checkIntervalSeconds: 1, pollIntervalSeconds: 0, idleNoticeSeconds: 8 }, 12_000));
+      idle = await startExtraBff(stack(), (c) =>
+        withSession(c, { checkIntervalSeconds: 1, pollIntervalSeconds: 0, idleNoticeSeconds: 8 }, 12_000),
+      );
     });
     after(() => idle?.close());
 
@@ -158,7 +173,11 @@ describe('e2e: one session everywhere (issue 13)', () => {
     const session = await openSession('consent-declined');
     await signInToProfile(session, 'adele');
     const page = session.page;
-    const draft = { to: 'megan.bowen@contoso.example', subject: `declined ${Date.now()}`, body: 'Kept across the round trip.' };
+    const draft = {
+      to: 'megan.bowen@contoso.example',
+      subject: `declined ${Date.now()}`,
+      body: 'Kept across the round trip.',
+    };
     await page.getByTestId('nav-send-mail').click();
     await page.getByTestId('send-to').fill(draft.to);
     await page.getByTestId('send-subject').fill(draft.subject);
@@ -178,7 +197,10 @@ describe('e2e: one session everywhere (issue 13)', () => {
     expect(await page.getByTestId('send-body').inputValue()).to.equal(draft.body);
     expect(await page.getByTestId('header-user').textContent(), 'still signed in').to.equal(USERS.adele.name);
     expect(stack().emulator.admin.outbox()).to.deep.equal([]);
-    numbers.consentDeclined = { authorizeNavigations: session.authorizeNavigations(mark).length, browserTokenRequests: session.tokenRequests(mark).length };
+    numbers.consentDeclined = {
+      authorizeNavigations: session.authorizeNavigations(mark).length,
+      browserTokenRequests: session.tokenRequests(mark).length,
+    };
 
     await page.getByTestId('consent-ask-again').click();
     await page.locator('#consentForm').waitFor();
@@ -211,7 +233,10 @@ describe('e2e: one session everywhere (issue 13)', () => {
     await tab.goto(`${session.appUrl}/profile`);
     await expectProfileOf(tab, 'pat');
     const tabNavs = session.authorizeNavigations(mark).length;
-    numbers.personalAccount = { signIn: { authorizeNavigations: signInNavs, browserTokenRequests: signInTokens }, newTab: { authorizeNavigations: tabNavs, browserTokenRequests: session.tokenRequests(mark).length } };
+    numbers.personalAccount = {
+      signIn: { authorizeNavigations: signInNavs, browserTokenRequests: signInTokens },
+      newTab: { authorizeNavigations: tabNavs, browserTokenRequests: session.tokenRequests(mark).length },
+    };
     expect(tabNavs, '/authorize navigations for a new tab').to.equal(1);
     expect((await homeFacts(tab)).source).to.equal('redirect');
     expectNoProblems(session);
@@ -229,6 +254,9 @@ describe('e2e: one session everywhere (issue 13)', () => {
     const toBff = session.since(mark).filter((r) => r.url.startsWith(`${session.appUrl}/`));
     numbers.idleTabBffRequestsPerMinute = toBff.length / 5;
     expect(toBff.length / 5, 'BFF requests per idle minute').to.be.at.most(1);
-    expect(session.since(mark).filter((r) => r.url.startsWith(session.authorityOrigin)), 'authority requests').to.deep.equal([]);
+    expect(
+      session.since(mark).filter((r) => r.url.startsWith(session.authorityOrigin)),
+      'authority requests',
+    ).to.deep.equal([]);
   });
 });

@@ -1,6 +1,14 @@
 // Root hooks for the e2e run: one emulator + BFF + Chromium for all scenarios, a clean emulator and artifacts per test.
 import { rmSync } from 'node:fs';
-import { ARTIFACTS_DIR, chromiumMissingReason, SessionTracker, startStack, type BrowserSession, type SessionOptions, type Stack } from './harness';
+import {
+  ARTIFACTS_DIR,
+  chromiumMissingReason,
+  SessionTracker,
+  startStack,
+  type BrowserSession,
+  type SessionOptions,
+  type Stack,
+} from './harness';
 
 let running: Stack | null = null;
 const tracker = new SessionTracker();

@@ -20,13 +20,24 @@ describe('e2e: hybrid sign-in', () => {
     expect(tokens, 'browser token requests').to.have.length(1);
     const form = tokens[0]!.form ?? {};
     expect(form.grant_type).to.equal('authorization_code');
-    expect(form, 'spa code redemption').to.not.have.any.keys('redirect_uri', 'code_verifier', 'client_secret', 'client_assertion');
+    expect(form, 'spa code redemption').to.not.have.any.keys(
+      'redirect_uri',
+      'code_verifier',
+      'client_secret',
+      'client_assertion',
+    );
     expect(form.code).to.equal('[redacted]');
 
     // The emulator agrees: one cross-origin (browser) token request; the server's redemption carried its secret.
     const emulatorTokens = stack().emulator.admin.requests({ service: 'entra', pathIncludes: '/oauth2/v2.0/token' });
-    expect(emulatorTokens.filter((r) => r.flags.hasOrigin), 'browser token requests seen by the emulator').to.have.length(1);
-    expect(emulatorTokens.filter((r) => !r.flags.hasOrigin && r.flags.hasClientSecret && r.flags.hasCodeVerifier), 'server redemption').to.have.length(1);
+    expect(
+      emulatorTokens.filter((r) => r.flags.hasOrigin),
+      'browser token requests seen by the emulator',
+    ).to.have.length(1);
+    expect(
+      emulatorTokens.filter((r) => !r.flags.hasOrigin && r.flags.hasClientSecret && r.flags.hasCodeVerifier),
+      'server redemption',
+    ).to.have.length(1);
 
     // The landing page carried the one-time spa code; the browser itself called Graph with its own token.
     const landing = await session.documents.at(-1)!.bootstrap;
@@ -45,7 +56,9 @@ describe('e2e: hybrid sign-in', () => {
     expectNoProblems(session);
 
     // Split: the BFF's callback (server redemption, session, redirect) vs. loading the page and getting data.
-    const landingRequest = session.requests.find((r) => r.at >= callbackAt && r.navigation && r.mainFrame && !new URL(r.url).pathname.startsWith('/auth/'));
+    const landingRequest = session.requests.find(
+      (r) => r.at >= callbackAt && r.navigation && r.mainFrame && !new URL(r.url).pathname.startsWith('/auth/'),
+    );
     const metrics = {
       scenario: 'hybrid-sign-in',
       authorityNavigations: session.authorityNavigations().length,

@@ -44,16 +44,33 @@ describe('e2e: token lifetime', () => {
     // The profile page asks Graph for /me, the photo and the contacts at once; they share one token for the SPA's
     // scopes, so one refresh-token request renews it.
     const tokens = session.tokenRequests(mark);
-    expect(tokens.map((t) => t.form?.grant_type), 'grant types after expiry').to.deep.equal(['refresh_token']);
+    expect(
+      tokens.map((t) => t.form?.grant_type),
+      'grant types after expiry',
+    ).to.deep.equal(['refresh_token']);
     expect(resourceScopes(tokens[0]!.form?.scope), 'refreshed scopes').to.equal('Contacts.Read User.Read');
-    expect(tokens.map((t) => t.status), 'refresh responses').to.deep.equal(tokens.map(() => 200));
-    expect(session.since(mark).filter((r) => r.navigation), 'navigations').to.deep.equal([]);
+    expect(
+      tokens.map((t) => t.status),
+      'refresh responses',
+    ).to.deep.equal(tokens.map(() => 200));
+    expect(
+      session.since(mark).filter((r) => r.navigation),
+      'navigations',
+    ).to.deep.equal([]);
     expect(session.childFrames, 'hidden iframes').to.deep.equal([]);
-    const refreshes = stack().emulator.admin.requests({ service: 'entra', pathIncludes: '/oauth2/v2.0/token' }).filter((r) => r.form?.grant_type === 'refresh_token');
+    const refreshes = stack()
+      .emulator.admin.requests({ service: 'entra', pathIncludes: '/oauth2/v2.0/token' })
+      .filter((r) => r.form?.grant_type === 'refresh_token');
     expect(refreshes, 'refresh requests seen by the emulator').to.have.length(tokens.length);
-    expect(refreshes.every((r) => r.flags.hasOrigin), 'all sent by the browser').to.equal(true);
+    expect(
+      refreshes.every((r) => r.flags.hasOrigin),
+      'all sent by the browser',
+    ).to.equal(true);
     const graphCalls = session.since(mark).filter((r) => r.url.startsWith(new URL(stack().emulator.urls.graph).origin));
-    expect(graphCalls.map((r) => r.status), 'Graph answers after the refresh').to.deep.equal(graphCalls.map(() => 200));
+    expect(
+      graphCalls.map((r) => r.status),
+      'Graph answers after the refresh',
+    ).to.deep.equal(graphCalls.map(() => 200));
     expect(await homeFacts(page)).to.include({ status: 'authenticated' });
     expectNoProblems(session);
   });
@@ -75,7 +92,13 @@ describe('e2e: token lifetime', () => {
     expect(authorize, '/authorize navigations').to.have.length(1);
     expect(new URL(authorize[0]!.url).searchParams.get('login_hint'), 'login hint').to.be.a('string').and.not.empty;
     // No account picker: the emulator's session signed the user straight back in.
-    expect(session.authorityNavigations(mark).map((r) => new URL(r.url).pathname).filter((p) => p.endsWith('/login')), 'sign-in page posts').to.deep.equal([]);
+    expect(
+      session
+        .authorityNavigations(mark)
+        .map((r) => new URL(r.url).pathname)
+        .filter((p) => p.endsWith('/login')),
+      'sign-in page posts',
+    ).to.deep.equal([]);
     // The redirect's code was redeemed by the browser (auth code + PKCE), once.
     const redemptions = tokens.filter((t) => t.form?.grant_type === 'authorization_code');
     expect(redemptions, 'code redemptions').to.have.length(1);

@@ -14,7 +14,11 @@ interface PageCase {
 }
 
 const PAGES: PageCase[] = [
-  { path: '/', title: 'Home · Hybrid SPA', ready: (p) => p.locator('[data-testid="auth-status"][data-status="authenticated"]').waitFor() },
+  {
+    path: '/',
+    title: 'Home · Hybrid SPA',
+    ready: (p) => p.locator('[data-testid="auth-status"][data-status="authenticated"]').waitFor(),
+  },
   { path: '/profile', title: 'Profile · Hybrid SPA', ready: (p) => p.getByTestId('contact-item').first().waitFor() },
   { path: '/mail', title: 'Mail · Hybrid SPA', ready: (p) => p.getByTestId('mail-item').first().waitFor() },
   { path: '/mail/send', title: 'Send mail · Hybrid SPA', ready: (p) => p.getByTestId('send-button').waitFor() },
@@ -25,12 +29,22 @@ const PAGES: PageCase[] = [
 const slugOf = (path: string) => path.replace(/^\/$/, 'home').replace(/^\//, '').replace(/\//g, '-');
 
 /** Loads `path` at `viewport` and checks what every page owes every user. Returns the problems found. */
-async function checkPage(page: Page, appUrl: string, c: PageCase, viewport: ViewportName, signedIn: boolean): Promise<string[]> {
+async function checkPage(
+  page: Page,
+  appUrl: string,
+  c: PageCase,
+  viewport: ViewportName,
+  signedIn: boolean,
+): Promise<string[]> {
   await page.setViewportSize(VIEWPORTS[viewport]);
   await page.goto(`${appUrl}${c.path}`);
   if (signedIn) await c.ready(page);
   else if (c.path === '/no-such-page') await page.getByTestId('not-found').waitFor();
-  else await page.locator('[data-testid="sign-in-prompt"], [data-testid="auth-status"][data-status="signed_out"]').first().waitFor();
+  else
+    await page
+      .locator('[data-testid="sign-in-prompt"], [data-testid="auth-status"][data-status="signed_out"]')
+      .first()
+      .waitFor();
   await page.waitForFunction((t) => document.title === t, c.title, { timeout: 5_000 }).catch(() => undefined);
   const where = `${c.path} (${viewport}, ${signedIn ? 'signed in' : 'signed out'})`;
   const problems: string[] = [];
@@ -39,16 +53,20 @@ async function checkPage(page: Page, appUrl: string, c: PageCase, viewport: View
   if (title !== c.title) problems.push(`${where}: title "${title}", expected "${c.title}"`);
 
   const overflow = await horizontalOverflow(page);
-  if (overflow.overflowPx > 0) problems.push(`${where}: ${overflow.overflowPx}px horizontal overflow (${overflow.offenders.join(', ')})`);
+  if (overflow.overflowPx > 0)
+    problems.push(`${where}: ${overflow.overflowPx}px horizontal overflow (${overflow.offenders.join(', ')})`);
 
   const signIn = await page.getByTestId('sign-in-button').count();
   const signOut = await page.getByTestId('sign-out-button').count();
   const expected = signedIn ? { signIn: 0, signOut: 1 } : { signIn: 1, signOut: 0 };
   if (signIn !== expected.signIn || signOut !== expected.signOut) {
-    problems.push(`${where}: ${signIn} Sign in and ${signOut} Sign out buttons, expected ${expected.signIn} and ${expected.signOut}`);
+    problems.push(
+      `${where}: ${signIn} Sign in and ${signOut} Sign out buttons, expected ${expected.signIn} and ${expected.signOut}`,
+    );
   }
 
-  for (const v of await axeViolations(page)) problems.push(`${where}: axe ${v.id} (${v.impact}): ${v.help} — ${v.targets.slice(0, 3).join('; ')}`);
+  for (const v of await axeViolations(page))
+    problems.push(`${where}: axe ${v.id} (${v.impact}): ${v.help} — ${v.targets.slice(0, 3).join('; ')}`);
   await screenshot(page, `${signedIn ? 'in' : 'out'}-${slugOf(c.path)}-${VIEWPORTS[viewport].width}`);
   return problems;
 }
@@ -66,8 +84,16 @@ describe('e2e: UI on desktop and mobile', function () {
     // Home for a stranger says what the app is for, and links to what it does.
     await session.page.goto(`${session.appUrl}/`);
     await session.page.getByTestId('home-features').waitFor();
-    expect(await session.page.getByTestId('home-features').getByRole('link').allTextContents()).to.deep.equal(['Your profile', 'Mail', 'Send mail', 'Secret']);
-    expect(await session.page.getByTestId('about-sign-in').evaluate((el) => (el as HTMLDetailsElement).open), 'diagnostics folded').to.equal(false);
+    expect(await session.page.getByTestId('home-features').getByRole('link').allTextContents()).to.deep.equal([
+      'Your profile',
+      'Mail',
+      'Send mail',
+      'Secret',
+    ]);
+    expect(
+      await session.page.getByTestId('about-sign-in').evaluate((el) => (el as HTMLDetailsElement).open),
+      'diagnostics folded',
+    ).to.equal(false);
     expect(await session.page.getByTestId('token-source').getAttribute('data-source'), 'no token yet').to.equal('');
     expectNoProblems(session);
   });
@@ -104,7 +130,10 @@ describe('e2e: UI on desktop and mobile', function () {
     const mark = session.mark();
     await page.getByTestId('home-link-mail').click();
     await page.getByTestId('mail-item').first().waitFor();
-    expect(session.since(mark).filter((r) => r.navigation && r.mainFrame), 'document loads').to.deep.equal([]);
+    expect(
+      session.since(mark).filter((r) => r.navigation && r.mainFrame),
+      'document loads',
+    ).to.deep.equal([]);
     expectNoProblems(session);
   });
 

@@ -42,7 +42,10 @@ describe('e2e: UI behaviour', function () {
     await page.getByTestId('mail-item').first().waitFor();
     expect(await page.getByTestId('mail-page').textContent()).to.equal('Page 1');
     const dates = await page.locator('[data-testid="mail-item"] time').allTextContents();
-    expect(dates.filter((d) => /\d:\d\d:\d\d/.test(d)), 'dates with seconds').to.deep.equal([]);
+    expect(
+      dates.filter((d) => /\d:\d\d:\d\d/.test(d)),
+      'dates with seconds',
+    ).to.deep.equal([]);
     const unread = await page.locator('[data-testid="mail-item"][data-unread="true"]').count();
     expect(unread, 'unread messages on page 1').to.be.greaterThan(0);
     expect(await page.getByTestId('mail-unread').count(), '"Unread" labels').to.equal(unread);
@@ -54,7 +57,9 @@ describe('e2e: UI behaviour', function () {
       await route.continue();
     });
     await page.getByTestId('mail-next').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="mail-page"]')?.textContent === 'Loading page 2…');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="mail-page"]')?.textContent === 'Loading page 2…',
+    );
     expect(await page.getByTestId('mail-list').getAttribute('aria-busy')).to.equal('true');
     expect(await page.getByTestId('mail-list').getAttribute('class')).to.contain('list--stale');
     release();
@@ -76,7 +81,10 @@ describe('e2e: UI behaviour', function () {
     expect(await page.getByTestId('send-problem').textContent()).to.equal('Message: write a message.');
     expect(await page.getByTestId('send-body').getAttribute('aria-invalid')).to.equal('true');
     expect(await page.evaluate(() => document.activeElement?.id)).to.equal('mail-body');
-    expect(session.since(mark).filter((r) => r.url.includes('/api/mail/send')), 'requests to send').to.deep.equal([]);
+    expect(
+      session.since(mark).filter((r) => r.url.includes('/api/mail/send')),
+      'requests to send',
+    ).to.deep.equal([]);
     expectNoProblems(session);
   });
 

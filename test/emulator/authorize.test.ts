@@ -25,7 +25,8 @@ describe('emulator /authorize, consent and logout', () => {
     const res = await new Browser().request(authUrl({ login_hint: 'alex.wilber@contoso.example' }));
     expect(res.status).to.equal(200);
     const html = await res.text();
-    for (const id of ['id="i0116"', 'name="loginfmt"', 'id="idSIButton9"', 'id="idBtn_Back"', 'id="i0118"']) expect(html).to.include(id);
+    for (const id of ['id="i0116"', 'name="loginfmt"', 'id="idSIButton9"', 'id="idBtn_Back"', 'id="i0118"'])
+      expect(html).to.include(id);
     expect(inputValue(html, 'loginfmt')).to.equal('alex.wilber@contoso.example');
     expect(html).not.to.include('<script>alert(1)</script>');
     expect(html).to.include('Robert &quot;Bobby&quot; &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; O&#39;Hara');
@@ -47,10 +48,15 @@ describe('emulator /authorize, consent and logout', () => {
     const browser = new Browser();
     const first = await browser.request(authUrl({}));
     const html = await first.text();
-    const login = await browser.request(`${emu.urls.instance}/${emu.tenantId}/login`, { form: { ctx: inputValue(html, 'ctx')!, pick: 'adele.vance@contoso.example' } });
+    const login = await browser.request(`${emu.urls.instance}/${emu.tenantId}/login`, {
+      form: { ctx: inputValue(html, 'ctx')!, pick: 'adele.vance@contoso.example' },
+    });
     expect(login.status).to.equal(302);
     const cookie = login.headers.getSetCookie().find((c) => c.startsWith('ESTSAUTH='))!;
-    expect(cookie).to.match(/HttpOnly/).and.match(/Secure/).and.match(/SameSite=None/);
+    expect(cookie)
+      .to.match(/HttpOnly/)
+      .and.match(/Secure/)
+      .and.match(/SameSite=None/);
     const silent = await authorize(browser, authUrl({ prompt: 'none' }));
     expect(silent.params!.get('code')).to.be.a('string');
     expect(silent.params!.get('session_state')).to.be.a('string');
@@ -68,7 +74,12 @@ describe('emulator /authorize, consent and logout', () => {
 
   it('asks consent for Mail.Send; Accept remembers it, Cancel returns access_denied (65004)', async () => {
     const browser = new Browser();
-    const cancelled = await authorize(browser, authUrl({ scope: 'openid Mail.Send' }), 'adele.vance@contoso.example', 'cancel');
+    const cancelled = await authorize(
+      browser,
+      authUrl({ scope: 'openid Mail.Send' }),
+      'adele.vance@contoso.example',
+      'cancel',
+    );
     expect(cancelled.params!.get('error')).to.equal('access_denied');
     expect(cancelled.params!.get('error_description')).to.match(/^AADSTS65004: /);
     const silent = await authorize(browser, authUrl({ scope: 'openid Mail.Send', prompt: 'none' }));
@@ -84,8 +95,19 @@ describe('emulator /authorize, consent and logout', () => {
   it('honours response_mode=form_post and fragment', async () => {
     const browser = new Browser();
     const post = await authorize(browser, authUrl({ response_mode: 'form_post' }), 'alex.wilber@contoso.example');
-    expect(post.page).to.include(`action="${WEB_REDIRECT}"`).and.include('name="code"').and.include('name="state" value="st"');
-    const frag = await authorize(browser, authUrl({ response_mode: 'fragment', redirect_uri: SPA_REDIRECT, code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' }));
+    expect(post.page)
+      .to.include(`action="${WEB_REDIRECT}"`)
+      .and.include('name="code"')
+      .and.include('name="state" value="st"');
+    const frag = await authorize(
+      browser,
+      authUrl({
+        response_mode: 'fragment',
+        redirect_uri: SPA_REDIRECT,
+        code_challenge: 'x'.repeat(43),
+        code_challenge_method: 'S256',
+      }),
+    );
     expect(new URL(frag.location!).hash).to.match(/^#code=/);
   });
 
@@ -107,16 +129,33 @@ describe('emulator /authorize, consent and logout', () => {
     expect(browser.hasSession()).to.equal(false);
     const after = await authorize(browser, authUrl({ prompt: 'none' }));
     expect(after.params!.get('error')).to.equal('login_required');
-    const unregistered = await browser.request(`${emu.urls.authority}/oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent('https://evil.example/')}`);
+    const unregistered = await browser.request(
+      `${emu.urls.authority}/oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent('https://evil.example/')}`,
+    );
     expect(await unregistered.text()).not.to.include('evil.example');
   });
 
   it('supports a seed override (an extra app registration)', async () => {
     const other = await startTestEmulator({
-      seed: (s) => ({ ...s, apps: [...s.apps, { ...s.apps[0]!, clientId: '11111111-2222-3333-4444-555555555555', webRedirectUris: ['https://app.example/cb'] }] }),
+      seed: (s) => ({
+        ...s,
+        apps: [
+          ...s.apps,
+          {
+            ...s.apps[0]!,
+            clientId: '11111111-2222-3333-4444-555555555555',
+            webRedirectUris: ['https://app.example/cb'],
+          },
+        ],
+      }),
     });
     try {
-      const q = new URLSearchParams({ client_id: '11111111-2222-3333-4444-555555555555', redirect_uri: 'https://app.example/cb', response_type: 'code', scope: 'openid' });
+      const q = new URLSearchParams({
+        client_id: '11111111-2222-3333-4444-555555555555',
+        redirect_uri: 'https://app.example/cb',
+        response_type: 'code',
+        scope: 'openid',
+      });
       const res = await new Browser().request(`${other.urls.authority}/oauth2/v2.0/authorize?${q}`);
       expect(res.status).to.equal(200);
       expect(await res.text()).to.include('id="i0116"');

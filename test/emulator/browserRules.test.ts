@@ -26,19 +26,38 @@ describe('emulator token endpoint: browser (SPA) rules', () => {
   /** A web code redeemed by the server with return_spa_code=1; returns the spa_code. */
   async function spaCode(user = 'adele.vance@contoso.example'): Promise<string> {
     const cca = new ConfidentialClientApplication({
-      auth: { clientId: emu.clientId, authority: emu.urls.authority, clientSecret: emu.clientSecret, knownAuthorities: [new URL(emu.urls.instance).host] },
+      auth: {
+        clientId: emu.clientId,
+        authority: emu.urls.authority,
+        clientSecret: emu.clientSecret,
+        knownAuthorities: [new URL(emu.urls.instance).host],
+      },
     });
     const url = await cca.getAuthCodeUrl({ scopes: ['User.Read', 'Contacts.Read'], redirectUri: WEB_REDIRECT });
     const out = await authorize(new Browser(), url, user);
     const code = out.params!.get('code')!;
-    const result = await cca.acquireTokenByCode({ code, scopes: ['User.Read', 'Contacts.Read'], redirectUri: WEB_REDIRECT, enableSpaAuthorizationCode: true });
+    const result = await cca.acquireTokenByCode({
+      code,
+      scopes: ['User.Read', 'Contacts.Read'],
+      redirectUri: WEB_REDIRECT,
+      enableSpaAuthorizationCode: true,
+    });
     return result.code!;
   }
 
   /** A code from /authorize to a web redirect URI, not yet redeemed. */
   async function webCode(): Promise<string> {
-    const q = new URLSearchParams({ client_id: emu.clientId, redirect_uri: WEB_REDIRECT, response_type: 'code', scope: 'openid profile offline_access User.Read' });
-    const out = await authorize(new Browser(), `${emu.urls.authority}/oauth2/v2.0/authorize?${q}`, 'adele.vance@contoso.example');
+    const q = new URLSearchParams({
+      client_id: emu.clientId,
+      redirect_uri: WEB_REDIRECT,
+      response_type: 'code',
+      scope: 'openid profile offline_access User.Read',
+    });
+    const out = await authorize(
+      new Browser(),
+      `${emu.urls.authority}/oauth2/v2.0/authorize?${q}`,
+      'adele.vance@contoso.example',
+    );
     return out.params!.get('code')!;
   }
 
@@ -71,7 +90,11 @@ describe('emulator token endpoint: browser (SPA) rules', () => {
   });
 
   it('refuses a spa_code redeemed with a client secret (AADSTS700025)', async () => {
-    const res = await postToken(emu, { ...spaRedemption(await spaCode()), client_secret: emu.clientSecret }, { origin: SPA_ORIGIN });
+    const res = await postToken(
+      emu,
+      { ...spaRedemption(await spaCode()), client_secret: emu.clientSecret },
+      { origin: SPA_ORIGIN },
+    );
     expect(res.status).to.equal(401);
     expect(res.body).to.include({ error: 'invalid_client' });
     expect(res.body.error_codes).to.deep.equal([700025]);
@@ -80,7 +103,14 @@ describe('emulator token endpoint: browser (SPA) rules', () => {
   it('refuses a web code redeemed with an Origin header (AADSTS9002326)', async () => {
     const res = await postToken(
       emu,
-      { client_id: emu.clientId, code: await webCode(), grant_type: 'authorization_code', redirect_uri: WEB_REDIRECT, client_secret: emu.clientSecret, scope: 'User.Read' },
+      {
+        client_id: emu.clientId,
+        code: await webCode(),
+        grant_type: 'authorization_code',
+        redirect_uri: WEB_REDIRECT,
+        client_secret: emu.clientSecret,
+        scope: 'User.Read',
+      },
       { origin: SPA_ORIGIN },
     );
     expect(res.status).to.equal(400);
@@ -98,7 +128,13 @@ describe('emulator token endpoint: browser (SPA) rules', () => {
 
   it('refreshes a SPA refresh token only with Origin, and stops 24 h after sign-in (700084)', async () => {
     const first = await postToken(emu, spaRedemption(await spaCode()), { origin: SPA_ORIGIN });
-    const refresh = (rt: string) => ({ client_id: emu.clientId, scope: 'User.Read openid profile offline_access', grant_type: 'refresh_token', refresh_token: rt, ...BROWSER_EXTRAS });
+    const refresh = (rt: string) => ({
+      client_id: emu.clientId,
+      scope: 'User.Read openid profile offline_access',
+      grant_type: 'refresh_token',
+      refresh_token: rt,
+      ...BROWSER_EXTRAS,
+    });
     const noOrigin = await postToken(emu, refresh(String(first.body.refresh_token)));
     expect(noOrigin.body.error_codes).to.deep.equal([9002327]);
     const ok = await postToken(emu, refresh(String(first.body.refresh_token)), { origin: SPA_ORIGIN });
@@ -113,17 +149,42 @@ describe('emulator token endpoint: browser (SPA) rules', () => {
   it('requires PKCE for SPA authorize codes and checks the S256 verifier', async () => {
     const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
     const q = new URLSearchParams({
-      client_id: emu.clientId, redirect_uri: SPA_REDIRECT, response_type: 'code', scope: 'openid profile offline_access User.Read',
-      code_challenge: challenge, code_challenge_method: 'S256', state: 'eyJpZCI6IngifQ', nonce: 'n',
+      client_id: emu.clientId,
+      redirect_uri: SPA_REDIRECT,
+      response_type: 'code',
+      scope: 'openid profile offline_access User.Read',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      state: 'eyJpZCI6IngifQ',
+      nonce: 'n',
     });
-    const out = await authorize(new Browser(), `${emu.urls.authority}/oauth2/v2.0/authorize?${q}`, 'alex.wilber@contoso.example');
+    const out = await authorize(
+      new Browser(),
+      `${emu.urls.authority}/oauth2/v2.0/authorize?${q}`,
+      'alex.wilber@contoso.example',
+    );
     expect(new URL(out.location!).hash, 'SPA default response_mode is fragment').to.match(/^#code=/);
-    const form = { client_id: emu.clientId, redirect_uri: SPA_REDIRECT, code: out.params!.get('code')!, grant_type: 'authorization_code', scope: 'openid profile offline_access User.Read', ...BROWSER_EXTRAS };
+    const form = {
+      client_id: emu.clientId,
+      redirect_uri: SPA_REDIRECT,
+      code: out.params!.get('code')!,
+      grant_type: 'authorization_code',
+      scope: 'openid profile offline_access User.Read',
+      ...BROWSER_EXTRAS,
+    };
     const wrong = await postToken(emu, { ...form, code_verifier: `${verifier}x` }, { origin: SPA_ORIGIN });
     expect(wrong.body.error_codes).to.deep.equal([501481]);
 
-    const out2 = await authorize(new Browser(), `${emu.urls.authority}/oauth2/v2.0/authorize?${q}`, 'alex.wilber@contoso.example');
-    const ok = await postToken(emu, { ...form, code: out2.params!.get('code')!, code_verifier: verifier }, { origin: SPA_ORIGIN });
+    const out2 = await authorize(
+      new Browser(),
+      `${emu.urls.authority}/oauth2/v2.0/authorize?${q}`,
+      'alex.wilber@contoso.example',
+    );
+    const ok = await postToken(
+      emu,
+      { ...form, code: out2.params!.get('code')!, code_verifier: verifier },
+      { origin: SPA_ORIGIN },
+    );
     expect(ok.status).to.equal(200);
     expect(ok.body).not.to.have.property('spa_code');
   });
@@ -131,17 +192,26 @@ describe('emulator token endpoint: browser (SPA) rules', () => {
   it('answers preflights with 204 and CORS on metadata', async () => {
     const pre = await fetch(`${emu.urls.authority}/oauth2/v2.0/token`, {
       method: 'OPTIONS',
-      headers: { origin: SPA_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: SPA_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(pre.status).to.equal(204);
     expect(pre.headers.get('access-control-allow-origin')).to.equal('*');
     expect(pre.headers.get('access-control-allow-headers')).to.equal('content-type');
-    const meta = await fetch(`${emu.urls.instance}/${emu.tenantId.toUpperCase()}/v2.0/.well-known/openid-configuration`, { headers: { origin: SPA_ORIGIN } });
+    const meta = await fetch(
+      `${emu.urls.instance}/${emu.tenantId.toUpperCase()}/v2.0/.well-known/openid-configuration`,
+      { headers: { origin: SPA_ORIGIN } },
+    );
     expect(meta.status, 'tenant segment is case-insensitive').to.equal(200);
     expect(meta.headers.get('access-control-allow-origin')).to.equal('*');
     const doc = (await meta.json()) as Record<string, string>;
     expect(doc.issuer).to.equal(`${emu.urls.authority}/v2.0`);
-    const common = (await (await fetch(`${emu.urls.instance}/common/v2.0/.well-known/openid-configuration`)).json()) as Record<string, string>;
+    const common = (await (
+      await fetch(`${emu.urls.instance}/common/v2.0/.well-known/openid-configuration`)
+    ).json()) as Record<string, string>;
     expect(common.issuer).to.equal(`${emu.urls.instance}/{tenantid}/v2.0`);
     expect(common.token_endpoint).to.equal(`${emu.urls.instance}/common/oauth2/v2.0/token`);
   });

@@ -17,7 +17,11 @@ const demoRaw = () => JSON.parse(readFileSync(DEMO_CONFIG_PATH, 'utf8')) as Reco
 /** The problems an invalid config reports (fails the test when it loads). */
 function problemsOf(raw: unknown, variables: Record<string, string> = {}): string[] {
   try {
-    configToSeed(raw, { baseDir: process.cwd(), source: 'test.json', variables: { EMULATOR_CERT_DIR: CERT_DIR, ...variables } });
+    configToSeed(raw, {
+      baseDir: process.cwd(),
+      source: 'test.json',
+      variables: { EMULATOR_CERT_DIR: CERT_DIR, ...variables },
+    });
   } catch (err) {
     if (err instanceof EmulatorConfigError) return err.problems;
     throw err;
@@ -27,7 +31,14 @@ function problemsOf(raw: unknown, variables: Record<string, string> = {}): strin
 
 const minimal = (extra: Record<string, unknown> = {}) => ({
   tenants: [{ id: '11111111-1111-4111-8111-111111111111', displayName: 'T' }],
-  apps: [{ clientId: '22222222-2222-4222-8222-222222222222', displayName: 'App', secrets: ['secret-123'], webRedirectUris: ['http://localhost:5000/cb'] }],
+  apps: [
+    {
+      clientId: '22222222-2222-4222-8222-222222222222',
+      displayName: 'App',
+      secrets: ['secret-123'],
+      webRedirectUris: ['http://localhost:5000/cb'],
+    },
+  ],
   ...extra,
 });
 
@@ -64,23 +75,40 @@ describe('emulator config', () => {
     const fallback = createDefaultSeed({ certDir: CERT_DIR }).apps[0]!;
     expect(fallback.frontChannelLogoutUrl).to.equal('http://localhost:3000/auth/frontchannel-logout');
     fc.assert(
-      fc.property(fc.integer({ min: 1024, max: 65535 }), fc.constantFrom('http://localhost', 'http://127.0.0.1', 'https://app.example'), (port, host) => {
-        const origin = `${host}:${port}`;
-        const app = createDefaultSeed({ certDir: CERT_DIR, variables: { PUBLIC_URL: origin } }).apps[0]!;
-        expect(app.webRedirectUris).to.deep.equal([`${origin}/auth/callback`]);
-        expect(app.spaRedirectUris).to.deep.equal([`${origin}/`]);
-        expect(app.postLogoutRedirectUris).to.deep.equal([`${origin}/`]);
-        expect(app.frontChannelLogoutUrl).to.equal(`${origin}/auth/frontchannel-logout`);
-      }),
+      fc.property(
+        fc.integer({ min: 1024, max: 65535 }),
+        fc.constantFrom('http://localhost', 'http://127.0.0.1', 'https://app.example'),
+        (port, host) => {
+          const origin = `${host}:${port}`;
+          const app = createDefaultSeed({ certDir: CERT_DIR, variables: { PUBLIC_URL: origin } }).apps[0]!;
+          expect(app.webRedirectUris).to.deep.equal([`${origin}/auth/callback`]);
+          expect(app.spaRedirectUris).to.deep.equal([`${origin}/`]);
+          expect(app.postLogoutRedirectUris).to.deep.equal([`${origin}/`]);
+          expect(app.frontChannelLogoutUrl).to.equal(`${origin}/auth/frontchannel-logout`);
+        },
+      ),
       { numRuns: 20 },
     );
   });
 
   it('interpolates ${VAR} and ${VAR:-default}, keeps $${ literal, and names the path of an unset variable', () => {
-    const raw = minimal({ users: [{ key: 'u', username: 'u@t.example', displayName: '$${not a var}', givenName: '${GIVEN:-Una}', surname: '${SURNAME}', oid: '33333333-3333-4333-8333-333333333333' }] });
+    const raw = minimal({
+      users: [
+        {
+          key: 'u',
+          username: 'u@t.example',
+          displayName: '$${not a var}',
+          givenName: '${GIVEN:-Una}',
+          surname: '${SURNAME}',
+          oid: '33333333-3333-4333-8333-333333333333',
+        },
+      ],
+    });
     const seed = configToSeed(raw, { baseDir: '.', source: 't', variables: { SURNAME: 'User' } });
     expect(seed.users[0]).to.include({ displayName: '${not a var}', givenName: 'Una', surname: 'User' });
-    expect(problemsOf(raw)).to.deep.equal(['users[0].surname: uses ${SURNAME}, which is not set (give a default with ${SURNAME:-value})']);
+    expect(problemsOf(raw)).to.deep.equal([
+      'users[0].surname: uses ${SURNAME}, which is not set (give a default with ${SURNAME:-value})',
+    ]);
   });
 
   it('names the path of every missing required field in the demo config (generated over users and apps)', () => {
@@ -89,7 +117,11 @@ describe('emulator config', () => {
     fc.assert(
       fc.property(
         fc.oneof(
-          fc.record({ section: fc.constant('users'), index: fc.nat({ max: 4 }), field: fc.constantFrom(...userFields) }),
+          fc.record({
+            section: fc.constant('users'),
+            index: fc.nat({ max: 4 }),
+            field: fc.constantFrom(...userFields),
+          }),
           fc.record({ section: fc.constant('apps'), index: fc.constant(0), field: fc.constantFrom(...appFields) }),
         ),
         ({ section, index, field }) => {
@@ -104,15 +136,25 @@ describe('emulator config', () => {
 
   it('names the path of a wrongly typed or misspelled field anywhere in a user (generated)', () => {
     fc.assert(
-      fc.property(fc.nat({ max: 4 }), fc.constantFrom('personal', 'hasPhoto', 'contacts', 'messages', 'guestOf'), fc.constantFrom(42, 'text', null), (i, field, bad) => {
-        const raw = demoRaw();
-        const user = (raw.users as Record<string, unknown>[])[i]!;
-        user[field] = bad;
-        user.dispalyName = 'typo';
-        const problems = problemsOf(raw);
-        expect(problems.some((p) => p.startsWith(`users[${i}].${field}: `)), problems.join('\n')).to.equal(true);
-        expect(problems).to.include(`users[${i}].dispalyName: is not a known field (check the spelling against emulator/config.schema.json)`);
-      }),
+      fc.property(
+        fc.nat({ max: 4 }),
+        fc.constantFrom('personal', 'hasPhoto', 'contacts', 'messages', 'guestOf'),
+        fc.constantFrom(42, 'text', null),
+        (i, field, bad) => {
+          const raw = demoRaw();
+          const user = (raw.users as Record<string, unknown>[])[i]!;
+          user[field] = bad;
+          user.dispalyName = 'typo';
+          const problems = problemsOf(raw);
+          expect(
+            problems.some((p) => p.startsWith(`users[${i}].${field}: `)),
+            problems.join('\n'),
+          ).to.equal(true);
+          expect(problems).to.include(
+            `users[${i}].dispalyName: is not a known field (check the spelling against emulator/config.schema.json)`,
+          );
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -122,10 +164,23 @@ describe('emulator config', () => {
     const problems = problemsOf(
       minimal({
         apps: [
-          { ...minimal().apps[0], appRoles: [{ id: '44444444-4444-4444-8444-444444444444', value: 'Reader', displayName: 'Reader' }] },
+          {
+            ...minimal().apps[0],
+            appRoles: [{ id: '44444444-4444-4444-8444-444444444444', value: 'Reader', displayName: 'Reader' }],
+          },
           { clientId: app.toUpperCase(), displayName: 'Dup' },
         ],
-        users: [{ key: 'u', username: 'u@t.example', displayName: 'U', givenName: 'U', surname: 'U', oid: '33333333-3333-4333-8333-333333333333', homeTenantId: '55555555-5555-4555-8555-555555555555' }],
+        users: [
+          {
+            key: 'u',
+            username: 'u@t.example',
+            displayName: 'U',
+            givenName: 'U',
+            surname: 'U',
+            oid: '33333333-3333-4333-8333-333333333333',
+            homeTenantId: '55555555-5555-4555-8555-555555555555',
+          },
+        ],
         groups: [{ id: '66666666-6666-4666-8666-666666666666', displayName: 'G', members: ['ghost'] }],
         roleAssignments: [
           { app, role: 'Writer', principal: 'u' },
@@ -150,10 +205,16 @@ describe('emulator config', () => {
     const doc = readFileSync('docs/emulator.md', 'utf8');
     const block = /A config with every section[^\n]*\n\n```json\n([\s\S]*?)\n```/.exec(doc)?.[1];
     expect(block, 'the example block').to.be.a('string');
-    const seed = configToSeed(JSON.parse(block!), { baseDir: process.cwd(), source: 'docs/emulator.md', variables: {} });
+    const seed = configToSeed(JSON.parse(block!), {
+      baseDir: process.cwd(),
+      source: 'docs/emulator.md',
+      variables: {},
+    });
     expect(seed.apps[0]!.webRedirectUris).to.deep.equal(['http://localhost:5000/signin-oidc']);
     expect(assignedRoles(seed, seed.apps[0]!.clientId, 'nadia')).to.deep.equal(['Orders.Approve']);
-    expect(assignedRoles(seed, seed.apps[0]!.clientId, 'e2c7f1a9-3b5d-4f8e-a6c2-9d1b3f5a7c31')).to.deep.equal(['Orders.Sync']);
+    expect(assignedRoles(seed, seed.apps[0]!.clientId, 'e2c7f1a9-3b5d-4f8e-a6c2-9d1b3f5a7c31')).to.deep.equal([
+      'Orders.Sync',
+    ]);
   });
 
   it('reports a file that is missing or not JSON, naming the file', () => {
@@ -161,7 +222,10 @@ describe('emulator config', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{ "tenants": [ }');
     expect(() => loadConfigFile(bad)).to.throw(EmulatorConfigError, /bad\.json[\s\S]*not valid JSON/);
-    expect(() => loadConfigFile(join(dir, 'missing.json'))).to.throw(EmulatorConfigError, /cannot read the file: ENOENT/);
+    expect(() => loadConfigFile(join(dir, 'missing.json'))).to.throw(
+      EmulatorConfigError,
+      /cannot read the file: ENOENT/,
+    );
   });
 
   it('`npm run emulator -- --config` refuses an invalid file at start, listing each mistake with its path (exit 1)', function () {
@@ -169,7 +233,10 @@ describe('emulator config', () => {
     const dir = mkdtempSync(join(tmpdir(), 'emu-config-'));
     const file = join(dir, 'emulator.json');
     writeFileSync(file, JSON.stringify(minimal({ users: [{ key: 'Bad Key' }] })));
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'emulator/main.ts', '--config', file], { encoding: 'utf8', timeout: 25_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'emulator/main.ts', '--config', file], {
+      encoding: 'utf8',
+      timeout: 25_000,
+    });
     expect(run.status, run.stderr).to.equal(1);
     expect(run.stderr).to.include(`Invalid emulator config ${file}`);
     expect(run.stderr).to.include('users[0].key: must be a short lower-case handle');

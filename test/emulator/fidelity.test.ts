@@ -16,7 +16,15 @@ describe('emulator fidelity', () => {
       // A second app whose only SPA origin is https://spa.example (not loopback), to test exact origin matching.
       seed: (s) => ({
         ...s,
-        apps: [...s.apps, { ...s.apps[0]!, clientId: FOREIGN.clientId, webRedirectUris: ['https://spa.example/signin'], spaRedirectUris: [FOREIGN.spa] }],
+        apps: [
+          ...s.apps,
+          {
+            ...s.apps[0]!,
+            clientId: FOREIGN.clientId,
+            webRedirectUris: ['https://spa.example/signin'],
+            spaRedirectUris: [FOREIGN.spa],
+          },
+        ],
         consents: [...s.consents, { userKey: 'adele', clientId: FOREIGN.clientId, scopes: [...SEEDED_CONSENT] }],
       }),
     });
@@ -32,18 +40,41 @@ describe('emulator fidelity', () => {
     return code;
   };
   const webRedeem = (code: string, extra: Record<string, string> = {}, headers: Record<string, string> = {}) =>
-    postToken(emu, { client_id: emu.clientId, client_secret: emu.clientSecret, grant_type: 'authorization_code', code, redirect_uri: WEB_REDIRECT, scope: SCOPE, ...extra }, headers);
+    postToken(
+      emu,
+      {
+        client_id: emu.clientId,
+        client_secret: emu.clientSecret,
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: WEB_REDIRECT,
+        scope: SCOPE,
+        ...extra,
+      },
+      headers,
+    );
 
   /** A spa_code for `clientId`, from an unmodified msal-node hybrid redemption. */
   async function spaCode(clientId = emu.clientId, redirectUri = WEB_REDIRECT): Promise<string> {
     const cca = new ConfidentialClientApplication({
-      auth: { clientId, authority: emu.urls.authority, clientSecret: emu.clientSecret, knownAuthorities: [new URL(emu.urls.instance).host] },
+      auth: {
+        clientId,
+        authority: emu.urls.authority,
+        clientSecret: emu.clientSecret,
+        knownAuthorities: [new URL(emu.urls.instance).host],
+      },
     });
     const code = await codeFor({ redirect_uri: redirectUri }, clientId);
-    return (await cca.acquireTokenByCode({ code, scopes: ['User.Read'], redirectUri, enableSpaAuthorizationCode: true })).code!;
+    return (
+      await cca.acquireTokenByCode({ code, scopes: ['User.Read'], redirectUri, enableSpaAuthorizationCode: true })
+    ).code!;
   }
   const spaRedeem = (code: string, origin: string, clientId = emu.clientId) =>
-    postToken(emu, { client_id: clientId, grant_type: 'authorization_code', code, scope: SCOPE, client_info: '1' }, { origin });
+    postToken(
+      emu,
+      { client_id: clientId, grant_type: 'authorization_code', code, scope: SCOPE, client_info: '1' },
+      { origin },
+    );
 
   describe('redirect_uri at /token', () => {
     it('answers AADSTS50011 (invalid_request) for an unregistered URI and 500112 (invalid_grant) for another registered one (generated)', async () => {
@@ -51,7 +82,9 @@ describe('emulator fidelity', () => {
         fc.asyncProperty(
           fc.oneof(
             fc.webUrl({ withQueryParameters: false, withFragments: false }).map((uri) => ({ uri, registered: false })),
-            fc.constantFrom('http://localhost:3000/auth/other', 'https://localhost:3000/auth/callback').map((uri) => ({ uri, registered: false })),
+            fc
+              .constantFrom('http://localhost:3000/auth/other', 'https://localhost:3000/auth/callback')
+              .map((uri) => ({ uri, registered: false })),
             fc.constantFrom(SPA_REDIRECT, 'http://localhost:3000/').map((uri) => ({ uri, registered: true })),
           ),
           async ({ uri, registered }) => {
@@ -76,7 +109,13 @@ describe('emulator fidelity', () => {
       expect(web.body.error_codes).to.deep.equal([501481]);
       const spa = await postToken(
         emu,
-        { client_id: emu.clientId, grant_type: 'authorization_code', code: await codeFor({ redirect_uri: SPA_REDIRECT, ...pkce }), redirect_uri: SPA_REDIRECT, scope: SCOPE },
+        {
+          client_id: emu.clientId,
+          grant_type: 'authorization_code',
+          code: await codeFor({ redirect_uri: SPA_REDIRECT, ...pkce }),
+          redirect_uri: SPA_REDIRECT,
+          scope: SCOPE,
+        },
         { origin: 'http://localhost:51234' },
       );
       expect(spa.body).to.include({ error: 'invalid_grant' });
@@ -97,8 +136,20 @@ describe('emulator fidelity', () => {
         fc.asyncProperty(origins, async (origin) => {
           const res = await webRedeem(await codeFor({ redirect_uri: WEB_REDIRECT }), {}, { origin });
           expect(res.body.error_codes).to.deep.equal([9002326]);
-          expect(String(res.body.error_description)).to.include(`Request origin: '${origin}'`).and.not.include("'emulator'");
-          const refresh = await postToken(emu, { client_id: emu.clientId, client_secret: emu.clientSecret, grant_type: 'refresh_token', refresh_token: rt, scope: SCOPE }, { origin });
+          expect(String(res.body.error_description))
+            .to.include(`Request origin: '${origin}'`)
+            .and.not.include("'emulator'");
+          const refresh = await postToken(
+            emu,
+            {
+              client_id: emu.clientId,
+              client_secret: emu.clientSecret,
+              grant_type: 'refresh_token',
+              refresh_token: rt,
+              scope: SCOPE,
+            },
+            { origin },
+          );
           expect(String(refresh.body.error_description)).to.include(`Request origin: '${origin}'`);
         }),
         { numRuns: 8 },
@@ -126,15 +177,31 @@ describe('emulator fidelity', () => {
     });
 
     it('matches a non-loopback SPA origin exactly: scheme, host and port (generated, spa_code and SPA refresh token)', async () => {
-      const first = await spaRedeem(await spaCode(FOREIGN.clientId, 'https://spa.example/signin'), 'https://spa.example', FOREIGN.clientId);
+      const first = await spaRedeem(
+        await spaCode(FOREIGN.clientId, 'https://spa.example/signin'),
+        'https://spa.example',
+        FOREIGN.clientId,
+      );
       expect(first.status, JSON.stringify(first.body)).to.equal(200);
       const rt = String(first.body.refresh_token);
       const refresh = (origin: string) =>
-        postToken(emu, { client_id: FOREIGN.clientId, grant_type: 'refresh_token', refresh_token: rt, scope: SCOPE }, { origin });
+        postToken(
+          emu,
+          { client_id: FOREIGN.clientId, grant_type: 'refresh_token', refresh_token: rt, scope: SCOPE },
+          { origin },
+        );
       expect((await refresh('https://spa.example')).status).to.equal(200);
       await fc.assert(
         fc.asyncProperty(
-          fc.oneof(origins, fc.constantFrom('http://spa.example', 'https://spa.example:8443', 'https://app.spa.example', 'https://spa.example.evil')),
+          fc.oneof(
+            origins,
+            fc.constantFrom(
+              'http://spa.example',
+              'https://spa.example:8443',
+              'https://app.spa.example',
+              'https://spa.example.evil',
+            ),
+          ),
           async (origin) => {
             fc.pre(origin !== 'https://spa.example');
             const res = await refresh(origin);
@@ -144,7 +211,9 @@ describe('emulator fidelity', () => {
         { numRuns: 25 },
       );
       const code = await spaCode(FOREIGN.clientId, 'https://spa.example/signin');
-      expect((await spaRedeem(code, 'http://localhost:3000', FOREIGN.clientId)).body.error_codes).to.deep.equal([90023]);
+      expect((await spaRedeem(code, 'http://localhost:3000', FOREIGN.clientId)).body.error_codes).to.deep.equal([
+        90023,
+      ]);
     });
   });
 
@@ -153,13 +222,20 @@ describe('emulator fidelity', () => {
       const browser = new Browser();
       const signIn = await (await browser.request(authorizeUrl({ redirect_uri: WEB_REDIRECT }))).text();
       emu.admin.revokeConsent('adele', emu.clientId, ['Mail.Read']);
-      const consent = await authorize(new Browser(), authorizeUrl({ redirect_uri: WEB_REDIRECT, scope: 'openid Mail.Read' }), 'adele.vance@contoso.example');
+      const consent = await authorize(
+        new Browser(),
+        authorizeUrl({ redirect_uri: WEB_REDIRECT, scope: 'openid Mail.Read' }),
+        'adele.vance@contoso.example',
+      );
       emu.admin.grantConsent('adele', emu.clientId, ['Mail.Read']);
       const error = await (await browser.request(authorizeUrl({ redirect_uri: 'https://evil.example/cb' }))).text();
       await authorize(browser, authorizeUrl({ redirect_uri: WEB_REDIRECT }), 'adele.vance@contoso.example');
       const logout = await (await browser.request(`${emu.urls.authority}/oauth2/v2.0/logout`)).text();
       const index = await (await fetch(`${emu.urls.instance}/`)).text();
-      const formPost = await authorize(browser, authorizeUrl({ redirect_uri: WEB_REDIRECT, response_mode: 'form_post' }));
+      const formPost = await authorize(
+        browser,
+        authorizeUrl({ redirect_uri: WEB_REDIRECT, response_mode: 'form_post' }),
+      );
       return { signIn, consent: consent.page ?? '', error, logout, index, formPost: formPost.page ?? '' };
     };
 

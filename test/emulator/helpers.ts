@@ -14,7 +14,10 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
 export class Browser {
   private readonly jar = new Map<string, string>();
 
-  async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(
+    url: string,
+    init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const headers: Record<string, string> = { ...init.headers };
     if (this.jar.size) headers.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: string | undefined;
@@ -42,7 +45,12 @@ export class Browser {
 /** The value of a named hidden/text input in a page. */
 export function inputValue(html: string, name: string): string | undefined {
   const m = new RegExp(`<input[^>]*name="${name}"[^>]*value="([^"]*)"`).exec(html);
-  return m?.[1]?.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return m?.[1]
+    ?.replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 /** The action of the first form with the given id. */
@@ -90,7 +98,9 @@ export async function authorize(
   const origin = new URL(authUrl).origin;
   if (page.includes('id="i0116"')) {
     if (!user) return { page, status: res.status };
-    res = await browser.request(origin + formAction(page, 'i0281'), { form: { ctx: inputValue(page, 'ctx')!, loginfmt: user, passwd: '' } });
+    res = await browser.request(origin + formAction(page, 'i0281'), {
+      form: { ctx: inputValue(page, 'ctx')!, loginfmt: user, passwd: '' },
+    });
     if (res.status === 302) return outcome(res);
     page = await res.text();
   }
@@ -122,12 +132,23 @@ export const WEB_REDIRECT = 'http://localhost:51234/auth/callback';
 export const SPA_REDIRECT = 'http://localhost:51234/';
 
 /** Signs a user in through /authorize (web redirect URI) and redeems the code server-side; returns the token body. */
-export async function userTokens(emu: RunningEmulator, user: string, scope = 'openid profile offline_access User.Read Contacts.Read Mail.Read'): Promise<Record<string, unknown>> {
+export async function userTokens(
+  emu: RunningEmulator,
+  user: string,
+  scope = 'openid profile offline_access User.Read Contacts.Read Mail.Read',
+): Promise<Record<string, unknown>> {
   const q = new URLSearchParams({ client_id: emu.clientId, redirect_uri: WEB_REDIRECT, response_type: 'code', scope });
   const out = await authorize(new Browser(), `${emu.urls.authority}/oauth2/v2.0/authorize?${q}`, user, 'accept');
   const code = out.params?.get('code');
   if (!code) throw new Error(`no code: ${out.page?.slice(0, 300) ?? out.location}`);
-  const res = await postToken(emu, { client_id: emu.clientId, client_secret: emu.clientSecret, grant_type: 'authorization_code', code, redirect_uri: WEB_REDIRECT, scope });
+  const res = await postToken(emu, {
+    client_id: emu.clientId,
+    client_secret: emu.clientSecret,
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: WEB_REDIRECT,
+    scope,
+  });
   if (res.status !== 200) throw new Error(`token failed: ${JSON.stringify(res.body)}`);
   return res.body;
 }

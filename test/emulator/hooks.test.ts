@@ -24,8 +24,19 @@ describe('emulator test hooks', () => {
     });
 
   it('injects an Entra-shaped token error for the next N calls, then recovers', async () => {
-    emu.admin.fail({ endpoint: 'token', times: 2, error: 'invalid_grant', errorCode: 700082, errorDescription: 'Expired.' });
-    const form = { client_id: emu.clientId, client_secret: emu.clientSecret, grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default' };
+    emu.admin.fail({
+      endpoint: 'token',
+      times: 2,
+      error: 'invalid_grant',
+      errorCode: 700082,
+      errorDescription: 'Expired.',
+    });
+    const form = {
+      client_id: emu.clientId,
+      client_secret: emu.clientSecret,
+      grant_type: 'client_credentials',
+      scope: 'https://graph.microsoft.com/.default',
+    };
     for (let i = 0; i < 2; i++) {
       const res = await postToken(emu, form);
       expect(res.status).to.equal(400);
@@ -37,7 +48,9 @@ describe('emulator test hooks', () => {
 
   it('injects Graph 429 with Retry-After for one path only, over the HTTP admin API', async () => {
     const token = String((await userTokens(emu, 'adele.vance@contoso.example')).access_token);
-    const created = await admin('/faults', { body: { endpoint: 'graph', path: '/me/messages', status: 429, headers: { 'Retry-After': '2' } } });
+    const created = await admin('/faults', {
+      body: { endpoint: 'graph', path: '/me/messages', status: 429, headers: { 'Retry-After': '2' } },
+    });
     expect(created.status).to.equal(201);
     const headers = { authorization: `Bearer ${token}` };
     expect((await fetch(`${emu.urls.graph}/me`, { headers })).status, 'other paths unaffected').to.equal(200);
@@ -50,7 +63,13 @@ describe('emulator test hooks', () => {
 
   it('injects an /authorize error as a redirect to the client, and a non-JSON token body', async () => {
     emu.admin.fail({ endpoint: 'authorize', error: 'access_denied', errorCode: 65004 });
-    const q = new URLSearchParams({ client_id: emu.clientId, redirect_uri: WEB_REDIRECT, response_type: 'code', scope: 'openid', state: 's' });
+    const q = new URLSearchParams({
+      client_id: emu.clientId,
+      redirect_uri: WEB_REDIRECT,
+      response_type: 'code',
+      scope: 'openid',
+      state: 's',
+    });
     const out = await authorize(new Browser(), `${emu.urls.authority}/oauth2/v2.0/authorize?${q}`);
     expect(out.params!.get('error')).to.equal('access_denied');
     expect(out.params!.get('state')).to.equal('s');
@@ -63,16 +82,24 @@ describe('emulator test hooks', () => {
   it('delays a real response with a delay-only fault', async () => {
     emu.admin.fail({ endpoint: 'msi', delayMs: 300 });
     const started = Date.now();
-    const res = await fetch(`${emu.urls.identityEndpoint}?api-version=2019-08-01&resource=https://vault.azure.net`, { headers: { 'X-IDENTITY-HEADER': emu.identityHeader } });
+    const res = await fetch(`${emu.urls.identityEndpoint}?api-version=2019-08-01&resource=https://vault.azure.net`, {
+      headers: { 'X-IDENTITY-HEADER': emu.identityHeader },
+    });
     expect(res.status).to.equal(200);
     expect(Date.now() - started).to.be.at.least(280);
   });
 
-  it('revokes a user\'s refresh tokens and ends sessions', async () => {
+  it("revokes a user's refresh tokens and ends sessions", async () => {
     const tokens = await userTokens(emu, 'alex.wilber@contoso.example');
     const revoked = await admin('/users/alex.wilber@contoso.example/revoke', { method: 'POST' });
     expect(await revoked.json()).to.deep.equal({ revoked: 1 });
-    const res = await postToken(emu, { client_id: emu.clientId, client_secret: emu.clientSecret, grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token), scope: 'User.Read' });
+    const res = await postToken(emu, {
+      client_id: emu.clientId,
+      client_secret: emu.clientSecret,
+      grant_type: 'refresh_token',
+      refresh_token: String(tokens.refresh_token),
+      scope: 'User.Read',
+    });
     expect(res.body).to.include({ error: 'invalid_grant' });
     const ended = await admin('/sessions/end', { body: {} });
     expect(((await ended.json()) as { ended: number }).ended).to.be.at.least(1);
@@ -80,16 +107,42 @@ describe('emulator test hooks', () => {
 
   it('logs requests with secrets redacted but names, grant_type and presence flags kept', async () => {
     const cca = new ConfidentialClientApplication({
-      auth: { clientId: emu.clientId, authority: emu.urls.authority, clientSecret: emu.clientSecret, knownAuthorities: [new URL(emu.urls.instance).host] },
+      auth: {
+        clientId: emu.clientId,
+        authority: emu.urls.authority,
+        clientSecret: emu.clientSecret,
+        knownAuthorities: [new URL(emu.urls.instance).host],
+      },
     });
     const url = await cca.getAuthCodeUrl({ scopes: ['User.Read'], redirectUri: WEB_REDIRECT });
     const out = await authorize(new Browser(), url, 'adele.vance@contoso.example');
-    await cca.acquireTokenByCode({ code: out.params!.get('code')!, scopes: ['User.Read'], redirectUri: WEB_REDIRECT, enableSpaAuthorizationCode: true });
-    const log = (await (await admin('/requests?service=entra&pathIncludes=/token')).json()) as { value: Array<Record<string, never>> };
-    const entry = log.value.at(-1) as unknown as { form: Record<string, string>; flags: Record<string, boolean>; status: number };
+    await cca.acquireTokenByCode({
+      code: out.params!.get('code')!,
+      scopes: ['User.Read'],
+      redirectUri: WEB_REDIRECT,
+      enableSpaAuthorizationCode: true,
+    });
+    const log = (await (await admin('/requests?service=entra&pathIncludes=/token')).json()) as {
+      value: Array<Record<string, never>>;
+    };
+    const entry = log.value.at(-1) as unknown as {
+      form: Record<string, string>;
+      flags: Record<string, boolean>;
+      status: number;
+    };
     expect(entry.status).to.equal(200);
-    expect(entry.form).to.include({ grant_type: 'authorization_code', code: '[redacted]', client_secret: '[redacted]', return_spa_code: '1' });
-    expect(entry.flags).to.include({ hasRedirectUri: true, hasClientSecret: true, hasOrigin: false, hasCodeVerifier: false });
+    expect(entry.form).to.include({
+      grant_type: 'authorization_code',
+      code: '[redacted]',
+      client_secret: '[redacted]',
+      return_spa_code: '1',
+    });
+    expect(entry.flags).to.include({
+      hasRedirectUri: true,
+      hasClientSecret: true,
+      hasOrigin: false,
+      hasCodeVerifier: false,
+    });
     const text = JSON.stringify(emu.admin.requests());
     expect(text).not.to.include(emu.clientSecret);
     expect(text).not.to.include(out.params!.get('code')!);
@@ -114,11 +167,15 @@ describe('emulator test hooks', () => {
   });
 
   it('names the port and the variable to change when a port is taken', async () => {
-    const err = await startTestEmulator({ ports: { entra: emu.ports.entra, graph: 0, keyVault: 0, managedIdentity: 0 } }).then(
+    const err = await startTestEmulator({
+      ports: { entra: emu.ports.entra, graph: 0, keyVault: 0, managedIdentity: 0 },
+    }).then(
       () => undefined,
       (e: unknown) => e as Error,
     );
-    expect(err?.message).to.equal(`port ${emu.ports.entra} is in use (emulator entra); set EMULATOR_ENTRA_PORT to another port`);
+    expect(err?.message).to.equal(
+      `port ${emu.ports.entra} is in use (emulator entra); set EMULATOR_ENTRA_PORT to another port`,
+    );
   });
 });
 

@@ -19,7 +19,12 @@ describe('emulator: app roles, CAE and Key Vault certificates', () => {
 
   /** Signs `user` in (web redirect) and redeems the code, declaring cp1 unless told otherwise. */
   async function tokens(user: string, options: { cp1?: boolean } = {}) {
-    const q = new URLSearchParams({ client_id: emu.clientId, redirect_uri: WEB_REDIRECT, response_type: 'code', scope: SCOPE });
+    const q = new URLSearchParams({
+      client_id: emu.clientId,
+      redirect_uri: WEB_REDIRECT,
+      response_type: 'code',
+      scope: SCOPE,
+    });
     const out = await authorize(new Browser(), `${emu.urls.authority}/oauth2/v2.0/authorize?${q}`, user, 'accept');
     const code = out.params?.get('code');
     if (!code) return { status: 0, body: { page: out.page ?? '' } as Record<string, unknown> };
@@ -42,7 +47,8 @@ describe('emulator: app roles, CAE and Key Vault certificates', () => {
       scope: SCOPE,
       ...(cp1 ? { claims: CP1 } : {}),
     });
-  const graphMe = (accessToken: unknown) => fetch(`${emu.urls.graph}/me`, { headers: { authorization: `Bearer ${String(accessToken)}` } });
+  const graphMe = (accessToken: unknown) =>
+    fetch(`${emu.urls.graph}/me`, { headers: { authorization: `Bearer ${String(accessToken)}` } });
   const rolesIn = (body: Record<string, unknown>) => decodeJwt(String(body.id_token)).roles;
 
   describe('app roles', () => {
@@ -59,8 +65,12 @@ describe('emulator: app roles, CAE and Key Vault certificates', () => {
     it('a removed role (direct or through a group) is gone from the next sign-in; assigning it again brings it back', async () => {
       emu.admin.removeAppRole('adele', 'Secrets.Read');
       emu.admin.removeAppRole('alex', 'Mail.Admin');
-      expect(decodeJwt(String((await tokens('adele.vance@contoso.example')).body.id_token))).to.not.have.property('roles');
-      expect(decodeJwt(String((await tokens('alex.wilber@contoso.example')).body.id_token))).to.not.have.property('roles');
+      expect(decodeJwt(String((await tokens('adele.vance@contoso.example')).body.id_token))).to.not.have.property(
+        'roles',
+      );
+      expect(decodeJwt(String((await tokens('alex.wilber@contoso.example')).body.id_token))).to.not.have.property(
+        'roles',
+      );
       const res = await fetch(`${emu.urls.instance}/_emulator/roles`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -93,11 +103,17 @@ describe('emulator: app roles, CAE and Key Vault certificates', () => {
       const challenged = await graphMe(cae.access_token);
       expect(challenged.status).to.equal(401);
       const header = challenged.headers.get('www-authenticate')!;
-      expect(header).to.match(/^Bearer realm="", authorization_uri="[^"]+", client_id="00000003-0000-0000-c000-000000000000", error="insufficient_claims", claims="[A-Za-z0-9+/=]+"$/);
-      const claims = JSON.parse(Buffer.from(/claims="([^"]+)"/.exec(header)![1]!, 'base64').toString()) as { access_token: { nbf: { essential: boolean; value: string } } };
+      expect(header).to.match(
+        /^Bearer realm="", authorization_uri="[^"]+", client_id="00000003-0000-0000-c000-000000000000", error="insufficient_claims", claims="[A-Za-z0-9+/=]+"$/,
+      );
+      const claims = JSON.parse(Buffer.from(/claims="([^"]+)"/.exec(header)![1]!, 'base64').toString()) as {
+        access_token: { nbf: { essential: boolean; value: string } };
+      };
       expect(claims.access_token.nbf.essential).to.equal(true);
       expect(Number(claims.access_token.nbf.value)).to.equal(Math.floor(emu.admin.now() / 1000));
-      expect(((await challenged.json()) as { error: { code: string; message: string } }).error).to.include({ code: 'InvalidAuthenticationToken' });
+      expect(((await challenged.json()) as { error: { code: string; message: string } }).error).to.include({
+        code: 'InvalidAuthenticationToken',
+      });
       // A token without cp1 stays valid until it expires: the reason clients declare cp1.
       expect((await graphMe(plain.access_token)).status).to.equal(200);
 
@@ -128,11 +144,15 @@ describe('emulator: app roles, CAE and Key Vault certificates', () => {
   describe('Key Vault certificates', () => {
     const vaultToken = async () => {
       const q = new URLSearchParams({ 'api-version': '2019-08-01', resource: 'https://vault.azure.net' });
-      const res = await fetch(`${emu.urls.identityEndpoint}?${q}`, { headers: { 'X-IDENTITY-HEADER': emu.identityHeader } });
+      const res = await fetch(`${emu.urls.identityEndpoint}?${q}`, {
+        headers: { 'X-IDENTITY-HEADER': emu.identityHeader },
+      });
       return ((await res.json()) as { access_token: string }).access_token;
     };
     const kvGet = async (path: string) => {
-      const res = await fetch(`${emu.urls.keyVault}${path}?api-version=7.5`, { headers: { authorization: `Bearer ${await vaultToken()}` } });
+      const res = await fetch(`${emu.urls.keyVault}${path}?api-version=7.5`, {
+        headers: { authorization: `Bearer ${await vaultToken()}` },
+      });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
 

@@ -14,7 +14,13 @@ describe('emulator state persistence (--state-dir)', () => {
   const authUrl = (e: RunningEmulator, extra: Record<string, string> = {}) =>
     `${e.urls.authority}/oauth2/v2.0/authorize?${new URLSearchParams({ client_id: e.clientId, redirect_uri: WEB_REDIRECT, response_type: 'code', scope: 'openid offline_access User.Read', ...extra })}`;
   const refresh = (e: RunningEmulator, token: string) =>
-    postToken(e, { client_id: e.clientId, client_secret: e.clientSecret, grant_type: 'refresh_token', refresh_token: token, scope: 'openid offline_access User.Read' });
+    postToken(e, {
+      client_id: e.clientId,
+      client_secret: e.clientSecret,
+      grant_type: 'refresh_token',
+      refresh_token: token,
+      scope: 'openid offline_access User.Read',
+    });
 
   it('restores sessions, consents, refresh tokens (revoked ones stay revoked), sent mail and token validity', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'emu-state-'));
@@ -29,7 +35,12 @@ describe('emulator state persistence (--state-dir)', () => {
     const sent = await fetch(`${emu.urls.graph}/me/sendMail`, {
       method: 'POST',
       headers: { authorization: `Bearer ${String(adeleSend.access_token)}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ message: { subject: 'before the restart', toRecipients: [{ emailAddress: { address: 'alex.wilber@contoso.example' } }] } }),
+      body: JSON.stringify({
+        message: {
+          subject: 'before the restart',
+          toRecipients: [{ emailAddress: { address: 'alex.wilber@contoso.example' } }],
+        },
+      }),
     });
     expect(sent.status).to.equal(202);
     expect(emu.admin.revokeRefreshTokens('adele')).to.be.greaterThan(0);
@@ -50,7 +61,9 @@ describe('emulator state persistence (--state-dir)', () => {
     expect(String(again.scope)).to.include('Mail.Send');
     // Mail: the outbox and alex's Inbox; the old access token still verifies (same signing key).
     expect(emu.admin.outbox().map((m) => m.message.subject)).to.deep.equal(['before the restart']);
-    const inbox = await fetch(`${emu.urls.graph}/me/messages?$top=1`, { headers: { authorization: `Bearer ${String(alexTokens.access_token)}` } });
+    const inbox = await fetch(`${emu.urls.graph}/me/messages?$top=1`, {
+      headers: { authorization: `Bearer ${String(alexTokens.access_token)}` },
+    });
     expect(inbox.status).to.equal(200);
     expect(((await inbox.json()) as { value: { subject: string }[] }).value[0]!.subject).to.equal('before the restart');
   });
@@ -79,7 +92,9 @@ describe('emulator state persistence (--state-dir)', () => {
         error = err;
       }
       expect(error).to.be.instanceOf(StateFileError);
-      expect((error as Error).message).to.include(file).and.include('delete it to start from the config again');
+      expect((error as Error).message)
+        .to.include(file)
+        .and.include('delete it to start from the config again');
       expect(readFileSync(file, 'utf8')).to.equal(content);
       emu = undefined;
     }

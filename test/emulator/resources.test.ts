@@ -14,19 +14,40 @@ describe('emulator resources (Graph, Key Vault, managed identity)', () => {
   after(async () => emu?.close());
 
   const graph = (path: string, token: string | undefined, init: RequestInit = {}) =>
-    fetch(`${emu.urls.graph}${path}`, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...init.headers } });
+    fetch(`${emu.urls.graph}${path}`, {
+      ...init,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...init.headers },
+    });
   const miToken = async (resource: string, clientId?: string) => {
-    const q = new URLSearchParams({ 'api-version': '2019-08-01', resource, ...(clientId ? { client_id: clientId } : {}) });
-    const res = await fetch(`${emu.urls.identityEndpoint}?${q}`, { headers: { 'X-IDENTITY-HEADER': emu.identityHeader } });
-    return (await res.json()) as { access_token: string; expires_on: string; resource: string; token_type: string; client_id: string };
+    const q = new URLSearchParams({
+      'api-version': '2019-08-01',
+      resource,
+      ...(clientId ? { client_id: clientId } : {}),
+    });
+    const res = await fetch(`${emu.urls.identityEndpoint}?${q}`, {
+      headers: { 'X-IDENTITY-HEADER': emu.identityHeader },
+    });
+    return (await res.json()) as {
+      access_token: string;
+      expires_on: string;
+      resource: string;
+      token_type: string;
+      client_id: string;
+    };
   };
   const secret = (path: string, token?: string, apiVersion = '7.4') =>
-    fetch(`${emu.urls.keyVault}${path}?api-version=${apiVersion}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    fetch(`${emu.urls.keyVault}${path}?api-version=${apiVersion}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
 
   describe('Graph', () => {
     it('serves /me with the delegated token, and honours $select', async () => {
       const me = (await (await graph('/me', adeleToken)).json()) as Record<string, unknown>;
-      expect(me).to.include({ displayName: 'Adele Vance', userPrincipalName: 'adele.vance@contoso.example', id: '1a5e0c3b-7d24-4f6e-9b81-3c5d7e9f1a01' });
+      expect(me).to.include({
+        displayName: 'Adele Vance',
+        userPrincipalName: 'adele.vance@contoso.example',
+        id: '1a5e0c3b-7d24-4f6e-9b81-3c5d7e9f1a01',
+      });
       const narrow = (await (await graph('/me?$select=displayName', adeleToken)).json()) as Record<string, unknown>;
       expect(Object.keys(narrow).sort()).to.deep.equal(['@odata.context', 'displayName', 'id']);
     });
@@ -34,7 +55,9 @@ describe('emulator resources (Graph, Key Vault, managed identity)', () => {
     it('answers 401 InvalidAuthenticationToken without a token, with a wrong audience and once expired', async () => {
       const none = await graph('/me', undefined);
       expect(none.status).to.equal(401);
-      const body = (await none.json()) as { error: { code: string; message: string; innerError: Record<string, string> } };
+      const body = (await none.json()) as {
+        error: { code: string; message: string; innerError: Record<string, string> };
+      };
       expect(body.error).to.include({ code: 'InvalidAuthenticationToken', message: 'Access token is empty.' });
       expect(body.error.innerError).to.include.keys('date', 'request-id', 'client-request-id');
       expect(none.headers.get('access-control-allow-origin')).to.equal('*');
@@ -59,7 +82,11 @@ describe('emulator resources (Graph, Key Vault, managed identity)', () => {
       const res = await graph('/me/messages', userOnly);
       expect(res.status).to.equal(403);
       expect(((await res.json()) as { error: { code: string } }).error.code).to.equal('ErrorAccessDenied');
-      const send = await graph('/me/sendMail', adeleToken, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const send = await graph('/me/sendMail', adeleToken, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(send.status, 'Mail.Send is not consented by default').to.equal(403);
     });
 
@@ -81,7 +108,9 @@ describe('emulator resources (Graph, Key Vault, managed identity)', () => {
     });
 
     it('lists contacts and serves a photo only for users who have one', async () => {
-      const contacts = (await (await graph('/me/contacts', adeleToken)).json()) as { value: Array<{ emailAddresses: unknown[] }> };
+      const contacts = (await (await graph('/me/contacts', adeleToken)).json()) as {
+        value: Array<{ emailAddresses: unknown[] }>;
+      };
       expect(contacts.value.length).to.be.within(3, 5);
       const photo = await graph('/me/photo/$value', adeleToken);
       expect(photo.status).to.equal(200);
@@ -95,12 +124,23 @@ describe('emulator resources (Graph, Key Vault, managed identity)', () => {
     it('stores sendMail in the outbox (202) after consent to Mail.Send, and validates recipients', async () => {
       emu.admin.grantConsent('adele', emu.clientId, ['Mail.Send']);
       const token = String((await userTokens(emu, 'adele.vance@contoso.example', 'openid Mail.Send')).access_token);
-      const send = (body: unknown) => graph('/me/sendMail', token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      const message = { subject: 'Hi', body: { contentType: 'Text', content: 'Hello' }, toRecipients: [{ emailAddress: { address: 'alex.wilber@contoso.example' } }] };
+      const send = (body: unknown) =>
+        graph('/me/sendMail', token, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const message = {
+        subject: 'Hi',
+        body: { contentType: 'Text', content: 'Hello' },
+        toRecipients: [{ emailAddress: { address: 'alex.wilber@contoso.example' } }],
+      };
       const ok = await send({ message, saveToSentItems: false });
       expect(ok.status).to.equal(202);
       expect(await ok.text()).to.equal('');
-      const bad = await send({ message: { ...message, toRecipients: [{ emailAddress: { address: 'not-an-address' } }] } });
+      const bad = await send({
+        message: { ...message, toRecipients: [{ emailAddress: { address: 'not-an-address' } }] },
+      });
       expect(bad.status).to.equal(400);
       expect(((await bad.json()) as { error: { code: string } }).error.code).to.equal('ErrorInvalidRecipients');
       expect((await send({ nope: true })).status).to.equal(400);
@@ -114,7 +154,11 @@ describe('emulator resources (Graph, Key Vault, managed identity)', () => {
     it('answers CORS preflights that ask for Authorization', async () => {
       const res = await fetch(`${emu.urls.graph}/me`, {
         method: 'OPTIONS',
-        headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+        headers: {
+          origin: 'http://localhost:3000',
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization',
+        },
       });
       expect(res.status).to.equal(204);
       expect(res.headers.get('access-control-allow-headers')).to.equal('authorization');
@@ -129,10 +173,14 @@ describe('emulator resources (Graph, Key Vault, managed identity)', () => {
     });
 
     it('answers 401 without the X-IDENTITY-HEADER and 400 without a resource', async () => {
-      const missing = await fetch(`${emu.urls.identityEndpoint}?api-version=2019-08-01&resource=https://vault.azure.net`);
+      const missing = await fetch(
+        `${emu.urls.identityEndpoint}?api-version=2019-08-01&resource=https://vault.azure.net`,
+      );
       expect(missing.status).to.equal(401);
       expect(await missing.json()).to.include({ statusCode: 401 });
-      const noResource = await fetch(`${emu.urls.identityEndpoint}?api-version=2019-08-01`, { headers: { 'X-IDENTITY-HEADER': emu.identityHeader } });
+      const noResource = await fetch(`${emu.urls.identityEndpoint}?api-version=2019-08-01`, {
+        headers: { 'X-IDENTITY-HEADER': emu.identityHeader },
+      });
       expect(noResource.status).to.equal(400);
     });
   });
@@ -141,7 +189,9 @@ describe('emulator resources (Graph, Key Vault, managed identity)', () => {
     it('challenges a request without a token with the emulator authority and vault resource', async () => {
       const res = await secret('/secrets/demo-secret');
       expect(res.status).to.equal(401);
-      expect(res.headers.get('www-authenticate')).to.equal(`Bearer authorization="${emu.urls.authority}", resource="https://vault.azure.net"`);
+      expect(res.headers.get('www-authenticate')).to.equal(
+        `Bearer authorization="${emu.urls.authority}", resource="https://vault.azure.net"`,
+      );
       expect(((await res.json()) as { error: { code: string } }).error.code).to.equal('Unauthorized');
     });
 
@@ -154,7 +204,12 @@ describe('emulator resources (Graph, Key Vault, managed identity)', () => {
     it('returns the secret to the system-assigned identity', async () => {
       const res = await secret('/secrets/demo-secret', (await miToken('https://vault.azure.net')).access_token);
       expect(res.status).to.equal(200);
-      const body = (await res.json()) as { value: string; id: string; attributes: Record<string, unknown>; tags: unknown };
+      const body = (await res.json()) as {
+        value: string;
+        id: string;
+        attributes: Record<string, unknown>;
+        tags: unknown;
+      };
       expect(body.value).to.equal('hello-from-key-vault');
       expect(body.id).to.match(new RegExp(`^${emu.urls.keyVault}/secrets/demo-secret/[0-9a-f]{32}$`));
       expect(body.attributes).to.include({ enabled: true, recoveryLevel: 'Recoverable+Purgeable' });
@@ -162,9 +217,14 @@ describe('emulator resources (Graph, Key Vault, managed identity)', () => {
     });
 
     it('answers 403 ForbiddenByRbac to an identity without a role, 404 for an unknown secret, 400 for a bad api-version', async () => {
-      const denied = await secret('/secrets/demo-secret', (await miToken('https://vault.azure.net', UNAUTHORIZED_MI_CLIENT_ID)).access_token);
+      const denied = await secret(
+        '/secrets/demo-secret',
+        (await miToken('https://vault.azure.net', UNAUTHORIZED_MI_CLIENT_ID)).access_token,
+      );
       expect(denied.status).to.equal(403);
-      expect(((await denied.json()) as { error: { innererror: { code: string } } }).error.innererror.code).to.equal('ForbiddenByRbac');
+      expect(((await denied.json()) as { error: { innererror: { code: string } } }).error.innererror.code).to.equal(
+        'ForbiddenByRbac',
+      );
       const token = (await miToken('https://vault.azure.net')).access_token;
       const missing = await secret('/secrets/nope', token);
       expect(missing.status).to.equal(404);

@@ -25,7 +25,24 @@ export const openIdConfiguration = {
   http_logout_supported: true,
   frontchannel_logout_supported: true,
   end_session_endpoint: `${AUTHORITY}/oauth2/v2.0/logout`,
-  claims_supported: ['sub', 'iss', 'cloud_instance_name', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email'],
+  claims_supported: [
+    'sub',
+    'iss',
+    'cloud_instance_name',
+    'aud',
+    'exp',
+    'iat',
+    'auth_time',
+    'acr',
+    'nonce',
+    'preferred_username',
+    'name',
+    'tid',
+    'ver',
+    'at_hash',
+    'c_hash',
+    'email',
+  ],
   kerberos_endpoint: `${AUTHORITY}/kerberos`,
   tenant_region_scope: 'NA',
   cloud_instance_name: 'microsoftonline.com',
@@ -44,8 +61,21 @@ export interface TestUser {
   roles?: string[];
 }
 
-export const ALICE: TestUser = { oid: 'aaaaaaaa-1111-4111-8111-111111111111', tid: TENANT_ID, name: 'Alice Example', username: 'alice@contoso.example', sid: 'sid-alice-0001', roles: ['Secrets.Read'] };
-export const BOB: TestUser = { oid: 'bbbbbbbb-2222-4222-8222-222222222222', tid: TENANT_ID, name: 'Bob Example', username: 'bob@contoso.example', sid: 'sid-bob-0002' };
+export const ALICE: TestUser = {
+  oid: 'aaaaaaaa-1111-4111-8111-111111111111',
+  tid: TENANT_ID,
+  name: 'Alice Example',
+  username: 'alice@contoso.example',
+  sid: 'sid-alice-0001',
+  roles: ['Secrets.Read'],
+};
+export const BOB: TestUser = {
+  oid: 'bbbbbbbb-2222-4222-8222-222222222222',
+  tid: TENANT_ID,
+  name: 'Bob Example',
+  username: 'bob@contoso.example',
+  sid: 'sid-bob-0002',
+};
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -82,7 +112,17 @@ export function clientInfo(user: TestUser): string {
 }
 
 /** A token-endpoint success body as Entra sends it for a confidential code redemption with return_spa_code=1. */
-export function tokenResponse(user: TestUser, options: { nonce: string | null; scope?: string; spaCode?: string | null; accessToken?: string; refreshToken?: string; expiresIn?: number }) {
+export function tokenResponse(
+  user: TestUser,
+  options: {
+    nonce: string | null;
+    scope?: string;
+    spaCode?: string | null;
+    accessToken?: string;
+    refreshToken?: string;
+    expiresIn?: number;
+  },
+) {
   return {
     token_type: 'Bearer',
     scope: options.scope ?? 'User.Read Contacts.Read Mail.Read openid profile email',
@@ -92,7 +132,9 @@ export function tokenResponse(user: TestUser, options: { nonce: string | null; s
     refresh_token: options.refreshToken ?? `rt-${user.oid}-${Math.random().toString(36).slice(2)}`,
     id_token: idToken(user, options.nonce),
     client_info: clientInfo(user),
-    ...(options.spaCode === null ? {} : { spa_code: options.spaCode ?? `spa-code-${user.oid}-${Math.random().toString(36).slice(2)}` }),
+    ...(options.spaCode === null
+      ? {}
+      : { spa_code: options.spaCode ?? `spa-code-${user.oid}-${Math.random().toString(36).slice(2)}` }),
   };
 }
 

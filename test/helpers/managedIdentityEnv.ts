@@ -24,7 +24,9 @@ export function setManagedIdentityEnv(endpoint: string, header: string): () => v
  * token cache), so a test can point IDENTITY_ENDPOINT somewhere else. It reaches into msal-node statics: tests only.
  */
 export function resetManagedIdentityProcessState(): void {
-  const probe = new ManagedIdentityApplication() as unknown as { managedIdentityClient: { constructor: Record<string, unknown> } };
+  const probe = new ManagedIdentityApplication() as unknown as {
+    managedIdentityClient: { constructor: Record<string, unknown> };
+  };
   const clientClass = probe.managedIdentityClient.constructor;
   delete clientClass.identitySource;
   delete clientClass.sourceName;

@@ -12,7 +12,17 @@ import { createMemoryStores } from '../../bff/store/memoryStores';
 import type { Stores } from '../../bff/store/stores';
 import type { BootstrapPayload } from '../../shared-types/bootstrap';
 import { BOOTSTRAP_PLACEHOLDER } from '../../shared-types/bootstrap';
-import { AUTHORITY, CLIENT_ID, CLIENT_SECRET, INSTANCE, METADATA_PATH, TENANT_ID, openIdConfiguration, tokenResponse, type TestUser } from './entraFixtures';
+import {
+  AUTHORITY,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  INSTANCE,
+  METADATA_PATH,
+  TENANT_ID,
+  openIdConfiguration,
+  tokenResponse,
+  type TestUser,
+} from './entraFixtures';
 import { tokenEndpoint } from './tokenEndpoint';
 
 export const TEST_SESSION_KEY = 'test-session-key-0123456789abcdefghijklmnop';
@@ -54,7 +64,10 @@ export function buildTestApp(
   const config = options.config ?? testConfig();
   const stores = options.stores ?? createMemoryStores(config);
   const template = compileIndexTemplate(options.indexHtml ?? INDEX_HTML);
-  const base: Services = { ...createServices({ config, log: options.log ?? createLogger('silent'), stores }), indexTemplate: { get: async () => template } };
+  const base: Services = {
+    ...createServices({ config, log: options.log ?? createLogger('silent'), stores }),
+    indexTemplate: { get: async () => template },
+  };
   const services = options.adjustServices ? options.adjustServices(base) : base;
   const app = createApp(services);
   const server = app.callback();
@@ -73,11 +86,19 @@ export interface AuthorizeRedirect {
   codeChallenge: string;
 }
 
-export async function startSignIn(agent: ReturnType<typeof request.agent>, path = '/auth/signin'): Promise<AuthorizeRedirect> {
+export async function startSignIn(
+  agent: ReturnType<typeof request.agent>,
+  path = '/auth/signin',
+): Promise<AuthorizeRedirect> {
   const res = await agent.get(path).expect(302);
   const url = new URL(res.headers.location as string);
   expect(`${url.origin}${url.pathname}`).to.equal(`${AUTHORITY}/oauth2/v2.0/authorize`);
-  return { url, state: url.searchParams.get('state')!, nonce: url.searchParams.get('nonce')!, codeChallenge: url.searchParams.get('code_challenge')! };
+  return {
+    url,
+    state: url.searchParams.get('state')!,
+    nonce: url.searchParams.get('nonce')!,
+    codeChallenge: url.searchParams.get('code_challenge')!,
+  };
 }
 
 /** Signs `user` in through the real routes with nock as Entra; returns the captured token request body. */
@@ -86,11 +107,19 @@ export async function signIn(
   user: TestUser,
   options: { spaCode?: string | null; returnTo?: string; tokenBody?: (body: Record<string, string>) => void } = {},
 ): Promise<{ tokenRequest: Record<string, string>; spaCode: string | null }> {
-  const { state, nonce } = await startSignIn(agent, options.returnTo ? `/auth/signin?returnTo=${encodeURIComponent(options.returnTo)}` : '/auth/signin');
-  const spaCode = options.spaCode === undefined ? `spa-${user.oid.slice(0, 8)}-${Math.random().toString(36).slice(2)}` : options.spaCode;
+  const { state, nonce } = await startSignIn(
+    agent,
+    options.returnTo ? `/auth/signin?returnTo=${encodeURIComponent(options.returnTo)}` : '/auth/signin',
+  );
+  const spaCode =
+    options.spaCode === undefined
+      ? `spa-${user.oid.slice(0, 8)}-${Math.random().toString(36).slice(2)}`
+      : options.spaCode;
   const endpoint = tokenEndpoint('authorization_code');
   const token = endpoint.interceptor.reply(200, tokenResponse(user, { nonce, spaCode }));
-  await agent.get(`/auth/callback?code=web-code-${Math.random().toString(36).slice(2)}&state=${state}&session_state=abc`).expect(302);
+  await agent
+    .get(`/auth/callback?code=web-code-${Math.random().toString(36).slice(2)}&state=${state}&session_state=abc`)
+    .expect(302);
   token.done();
   return { tokenRequest: endpoint.lastRequest(), spaCode };
 }

@@ -17,7 +17,8 @@ export type TokenRequestMatch = GrantType | ((body: Record<string, string>) => b
 
 export function tokenEndpoint(match?: TokenRequestMatch): TokenEndpoint {
   let last: Record<string, string> = {};
-  const matches = typeof match === 'function' ? match : (body: Record<string, string>) => !match || body.grant_type === match;
+  const matches =
+    typeof match === 'function' ? match : (body: Record<string, string>) => !match || body.grant_type === match;
   const interceptor = nock(INSTANCE)
     .post(TOKEN_PATH, (body: Record<string, string>) => {
       if (!matches(body)) return false;

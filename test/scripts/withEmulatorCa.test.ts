@@ -12,11 +12,15 @@ const PRINT_CA = `process.stdout.write(process.env.NODE_EXTRA_CA_CERTS ?? '<none
 /** NODE_EXTRA_CA_CERTS as the wrapped command sees it, for this environment (the runner's own variables removed). */
 function caSeenBy(env: Record<string, string>, envFileArgs: string[] = []): string {
   const base: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
-  const res = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, ...envFileArgs, process.execPath, '-e', PRINT_CA], {
-    env: { ...base, ...env },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const res = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', SCRIPT, ...envFileArgs, process.execPath, '-e', PRINT_CA],
+    {
+      env: { ...base, ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   expect(res.status, res.stderr).to.equal(0);
   return res.stdout;
 }
@@ -60,7 +64,9 @@ describe('withEmulatorCa', () => {
     this.timeout(120_000);
     expect(caSeenBy({ AUTH_MODE: 'entra' })).to.equal('<none>');
     expect(caSeenBy({ NODE_ENV: 'production' })).to.equal('<none>');
-    expect(caSeenBy({ AUTH_MODE: 'entra', NODE_EXTRA_CA_CERTS: join(dir, 'corporate.pem') })).to.equal(join(dir, 'corporate.pem'));
+    expect(caSeenBy({ AUTH_MODE: 'entra', NODE_EXTRA_CA_CERTS: join(dir, 'corporate.pem') })).to.equal(
+      join(dir, 'corporate.pem'),
+    );
   });
 
   it('reads the mode from --dotenv like the app does (the real environment wins)', function () {

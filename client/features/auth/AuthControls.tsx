@@ -38,20 +38,34 @@ export function AuthBanner() {
   const endReason = useAppSelector((s) => s.session.endReason);
   if (auth.sessionExpired && auth.sessionEndReason === 'account_disabled') {
     return (
-      <ErrorBanner title="You have been signed out" message={auth.sessionEndMessage ?? 'Your account has been disabled.'} testId="account-disabled-banner">
+      <ErrorBanner
+        title="You have been signed out"
+        message={auth.sessionEndMessage ?? 'Your account has been disabled.'}
+        testId="account-disabled-banner"
+      >
         <SignInButton label="Sign in with another account" />
       </ErrorBanner>
     );
   }
   if (auth.sessionExpired) {
     return (
-      <ErrorBanner title="Your session has ended" message={END_MESSAGES[endReason ?? 'ended']} testId="session-expired-banner">
+      <ErrorBanner
+        title="Your session has ended"
+        message={END_MESSAGES[endReason ?? 'ended']}
+        testId="session-expired-banner"
+      >
         <SignInButton label="Sign in again" />
       </ErrorBanner>
     );
   }
   if (auth.status === 'error' && auth.error) {
-    return <ErrorBanner title="Sign-in problem" message={auth.error.message} onRetry={() => void dispatch(initializeAuth())} />;
+    return (
+      <ErrorBanner
+        title="Sign-in problem"
+        message={auth.error.message}
+        onRetry={() => void dispatch(initializeAuth())}
+      />
+    );
   }
   if (auth.status === 'interaction_required' && auth.pendingInteraction) {
     return (

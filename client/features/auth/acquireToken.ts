@@ -21,7 +21,10 @@ export interface AcquireTokenError extends AuthErrorInfo {
 }
 
 const requestKey = ({ scopes, forceRefresh, claims }: AcquireTokenArgs): string =>
-  `${[...scopes].map((s) => s.toLowerCase()).sort().join(' ')}|${forceRefresh ? 'refresh' : 'cache'}|${claims ?? ''}`;
+  `${[...scopes]
+    .map((s) => s.toLowerCase())
+    .sort()
+    .join(' ')}|${forceRefresh ? 'refresh' : 'cache'}|${claims ?? ''}`;
 
 /**
  * Concurrent calls for the same scopes share one MSAL request (the promise map lives in `extra`, not in state).
@@ -76,7 +79,11 @@ async function requestToken(
     });
     return {
       ok: true,
-      grant: { accessToken: result.accessToken, scopes: [...result.scopes], expiresOn: result.expiresOn?.getTime() ?? null },
+      grant: {
+        accessToken: result.accessToken,
+        scopes: [...result.scopes],
+        expiresOn: result.expiresOn?.getTime() ?? null,
+      },
     };
   } catch (error) {
     if (!isSilentInteractionRequired(error)) return { ok: false, error: toAuthErrorInfo(error), interaction: false };

@@ -7,4 +7,6 @@ export const spaCodeConsumed = createAction('auth/spaCodeConsumed');
 /** A top-level navigation for a token is starting; the page is about to unload. */
 export const interactionStarted = createAction<PendingInteraction>('auth/interactionStarted');
 /** The BFF said the server session is gone (any /api 401). */
-export const sessionExpired = createAction<{ signInUrl?: string; message?: string; reason?: string } | undefined>('session/expired');
+export const sessionExpired = createAction<{ signInUrl?: string; message?: string; reason?: string } | undefined>(
+  'session/expired',
+);

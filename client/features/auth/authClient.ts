@@ -25,5 +25,4 @@ export interface TokenGrant {
 export type TokenRequestMap = Map<string, Promise<TokenOutcome>>;
 
 export type TokenOutcome =
-  | { ok: true; grant: TokenGrant }
-  | { ok: false; error: { code: string; message: string }; interaction: boolean };
+  { ok: true; grant: TokenGrant } | { ok: false; error: { code: string; message: string }; interaction: boolean };

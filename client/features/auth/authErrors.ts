@@ -45,7 +45,8 @@ export function toAuthErrorInfo(error: unknown): AuthErrorInfo {
     const detail = firstLine(error.errorMessage || error.message || '');
     return { code, message: FRIENDLY[code] ?? (detail ? `Sign-in failed: ${detail}` : `Sign-in failed (${code}).`) };
   }
-  if (error instanceof Error) return { code: 'unexpected_error', message: `Sign-in failed: ${firstLine(error.message)}` };
+  if (error instanceof Error)
+    return { code: 'unexpected_error', message: `Sign-in failed: ${firstLine(error.message)}` };
   return { code: 'unexpected_error', message: 'Sign-in failed for an unknown reason.' };
 }
 

@@ -55,8 +55,16 @@ export const initialAuthState: AuthState = {
 };
 
 /** The auth state a page load starts from, given the server's view of the session. */
-export function authStateFromBootstrap(account: BootstrapAccount | null, requiredRoles: Record<string, string> = {}): AuthState {
-  return { ...initialAuthState, serverAccount: account && summarizeAccount(account), serverRoles: account?.roles ?? [], requiredRoles };
+export function authStateFromBootstrap(
+  account: BootstrapAccount | null,
+  requiredRoles: Record<string, string> = {},
+): AuthState {
+  return {
+    ...initialAuthState,
+    serverAccount: account && summarizeAccount(account),
+    serverRoles: account?.roles ?? [],
+    requiredRoles,
+  };
 }
 
 /** The role `route` needs that the signed-in user lacks, or null (no role needed, or held; case-insensitive like the BFF). */
@@ -66,7 +74,12 @@ export function missingRole(state: Pick<AuthState, 'serverRoles' | 'requiredRole
   return state.serverRoles.some((r) => r.toLowerCase() === role.toLowerCase()) ? null : role;
 }
 
-function summarizeAccount(a: { homeAccountId: string; tenantId: string; username: string; name?: string }): AccountSummary {
+function summarizeAccount(a: {
+  homeAccountId: string;
+  tenantId: string;
+  username: string;
+  name?: string;
+}): AccountSummary {
   return { homeAccountId: a.homeAccountId, tenantId: a.tenantId, username: a.username, name: a.name ?? a.username };
 }
 
@@ -117,7 +130,10 @@ export const authSlice = createSlice({
       .addCase(initializeAuth.rejected, (state, action) => {
         state.status = 'error';
         state.pendingInteraction = null;
-        state.error = action.payload ?? { code: 'unexpected_error', message: action.error.message ?? 'Sign-in failed.' };
+        state.error = action.payload ?? {
+          code: 'unexpected_error',
+          message: action.error.message ?? 'Sign-in failed.',
+        };
       })
       .addCase(acquireToken.fulfilled, (state, { payload }) => {
         state.grantedScopes = mergeScopes(state.grantedScopes, payload.scopes);

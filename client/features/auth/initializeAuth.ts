@@ -3,7 +3,13 @@ import { CacheLookupPolicy, type AuthenticationResult } from '@azure/msal-browse
 import type { AppExtra } from '../../app/store';
 import { createAppAsyncThunk } from '../../app/withTypes';
 import { interactionStarted, spaCodeConsumed } from './authActions';
-import { ACCOUNT_MISMATCH, isInteractionRequired, isSilentInteractionRequired, isUnusableCode, toAuthErrorInfo } from './authErrors';
+import {
+  ACCOUNT_MISMATCH,
+  isInteractionRequired,
+  isSilentInteractionRequired,
+  isUnusableCode,
+  toAuthErrorInfo,
+} from './authErrors';
 import type { AccountSummary, AuthErrorInfo, PendingInteraction, TokenSource } from './authTypes';
 import { clearFreshCodeTried, hasTriedFreshCode, markFreshCodeTried } from './freshCodeAttempt';
 

@@ -23,12 +23,19 @@ function Inbox() {
   return (
     <>
       {mail.isLoading && <Spinner label="Loading mail…" />}
-      {error && error.status !== 401 && <ApiErrorBanner error={error} service="your mailbox" onRetry={() => void mail.refetch()} />}
+      {error && error.status !== 401 && (
+        <ApiErrorBanner error={error} service="your mailbox" onRetry={() => void mail.refetch()} />
+      )}
       {!error && mail.data && messages.length === 0 && <EmptyState message="No messages here." testId="mail-empty" />}
       {!error && messages.length > 0 && (
         <ul className={`list${switching ? ' list--stale' : ''}`} data-testid="mail-list" aria-busy={mail.isFetching}>
           {messages.map((m) => (
-            <li key={m.id} className={`list__item${m.isRead ? '' : ' list__item--unread'}`} data-testid="mail-item" data-unread={!m.isRead}>
+            <li
+              key={m.id}
+              className={`list__item${m.isRead ? '' : ' list__item--unread'}`}
+              data-testid="mail-item"
+              data-unread={!m.isRead}
+            >
               <div className="mail__head">
                 <strong data-testid="mail-subject">{m.subject || '(no subject)'}</strong>
                 {!m.isRead && (
@@ -48,7 +55,12 @@ function Inbox() {
       )}
       {hasPages && (
         <nav className="pager" aria-label="Mail pages" data-testid="mail-pager">
-          <button type="button" onClick={() => setSkip(Math.max(0, skip - PAGE_SIZE))} disabled={skip === 0 || mail.isFetching} data-testid="mail-prev">
+          <button
+            type="button"
+            onClick={() => setSkip(Math.max(0, skip - PAGE_SIZE))}
+            disabled={skip === 0 || mail.isFetching}
+            data-testid="mail-prev"
+          >
             Previous
           </button>
           <span className="muted" data-testid="mail-page" aria-live="polite">

@@ -68,8 +68,8 @@ function SendMailForm() {
           <div>
             <strong>Permission needed</strong>
             <p>
-              Sending mail needs your consent{apiError.scopes?.length ? ` for ${apiError.scopes.join(', ')}` : ''}. Your draft
-              is kept while you grant it.
+              Sending mail needs your consent{apiError.scopes?.length ? ` for ${apiError.scopes.join(', ')}` : ''}. Your
+              draft is kept while you grant it.
             </p>
           </div>
           <div className="banner__actions">
@@ -127,7 +127,15 @@ function SendMailForm() {
       />
 
       <label htmlFor="mail-body">Message</label>
-      <textarea id="mail-body" name="body" rows={8} value={draft.body} onChange={update('body')} {...invalidProps(problem, 'body')} data-testid="send-body" />
+      <textarea
+        id="mail-body"
+        name="body"
+        rows={8}
+        value={draft.body}
+        onChange={update('body')}
+        {...invalidProps(problem, 'body')}
+        data-testid="send-body"
+      />
 
       <div>
         <button type="submit" className="button--primary" disabled={isLoading} data-testid="send-button">

@@ -68,20 +68,29 @@ export type DraftField = keyof MailDraft;
 export const FIELD_LABELS: Record<DraftField, string> = { to: 'To', subject: 'Subject', body: 'Message' };
 
 /** Validates the form into a request, or explains what is wrong and which field to fix (the server's rules, checked first here). */
-export function toSendMailRequest(draft: MailDraft): { request: SendMailRequest } | { problem: string; field: DraftField } {
+export function toSendMailRequest(
+  draft: MailDraft,
+): { request: SendMailRequest } | { problem: string; field: DraftField } {
   const to = draft.to
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   if (to.length === 0) return { problem: `${FIELD_LABELS.to}: enter at least one recipient.`, field: 'to' };
-  if (to.length > MAX_RECIPIENTS) return { problem: `${FIELD_LABELS.to}: enter at most ${MAX_RECIPIENTS} recipients.`, field: 'to' };
+  if (to.length > MAX_RECIPIENTS)
+    return { problem: `${FIELD_LABELS.to}: enter at most ${MAX_RECIPIENTS} recipients.`, field: 'to' };
   const bad = to.find((a) => !EMAIL.test(a));
   if (bad) return { problem: `${FIELD_LABELS.to}: "${bad}" is not an email address.`, field: 'to' };
   const subject = draft.subject.trim();
   if (!subject) return { problem: `${FIELD_LABELS.subject}: enter a subject.`, field: 'subject' };
-  if (subject.length > MAX_SUBJECT) return { problem: `${FIELD_LABELS.subject}: keep it under ${MAX_SUBJECT} characters.`, field: 'subject' };
-  if (/\p{Cc}/u.test(subject)) return { problem: `${FIELD_LABELS.subject}: use a single line of text.`, field: 'subject' };
+  if (subject.length > MAX_SUBJECT)
+    return { problem: `${FIELD_LABELS.subject}: keep it under ${MAX_SUBJECT} characters.`, field: 'subject' };
+  if (/\p{Cc}/u.test(subject))
+    return { problem: `${FIELD_LABELS.subject}: use a single line of text.`, field: 'subject' };
   if (!draft.body.trim()) return { problem: `${FIELD_LABELS.body}: write a message.`, field: 'body' };
-  if (draft.body.length > MAX_BODY) return { problem: `${FIELD_LABELS.body}: keep it under ${MAX_BODY.toLocaleString('en-US')} characters.`, field: 'body' };
+  if (draft.body.length > MAX_BODY)
+    return {
+      problem: `${FIELD_LABELS.body}: keep it under ${MAX_BODY.toLocaleString('en-US')} characters.`,
+      field: 'body',
+    };
   return { request: { to, subject, body: draft.body } };
 }

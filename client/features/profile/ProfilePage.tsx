@@ -20,24 +20,32 @@ function Profile() {
         )}
         <div className="profile__text">
           {me.isLoading && <Spinner label="Loading profile…" />}
-          {isApiError(me.error) && <ApiErrorBanner error={me.error} service="Microsoft Graph" onRetry={() => void me.refetch()} />}
+          {isApiError(me.error) && (
+            <ApiErrorBanner error={me.error} service="Microsoft Graph" onRetry={() => void me.refetch()} />
+          )}
           {me.data && (
             <>
               <h2 data-testid="profile-name">{me.data.displayName ?? me.data.userPrincipalName}</h2>
-              <p className="profile__email" data-testid="profile-email">{me.data.mail ?? me.data.userPrincipalName}</p>
+              <p className="profile__email" data-testid="profile-email">
+                {me.data.mail ?? me.data.userPrincipalName}
+              </p>
               {me.data.jobTitle && <p className="muted">{me.data.jobTitle}</p>}
             </>
           )}
         </div>
       </div>
-      {isApiError(photo.error) && <p className="muted">Your photo could not be loaded. {describeApiError(photo.error, 'Microsoft Graph')}</p>}
+      {isApiError(photo.error) && (
+        <p className="muted">Your photo could not be loaded. {describeApiError(photo.error, 'Microsoft Graph')}</p>
+      )}
 
       <h2>Contacts</h2>
       {contacts.isLoading && <Spinner label="Loading contacts…" />}
       {isApiError(contacts.error) && (
         <ApiErrorBanner error={contacts.error} service="Microsoft Graph" onRetry={() => void contacts.refetch()} />
       )}
-      {contacts.data && contacts.data.length === 0 && <EmptyState message="You have no contacts yet." testId="contacts-empty" />}
+      {contacts.data && contacts.data.length === 0 && (
+        <EmptyState message="You have no contacts yet." testId="contacts-empty" />
+      )}
       {contacts.data && contacts.data.length > 0 && (
         <ul className="list" data-testid="contact-list">
           {contacts.data.map((c) => (

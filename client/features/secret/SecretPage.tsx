@@ -15,8 +15,8 @@ function RoleMissing({ role }: { role: string }) {
       <div>
         <strong>You can't view the secret</strong>
         <p>
-          Your account lacks the <code>{role}</code> role. Ask an administrator to assign it to you (or to a group you are in) for
-          this app, then sign out and sign in again.
+          Your account lacks the <code>{role}</code> role. Ask an administrator to assign it to you (or to a group you
+          are in) for this app, then sign out and sign in again.
         </p>
       </div>
     </div>
@@ -29,7 +29,9 @@ function Secret() {
   if (secret.isLoading) return <Spinner label="Loading secret…" />;
   if (error) {
     if (error.status === 403 && error.code === 'forbidden') return <RoleMissing role={error.role ?? 'required'} />;
-    return error.status === 401 ? null : <ApiErrorBanner error={error} service="the secret store" onRetry={() => void secret.refetch()} />;
+    return error.status === 401 ? null : (
+      <ApiErrorBanner error={error} service="the secret store" onRetry={() => void secret.refetch()} />
+    );
   }
   if (!secret.data) return null;
   const { name, value, version, updated } = secret.data;
@@ -59,7 +61,9 @@ export default function SecretPage() {
   return (
     <section>
       <h1>Secret</h1>
-      <p className="muted">Read by the server from Key Vault with its managed identity; the browser never gets a vault token.</p>
+      <p className="muted">
+        Read by the server from Key Vault with its managed identity; the browser never gets a vault token.
+      </p>
       <RequireSession what="the secret">
         <SecretOrExplanation />
       </RequireSession>

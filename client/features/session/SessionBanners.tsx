@@ -42,7 +42,13 @@ function IdleNotice({ expiresAt }: { expiresAt: number }) {
         <p>You have not used the app for a while.</p>
       </div>
       <div className="banner__actions">
-        <button type="button" className="button--primary" onClick={() => void stay()} disabled={staying} data-testid="stay-signed-in">
+        <button
+          type="button"
+          className="button--primary"
+          onClick={() => void stay()}
+          disabled={staying}
+          data-testid="stay-signed-in"
+        >
           Stay signed in
         </button>
       </div>
@@ -56,7 +62,9 @@ export function SessionBanners() {
   const notice = useAppSelector(selectAuthNotice);
   return (
     <>
-      {session.status === 'active' && session.idleNotice && session.idleExpiresAt !== null && <IdleNotice expiresAt={session.idleExpiresAt} />}
+      {session.status === 'active' && session.idleNotice && session.idleExpiresAt !== null && (
+        <IdleNotice expiresAt={session.idleExpiresAt} />
+      )}
       {notice?.code === 'signin_cancelled' && (
         <div className="banner banner--info" role="status" data-testid="signin-cancelled">
           <div>

@@ -56,11 +56,19 @@ export const checkSession = createAppAsyncThunk<SessionCheckOutcome, CheckSessio
       }
       if (!isSessionResponse(body)) return 'unknown';
       const expected = extra.bootstrap.account?.homeAccountId;
-      if (!body.signedIn || body.accountId !== expected || body.idleExpiresInSeconds === null || body.absoluteExpiresInSeconds === null) {
+      if (
+        !body.signedIn ||
+        body.accountId !== expected ||
+        body.idleExpiresInSeconds === null ||
+        body.absoluteExpiresInSeconds === null
+      ) {
         await dispatch(endLocalSession({ reason: args.endReason ?? 'ended', broadcast: true }));
         return 'ended';
       }
-      const state = { idleExpiresInSeconds: body.idleExpiresInSeconds, absoluteExpiresInSeconds: body.absoluteExpiresInSeconds };
+      const state = {
+        idleExpiresInSeconds: body.idleExpiresInSeconds,
+        absoluteExpiresInSeconds: body.absoluteExpiresInSeconds,
+      };
       dispatch(sessionStateReceived({ ...state, at: extra.now() }));
       extra.sessionChannel.post({ type: 'state', ...state });
       return 'active';

@@ -15,7 +15,11 @@ export function followSession(store: AppStore, host: FollowHost, deps: WatchDeps
   if (notice) {
     store.dispatch(authNoticeReceived(notice));
     // Shown once: a reload or a shared link must not repeat it.
-    host.history.replaceState(host.history.state, '', withoutAuthNotice(`${host.location.pathname}${host.location.search}${host.location.hash}`));
+    host.history.replaceState(
+      host.history.state,
+      '',
+      withoutAuthNotice(`${host.location.pathname}${host.location.search}${host.location.hash}`),
+    );
   }
   return watchSession(store, host, deps);
 }

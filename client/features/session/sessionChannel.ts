@@ -32,7 +32,11 @@ function parseSessionMessage(value: unknown): SessionMessage | null {
   }
   const seconds = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
   if (m.type === 'state' && seconds(m.idleExpiresInSeconds) && seconds(m.absoluteExpiresInSeconds)) {
-    return { type: 'state', idleExpiresInSeconds: m.idleExpiresInSeconds, absoluteExpiresInSeconds: m.absoluteExpiresInSeconds };
+    return {
+      type: 'state',
+      idleExpiresInSeconds: m.idleExpiresInSeconds,
+      absoluteExpiresInSeconds: m.absoluteExpiresInSeconds,
+    };
   }
   return null;
 }

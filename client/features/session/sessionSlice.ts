@@ -38,7 +38,13 @@ const initialSessionState: SessionState = {
 export function sessionStateFromBootstrap(bootstrap: BootstrapPayload, now: number): SessionState {
   const { idleExpiresInSeconds: idle, absoluteExpiresInSeconds: absolute } = bootstrap.session;
   if (!bootstrap.account || idle === null || absolute === null) return initialSessionState;
-  return { ...initialSessionState, status: 'active', idleExpiresAt: now + idle * 1000, absoluteExpiresAt: now + absolute * 1000, lastCheckedAt: now };
+  return {
+    ...initialSessionState,
+    status: 'active',
+    idleExpiresAt: now + idle * 1000,
+    absoluteExpiresAt: now + absolute * 1000,
+    lastCheckedAt: now,
+  };
 }
 
 export const sessionSlice = createSlice({

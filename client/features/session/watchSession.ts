@@ -78,7 +78,11 @@ export function watchSession(store: AppStore, host: WatchHost, extra: WatchDeps)
       at(idleAt - noticeMs, () => {
         void dispatch(checkSession({ force: true, endReason: 'idle_timeout' })).then(() => {
           const now = settings();
-          if (now.status === 'active' && now.idleExpiresAt !== null && now.idleExpiresAt - extra.now() <= noticeMs + 1_000) {
+          if (
+            now.status === 'active' &&
+            now.idleExpiresAt !== null &&
+            now.idleExpiresAt - extra.now() <= noticeMs + 1_000
+          ) {
             dispatch(idleNoticeShown());
           }
         });
@@ -89,7 +93,8 @@ export function watchSession(store: AppStore, host: WatchHost, extra: WatchDeps)
       void dispatch(checkSession({ force: true, endReason: 'idle_timeout' })).then(() => {
         const after = settings();
         // Still active with the same, passed expiry (clock skew, a slow answer): ask again shortly.
-        if (after.status === 'active' && after.idleExpiresAt === idleAt && idleAt <= extra.now()) at(extra.now() + EXPIRY_GRACE_MS, checkExpiry);
+        if (after.status === 'active' && after.idleExpiresAt === idleAt && idleAt <= extra.now())
+          at(extra.now() + EXPIRY_GRACE_MS, checkExpiry);
       });
     };
     at(Math.min(idleAt, s.absoluteExpiresAt) + EXPIRY_GRACE_MS, checkExpiry);

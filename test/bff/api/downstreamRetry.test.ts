@@ -23,7 +23,10 @@ const messages = () => nock(GRAPH_ORIGIN).get(MESSAGES).query(true);
 
 /** A silent Mail.Send token (the user consented earlier; the refresh grant returns it). */
 function mailSendToken() {
-  return tokenEndpoint('refresh_token').interceptor.reply(200, tokenResponse(ALICE, { nonce: null, scope: 'Mail.Send', accessToken: 'at-send', spaCode: null }));
+  return tokenEndpoint('refresh_token').interceptor.reply(
+    200,
+    tokenResponse(ALICE, { nonce: null, scope: 'Mail.Send', accessToken: 'at-send', spaCode: null }),
+  );
 }
 
 describe('downstream throttling, timeouts and failures', () => {
@@ -90,7 +93,10 @@ describe('downstream throttling, timeouts and failures', () => {
   it('POST sendMail: a 503 with Retry-After: 5 is NOT retried; the client gets 503 with Retry-After', async () => {
     const { agent } = await signedIn();
     mailSendToken();
-    const graph = nock(GRAPH_ORIGIN).post(SEND).once().reply(503, graphError('ServiceUnavailable', 'Service Unavailable'), { 'Retry-After': '5' });
+    const graph = nock(GRAPH_ORIGIN)
+      .post(SEND)
+      .once()
+      .reply(503, graphError('ServiceUnavailable', 'Service Unavailable'), { 'Retry-After': '5' });
     const res = await agent.post('/api/mail/send').set('X-CSRF', '1').send(MAIL).expect(503);
     expect(res.headers['retry-after']).to.equal('5');
     graph.done();
@@ -98,7 +104,9 @@ describe('downstream throttling, timeouts and failures', () => {
 
   it('a Graph call past the deadline answers 504 upstream_timeout at about the deadline', async () => {
     const { agent } = await signedIn(testConfig({ HTTP_TIMEOUT_MS: '300' }));
-    messages().delay(2000).reply(200, graphMessageList({ count: 1 }));
+    messages()
+      .delay(2000)
+      .reply(200, graphMessageList({ count: 1 }));
     const started = Date.now();
     const res = await agent.get('/api/mail').set('X-CSRF', '1').expect(504);
     expect(Date.now() - started).to.be.within(250, 1500);
@@ -128,14 +136,29 @@ describe('downstream throttling, timeouts and failures', () => {
       const mi = nock('http://169.254.255.2:8081')
         .get('/msi/token')
         .query(true)
-        .reply(200, { access_token: 'mi-at', expires_on: String(Math.floor(Date.now() / 1000) + 3600), resource: 'https://vault.azure.net', token_type: 'Bearer' });
+        .reply(200, {
+          access_token: 'mi-at',
+          expires_on: String(Math.floor(Date.now() / 1000) + 3600),
+          resource: 'https://vault.azure.net',
+          token_type: 'Bearer',
+        });
       const vault = nock('https://contoso-vault.vault.azure.net')
         .get('/secrets/app-secret')
         .query(true)
-        .reply(429, { error: { code: 'Throttled', message: 'Request was not processed because too many requests were received.' } }, { 'Retry-After': '1' })
+        .reply(
+          429,
+          {
+            error: { code: 'Throttled', message: 'Request was not processed because too many requests were received.' },
+          },
+          { 'Retry-After': '1' },
+        )
         .get('/secrets/app-secret')
         .query(true)
-        .reply(200, { value: 'v', id: 'https://contoso-vault.vault.azure.net/secrets/app-secret/abc', attributes: { enabled: true } });
+        .reply(200, {
+          value: 'v',
+          id: 'https://contoso-vault.vault.azure.net/secrets/app-secret/abc',
+          attributes: { enabled: true },
+        });
       const res = await agent.get('/api/secret').set('X-CSRF', '1').expect(200);
       expect(res.body).to.deep.equal({ name: 'app-secret', value: 'v', version: 'abc', updated: null });
       mi.done();

@@ -40,7 +40,11 @@ export function useEmulatorForApi(): EmulatorApiFixture {
   };
 
   before(async () => {
-    emu = await startEmulator({ rootDir: process.cwd(), ports: { entra: 0, graph: 0, keyVault: 0, managedIdentity: 0 }, testHooks: true });
+    emu = await startEmulator({
+      rootDir: process.cwd(),
+      ports: { entra: 0, graph: 0, keyVault: 0, managedIdentity: 0 },
+      testHooks: true,
+    });
     restoreEnv = setManagedIdentityEnv(emu.urls.identityEndpoint, emu.identityHeader);
   });
   after(async () => {

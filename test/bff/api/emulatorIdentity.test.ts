@@ -11,7 +11,8 @@ const GINA = 'gina@fabrikam.example';
 describe('enterprise identity against the emulator', () => {
   const fixture = useEmulatorForApi();
   const { app, completeSignIn } = fixture;
-  const signIn = (agent: Agent, browser: Browser, user: string, path = '/auth/signin?returnTo=/mail') => fixture.signInVia(agent, browser, path, user);
+  const signIn = (agent: Agent, browser: Browser, user: string, path = '/auth/signin?returnTo=/mail') =>
+    fixture.signInVia(agent, browser, path, user);
 
   describe('app roles', () => {
     it('adele (Secrets.Read) reads the secret; gina (guest, no role) gets 403 forbidden with the role named', async () => {
@@ -23,7 +24,11 @@ describe('enterprise identity against the emulator', () => {
       const gina = a.agent();
       await signIn(gina, new Browser(), GINA);
       const res = await gina.get('/api/secret').set('X-CSRF', '1').expect(403);
-      expect(res.body).to.deep.equal({ error: 'forbidden', message: 'Your account lacks the Secrets.Read role. Ask an administrator to assign it.', role: 'Secrets.Read' });
+      expect(res.body).to.deep.equal({
+        error: 'forbidden',
+        message: 'Your account lacks the Secrets.Read role. Ask an administrator to assign it.',
+        role: 'Secrets.Read',
+      });
       expect(fixture.emu.admin.requests({ service: 'keyvault' })).to.have.length(1);
     });
 
@@ -57,7 +62,9 @@ describe('enterprise identity against the emulator', () => {
 
       // The emulator session ended with the revocation: the sign-in page is shown again; the claims reach /authorize.
       const start = await agent.get(signInUrl).expect(302);
-      expect(JSON.parse(new URL(start.headers.location as string).searchParams.get('claims')!).access_token.nbf.essential).to.equal(true);
+      expect(
+        JSON.parse(new URL(start.headers.location as string).searchParams.get('claims')!).access_token.nbf.essential,
+      ).to.equal(true);
       const back = await completeSignIn(agent, browser, start.headers.location as string, ADELE);
       expect(back).to.equal('/mail');
       const mail = await agent.get('/api/mail').set('X-CSRF', '1').expect(200);
@@ -79,7 +86,10 @@ describe('enterprise identity against the emulator', () => {
     it('signs in with the vault certificate (read with the managed identity) and uses a rotated one after the re-read', async () => {
       const a = app({ ENTRA_CLIENT_CERTIFICATE_NAME: 'bff-client-cert' });
       const first = await a.services.clientCredential.get();
-      expect(first).to.have.nested.property('clientCertificate.thumbprintSha256', fixture.emu.certificates.clientThumbprintSha256);
+      expect(first).to.have.nested.property(
+        'clientCertificate.thumbprintSha256',
+        fixture.emu.certificates.clientThumbprintSha256,
+      );
       const agent = a.agent();
       await signIn(agent, new Browser(), ADELE);
       await agent.get('/api/mail').set('X-CSRF', '1').expect(200);
@@ -90,7 +100,10 @@ describe('enterprise identity against the emulator', () => {
       await fixture.emu.admin.rotateCertificate('bff-client-cert');
       expect(await a.services.clientCredential.refresh()).to.equal(true);
       const next = await a.services.clientCredential.get();
-      expect(next).to.not.have.nested.property('clientCertificate.thumbprintSha256', fixture.emu.certificates.clientThumbprintSha256);
+      expect(next).to.not.have.nested.property(
+        'clientCertificate.thumbprintSha256',
+        fixture.emu.certificates.clientThumbprintSha256,
+      );
       // A new sign-in signs its assertion with the rotated certificate, which the app registration now holds.
       await signIn(a.agent(), new Browser(), ADELE);
       a.services.clientCredential.close();

@@ -19,7 +19,8 @@ export function graphMessageList(options: { count: number; first?: number; nextS
   const first = options.first ?? 0;
   const top = options.top ?? options.count;
   const body: Record<string, unknown> = {
-    '@odata.context': "https://graph.microsoft.com/v1.0/$metadata#users('aaaaaaaa-1111-4111-8111-111111111111')/messages(id,subject,from,receivedDateTime,bodyPreview,isRead)",
+    '@odata.context':
+      "https://graph.microsoft.com/v1.0/$metadata#users('aaaaaaaa-1111-4111-8111-111111111111')/messages(id,subject,from,receivedDateTime,bodyPreview,isRead)",
     value: Array.from({ length: options.count }, (_, k) => graphMessage(first + k)),
   };
   if (options.nextSkip !== undefined && options.nextSkip !== null) {
@@ -34,7 +35,11 @@ export function graphError(code: string, message: string) {
     error: {
       code,
       message,
-      innerError: { date: '2026-11-21T00:00:00', 'request-id': '3f2c6a3e-0000-4000-8000-000000000000', 'client-request-id': '3f2c6a3e-0000-4000-8000-000000000000' },
+      innerError: {
+        date: '2026-11-21T00:00:00',
+        'request-id': '3f2c6a3e-0000-4000-8000-000000000000',
+        'client-request-id': '3f2c6a3e-0000-4000-8000-000000000000',
+      },
     },
   };
 }

@@ -23,7 +23,11 @@ function vaultAnswers(times = 1) {
     .get('/secrets/app-secret')
     .query(true)
     .times(times)
-    .reply(200, { value: 'v', id: `${VAULT}/secrets/app-secret/0123456789abcdef0123456789abcdef`, attributes: { updated: 1790000000 } });
+    .reply(200, {
+      value: 'v',
+      id: `${VAULT}/secrets/app-secret/0123456789abcdef0123456789abcdef`,
+      attributes: { updated: 1790000000 },
+    });
 }
 
 describe('app roles (ROUTE_ROLES, roles claim → session → requireRole)', () => {
@@ -93,10 +97,14 @@ describe('app roles (ROUTE_ROLES, roles claim → session → requireRole)', () 
       }),
     );
     fc.assert(
-      fc.property(fc.array(fc.stringMatching(/^[A-Za-z][\w.]{0,20}$/)), fc.stringMatching(/^[A-Za-z][\w.]{0,20}$/), (roles, role) => {
-        expect(hasRole(roles, role)).to.equal(roles.some((r) => r.toLowerCase() === role.toLowerCase()));
-        expect(hasRole([...roles, role.toUpperCase()], role)).to.equal(true);
-      }),
+      fc.property(
+        fc.array(fc.stringMatching(/^[A-Za-z][\w.]{0,20}$/)),
+        fc.stringMatching(/^[A-Za-z][\w.]{0,20}$/),
+        (roles, role) => {
+          expect(hasRole(roles, role)).to.equal(roles.some((r) => r.toLowerCase() === role.toLowerCase()));
+          expect(hasRole([...roles, role.toUpperCase()], role)).to.equal(true);
+        },
+      ),
     );
   });
 });

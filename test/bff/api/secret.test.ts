@@ -28,7 +28,13 @@ function secretBundle(name: string, value = SECRET_VALUE) {
   return {
     value,
     id: `${VAULT}/secrets/${name}/4387e9f3d6e14c459867679a90fd0f79`,
-    attributes: { enabled: true, created: 1790000000, updated: 1790000100, recoveryLevel: 'Recoverable+Purgeable', recoverableDays: 90 },
+    attributes: {
+      enabled: true,
+      created: 1790000000,
+      updated: 1790000100,
+      recoveryLevel: 'Recoverable+Purgeable',
+      recoverableDays: 90,
+    },
     tags: {},
   };
 }
@@ -41,7 +47,10 @@ function identityEndpoint(query: Record<string, string> = {}) {
 }
 
 function vaultGet(name: string) {
-  return nock(VAULT).get(`/secrets/${name}`).query({ 'api-version': '7.5' }).matchHeader('authorization', `Bearer ${MI_TOKEN}`);
+  return nock(VAULT)
+    .get(`/secrets/${name}`)
+    .query({ 'api-version': '7.5' })
+    .matchHeader('authorization', `Bearer ${MI_TOKEN}`);
 }
 
 async function signedIn(options: Parameters<typeof buildApiTestApp>[0] = {}) {
@@ -99,7 +108,10 @@ describe('GET /api/secret (managed identity → Key Vault)', () => {
   for (const name of ['other-secret', '../keys/app-key', 'app-secret/versions']) {
     it(`rejects ?name=${name} (not allow-listed) with 400 before any outbound call`, async () => {
       const { agent } = await signedIn();
-      const res = await agent.get(`/api/secret?name=${encodeURIComponent(name)}`).set('X-CSRF', '1').expect(400);
+      const res = await agent
+        .get(`/api/secret?name=${encodeURIComponent(name)}`)
+        .set('X-CSRF', '1')
+        .expect(400);
       expect(res.body.error).to.equal('invalid_secret_name');
       expect(res.body.message).to.contain('app-secret');
     });
@@ -111,7 +123,8 @@ describe('GET /api/secret (managed identity → Key Vault)', () => {
     vaultGet('app-secret').reply(403, {
       error: {
         code: 'Forbidden',
-        message: "Caller is not authorized to perform action on resource.\r\nIf role assignments were recently changed, please wait several minutes for role assignments to become effective.",
+        message:
+          'Caller is not authorized to perform action on resource.\r\nIf role assignments were recently changed, please wait several minutes for role assignments to become effective.',
         innererror: { code: 'ForbiddenByRbac' },
       },
     });
@@ -153,7 +166,10 @@ describe('GET /api/secret (managed identity → Key Vault)', () => {
           disableInternalRetries: true,
         }),
     });
-    const mi = identityEndpoint().reply(500, { statusCode: 500, message: 'An unexpected error occured while fetching the AAD Token.' });
+    const mi = identityEndpoint().reply(500, {
+      statusCode: 500,
+      message: 'An unexpected error occured while fetching the AAD Token.',
+    });
     const res = await agent.get('/api/secret').set('X-CSRF', '1').expect(503);
     expect(res.body.error).to.equal('managed_identity_unavailable');
     mi.done();

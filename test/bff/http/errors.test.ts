@@ -47,7 +47,12 @@ describe('AppError: each error decides whether the user sees it', () => {
 
   it('maps anything thrown to a status and a code from the shared contract', () => {
     const thrown = fc.oneof(
-      fc.record({ status: fc.integer({ min: 100, max: 599 }), expose: fc.boolean(), message: fc.string(), type: fc.constantFrom(undefined, 'entity.too.large', 'entity.parse.failed') }),
+      fc.record({
+        status: fc.integer({ min: 100, max: 599 }),
+        expose: fc.boolean(),
+        message: fc.string(),
+        type: fc.constantFrom(undefined, 'entity.too.large', 'entity.parse.failed'),
+      }),
       fc.string().map((m) => new Error(m)),
       fc.string().map((m) => new SyntaxError(m)),
       fc.anything(),
@@ -77,7 +82,10 @@ describe('error responses', () => {
 
   it('hides an unexpected failure behind server_error without its message', async () => {
     const { agent } = buildTestApp({
-      adjustServices: (s) => ({ ...s, indexTemplate: { get: () => Promise.reject(new Error('EACCES /srv/secret-path/index.html')) } }),
+      adjustServices: (s) => ({
+        ...s,
+        indexTemplate: { get: () => Promise.reject(new Error('EACCES /srv/secret-path/index.html')) },
+      }),
     });
     const res = await agent().get('/profile').set('Accept', 'text/html').expect(500);
     expect(res.text).to.contain('server_error').and.contain('Something went wrong');

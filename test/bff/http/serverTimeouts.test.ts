@@ -31,13 +31,22 @@ describe('HTTP server timeouts', () => {
   async function start(env: Record<string, string>) {
     const port = await freePort();
     const capture = captureLogs('warn');
-    bff = await startBff(testConfig({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://localhost:${port}`, ...env }), capture.log);
+    bff = await startBff(
+      testConfig({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://localhost:${port}`, ...env }),
+      capture.log,
+    );
     return { port, capture };
   }
 
   it('applies SERVER_*_TIMEOUT_MS to the server', async () => {
-    await start({ SERVER_HEADERS_TIMEOUT_MS: '4000', SERVER_REQUEST_TIMEOUT_MS: '9000', SERVER_KEEP_ALIVE_TIMEOUT_MS: '7000' });
-    expect([bff!.server.headersTimeout, bff!.server.requestTimeout, bff!.server.keepAliveTimeout]).to.deep.equal([4000, 9000, 7000]);
+    await start({
+      SERVER_HEADERS_TIMEOUT_MS: '4000',
+      SERVER_REQUEST_TIMEOUT_MS: '9000',
+      SERVER_KEEP_ALIVE_TIMEOUT_MS: '7000',
+    });
+    expect([bff!.server.headersTimeout, bff!.server.requestTimeout, bff!.server.keepAliveTimeout]).to.deep.equal([
+      4000, 9000, 7000,
+    ]);
   });
 
   it('drops a client that trickles its headers (slowloris) once the headers timeout has passed', async () => {
@@ -67,7 +76,12 @@ describe('HTTP server timeouts', () => {
     const port = await freePort();
     const capture = captureLogs('warn');
     const config = testConfig({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://localhost:${port}` });
-    bff = await startBff({ ...config, warnings: ['TRUST_PROXY=true while listening on all interfaces (test)'] }, capture.log);
-    expect(capture.text()).to.match(/"level":40.*CONFIGURATION WARNING: TRUST_PROXY=true while listening on all interfaces/);
+    bff = await startBff(
+      { ...config, warnings: ['TRUST_PROXY=true while listening on all interfaces (test)'] },
+      capture.log,
+    );
+    expect(capture.text()).to.match(
+      /"level":40.*CONFIGURATION WARNING: TRUST_PROXY=true while listening on all interfaces/,
+    );
   });
 });

@@ -17,7 +17,10 @@ function rejection(fn: () => unknown): AppError {
 }
 
 describe('validate (parseOrThrow)', () => {
-  const body = z.strictObject({ name: z.string({ error: 'name is required' }), age: z.number({ error: 'age must be a number' }) });
+  const body = z.strictObject({
+    name: z.string({ error: 'name is required' }),
+    age: z.number({ error: 'age must be a number' }),
+  });
 
   it('returns the parsed value when the input is valid', () => {
     expect(parseOrThrow(body, { name: 'a', age: 1 }, 'invalid_request')).to.deep.equal({ name: 'a', age: 1 });
@@ -31,7 +34,9 @@ describe('validate (parseOrThrow)', () => {
   });
 
   it('says the body must be a JSON object only when an object was expected', () => {
-    expect(rejection(() => parseOrThrow(body, [], 'invalid_request')).message).to.equal('the request body must be a JSON object.');
+    expect(rejection(() => parseOrThrow(body, [], 'invalid_request')).message).to.equal(
+      'the request body must be a JSON object.',
+    );
     const param = z.string({ error: 'sid is required' });
     expect(rejection(() => parseOrThrow(param, undefined, 'invalid_sid')).message).to.equal('sid is required.');
   });
@@ -44,7 +49,9 @@ describe('validate (parseOrThrow)', () => {
       }),
     );
     const top = z.string().regex(/^\d+$/, 'top must be a whole number');
-    expect(rejection(() => parseOrThrow(top, single(['1', '2']), 'invalid_query')).message).to.equal('top must be a whole number.');
+    expect(rejection(() => parseOrThrow(top, single(['1', '2']), 'invalid_query')).message).to.equal(
+      'top must be a whole number.',
+    );
     expect(single('x')).to.equal('x');
     expect(single(undefined)).to.equal(undefined);
   });
@@ -53,12 +60,20 @@ describe('validate (parseOrThrow)', () => {
 describe('/auth query validation', () => {
   const cases: [string, string, string][] = [
     ['/auth/signin?prompt=none', 'invalid_prompt', 'prompt may only be "select_account" or "login".'],
-    ['/auth/signin?returnTo=https://evil.example', 'invalid_return_to', 'returnTo must be a path inside this app, such as /profile.'],
+    [
+      '/auth/signin?returnTo=https://evil.example',
+      'invalid_return_to',
+      'returnTo must be a path inside this app, such as /profile.',
+    ],
     ['/auth/consent?scopes=', 'invalid_scopes', 'scopes is required, e.g. scopes=Mail.Send.'],
     ['/auth/consent?scopes=Files.ReadWrite.All', 'invalid_scopes', 'Only these permissions can be requested here:'],
     ['/auth/consent?scopes=Mail.Send&claims=[1]', 'invalid_claims', 'claims must be a JSON claims request.'],
     ['/auth/frontchannel-logout', 'invalid_sid', 'sid is required.'],
-    ['/auth/frontchannel-logout?sid=abc&iss=https://evil.example/tid/v2.0', 'invalid_issuer', "iss does not match this app's authority."],
+    [
+      '/auth/frontchannel-logout?sid=abc&iss=https://evil.example/tid/v2.0',
+      'invalid_issuer',
+      "iss does not match this app's authority.",
+    ],
   ];
   for (const [path, code, message] of cases) {
     it(`answers ${path} with 400 ${code} and a message saying what is accepted`, async () => {

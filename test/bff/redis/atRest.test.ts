@@ -115,7 +115,11 @@ describe('what the BFF keeps in Redis', () => {
     await signInAcross(alice, bff, ALICE);
     await signInAcross(bob, bff, BOB);
     const cfg = bff.services.config;
-    await inspector.copy(redisKey(cfg, `tc:${homeAccountIdOf(BOB)}`), redisKey(cfg, `tc:${homeAccountIdOf(ALICE)}`), 'REPLACE');
+    await inspector.copy(
+      redisKey(cfg, `tc:${homeAccountIdOf(BOB)}`),
+      redisKey(cfg, `tc:${homeAccountIdOf(ALICE)}`),
+      'REPLACE',
+    );
     expect(await bff.stores.tokenCache.get(homeAccountIdOf(ALICE))).to.equal(null);
     const err = await bff.services.tokenService
       .acquire(await sessionUserOf(alice, bff), ['Mail.Read'])
@@ -145,7 +149,10 @@ describe('what the BFF keeps in Redis', () => {
     const user = await sessionUserOf(browser, rotated);
     const cached = await rotated.services.tokenService.acquire(user, ['Mail.Read']);
     expect(cached.accessToken).to.match(/^eyJ/);
-    const refresh = tokenEndpoint('refresh_token').interceptor.reply(200, tokenResponse(ALICE, { nonce: null, spaCode: null }));
+    const refresh = tokenEndpoint('refresh_token').interceptor.reply(
+      200,
+      tokenResponse(ALICE, { nonce: null, spaCode: null }),
+    );
     await rotated.services.tokenService.acquire(user, ['Mail.Read'], { forceRefresh: true });
     refresh.done();
     expect(CacheCipher.keyIdOf((await inspector.getBuffer(newCacheKey))!)).to.equal(newId);

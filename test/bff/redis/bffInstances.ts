@@ -150,15 +150,15 @@ export async function signInAcross(
   const refreshToken = `0.ARwA-refresh-${user.oid}-${tag}`;
   const spaCode = options.spaCode === undefined ? `spa-code-${tag}` : options.spaCode;
   const token = tokenEndpoint('authorization_code').interceptor.reply(
-      200,
-      tokenResponse(user, {
-        nonce,
-        spaCode,
-        accessToken,
-        refreshToken,
-        ...(options.expiresIn ? { expiresIn: options.expiresIn } : {}),
-      }),
-    );
+    200,
+    tokenResponse(user, {
+      nonce,
+      spaCode,
+      accessToken,
+      refreshToken,
+      ...(options.expiresIn ? { expiresIn: options.expiresIn } : {}),
+    }),
+  );
   const callbackUrl = `/auth/callback?code=web-code-${tag}&state=${state}`;
   const cb = await browser.get(`${(options.finish ?? start).url}${callbackUrl}`);
   expect(cb.status, 'callback status').to.equal(302);

@@ -3,8 +3,23 @@ import type { TestUser } from '../../helpers/entraFixtures';
 import { mockMetadata } from '../../helpers/testApp';
 import { StoreUnavailableError } from '../../../bff/http/errors';
 import { redisKey, redisTestConfig, uniqueKeyPrefix } from '../../helpers/redis';
-import { Browser, makeUsers, sessionIdOf, sessionUserOf, signInAcross, startInstance, type BffInstance } from './bffInstances';
-import { admin, migrateSlot, orSkip, slotOwner, startRedisCluster, type RedisClusterProcesses } from './redisTopologies';
+import {
+  Browser,
+  makeUsers,
+  sessionIdOf,
+  sessionUserOf,
+  signInAcross,
+  startInstance,
+  type BffInstance,
+} from './bffInstances';
+import {
+  admin,
+  migrateSlot,
+  orSkip,
+  slotOwner,
+  startRedisCluster,
+  type RedisClusterProcesses,
+} from './redisTopologies';
 import { entraRotationSuite } from './entraRotation';
 
 interface SignedIn {
@@ -59,20 +74,21 @@ describe('Redis Cluster: 3 masters + 3 replicas (real redis-server processes)', 
         const token = await other.services.tokenService.acquire(await sessionUserOf(browser, other), ['Mail.Read']);
         expect(token.accessToken).to.match(/^eyJ/); // from the shared cache: no token endpoint mock is set up
       }
-      const perMaster = await Promise.all(
-        (await cluster!.masters()).map((port) => admin(port, (r) => r.dbsize())),
-      );
+      const perMaster = await Promise.all((await cluster!.masters()).map((port) => admin(port, (r) => r.dbsize())));
       console.log(`      keys per master: ${perMaster.join(' / ')}`);
       expect(perMaster).to.have.length(3);
       for (const n of perMaster) expect(n).to.be.above(0);
     });
 
-    it('a live resharding (MIGRATING/IMPORTING, MIGRATE, SETSLOT NODE) of a user\'s session and token-cache slots under traffic: ASK and MOVED followed, only 200/503, nothing lost', async () => {
+    it("a live resharding (MIGRATING/IMPORTING, MIGRATE, SETSLOT NODE) of a user's session and token-cache slots under traffic: ASK and MOVED followed, only 200/503, nothing lost", async () => {
       expect(signedIn).to.have.length.above(0);
       const config = a.services.config;
       const { browser } = signedIn[0]!;
       const user = await sessionUserOf(browser, a);
-      const keys = [redisKey(config, `sess:${sessionIdOf(browser, config)}`), redisKey(config, `tc:${user.homeAccountId}`)];
+      const keys = [
+        redisKey(config, `sess:${sessionIdOf(browser, config)}`),
+        redisKey(config, `tc:${user.homeAccountId}`),
+      ];
 
       // Traffic from every signed-in user on both instances, plus token-cache reads for the migrated user, until stopped.
       const statuses = new Map<string, number>();
@@ -97,7 +113,8 @@ describe('Redis Cluster: 3 masters + 3 replicas (real redis-server processes)', 
               const started = Date.now();
               const outcome = await inst.services.tokenService.acquire(user, ['Mail.Read']).then(
                 (t) => (t.accessToken.startsWith('eyJ') ? 'token' : 'no token'),
-                (err: Error) => (err instanceof StoreUnavailableError ? 'token 503' : `token ${err.name}: ${err.message}`),
+                (err: Error) =>
+                  err instanceof StoreUnavailableError ? 'token 503' : `token ${err.name}: ${err.message}`,
               );
               slowestMs = Math.max(slowestMs, Date.now() - started);
               requests++;
@@ -132,7 +149,9 @@ describe('Redis Cluster: 3 masters + 3 replicas (real redis-server processes)', 
       for (const [i, { browser: br }] of signedIn.entries()) {
         const inst = i % 2 ? b : a;
         expect((await br.api(`${inst.url}/api/me`)).status).to.equal(200);
-        expect((await inst.services.tokenService.acquire(await sessionUserOf(br, inst), ['Mail.Read'])).accessToken).to.match(/^eyJ/);
+        expect(
+          (await inst.services.tokenService.acquire(await sessionUserOf(br, inst), ['Mail.Read'])).accessToken,
+        ).to.match(/^eyJ/);
       }
       console.log(
         `      resharding under traffic (${moves.join(', ')}): ${requests} requests, ${[...statuses].map(([s, n]) => `${n}× ${s}`).join(', ')}; ` +

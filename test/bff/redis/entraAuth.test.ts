@@ -8,7 +8,10 @@ describe('RedisEntraAuth (token lifecycle, no Redis needed)', () => {
   const auths: RedisEntraAuth[] = [];
   afterEach(() => auths.splice(0).forEach((a) => a.stop()));
 
-  function auth(source: () => Promise<RedisToken>, options: { refreshRatio?: number; retryMs?: number; now?: () => number } = {}) {
+  function auth(
+    source: () => Promise<RedisToken>,
+    options: { refreshRatio?: number; retryMs?: number; now?: () => number } = {},
+  ) {
     const a = new RedisEntraAuth(source, { username: 'oid', log: createLogger('silent'), ...options });
     auths.push(a);
     return a;

@@ -35,16 +35,22 @@ export function entraRotationSuite(clusterOf: () => RedisClusterProcesses): void
     const acceptOnly = (token: string) =>
       Promise.all(
         ports().map((port) =>
-          admin(port, (r) => r.call('ACL', 'SETUSER', MI_OBJECT_ID, 'on', 'resetpass', `>${token}`, '~*', '&*', '+@all')),
+          admin(port, (r) =>
+            r.call('ACL', 'SETUSER', MI_OBJECT_ID, 'on', 'resetpass', `>${token}`, '~*', '&*', '+@all'),
+          ),
         ),
       );
     /** Adds `token` to the tokens the user accepts, and drops it again when it expires (as Azure does). */
     const acceptUntil = async (token: string, expiresOnMs: number) => {
       await Promise.all(
-        ports().map((port) => admin(port, (r) => r.call('ACL', 'SETUSER', MI_OBJECT_ID, 'on', `>${token}`, '~*', '&*', '+@all'))),
+        ports().map((port) =>
+          admin(port, (r) => r.call('ACL', 'SETUSER', MI_OBJECT_ID, 'on', `>${token}`, '~*', '&*', '+@all')),
+        ),
       );
       setTimeout(() => {
-        void Promise.all(ports().map((port) => admin(port, (r) => r.call('ACL', 'SETUSER', MI_OBJECT_ID, `<${token}`)).catch(() => 0)));
+        void Promise.all(
+          ports().map((port) => admin(port, (r) => r.call('ACL', 'SETUSER', MI_OBJECT_ID, `<${token}`)).catch(() => 0)),
+        );
       }, expiresOnMs - Date.now()).unref();
     };
     /** A fresh token from the emulator's managed-identity endpoint (App Service protocol), bypassing msal's cache. */
@@ -58,7 +64,11 @@ export function entraRotationSuite(clusterOf: () => RedisClusterProcesses): void
     };
 
     before(async () => {
-      emu = await startEmulator({ rootDir: process.cwd(), ports: { entra: 0, graph: 0, keyVault: 0, managedIdentity: 0 }, testHooks: true });
+      emu = await startEmulator({
+        rootDir: process.cwd(),
+        ports: { entra: 0, graph: 0, keyVault: 0, managedIdentity: 0 },
+        testHooks: true,
+      });
       restoreEnv = setManagedIdentityEnv(emu.urls.identityEndpoint, emu.identityHeader);
       await Promise.all(ports().map((port) => admin(port, (r) => r.call('ACL', 'SETUSER', MI_OBJECT_ID, 'reset'))));
       await Promise.all(ports().map((port) => admin(port, (r) => r.call('ACL', 'LOG', 'RESET'))));
@@ -66,7 +76,9 @@ export function entraRotationSuite(clusterOf: () => RedisClusterProcesses): void
 
     after(async () => {
       await bff?.close();
-      await Promise.all(ports().map((port) => admin(port, (r) => r.call('ACL', 'DELUSER', MI_OBJECT_ID)).catch(() => 0)));
+      await Promise.all(
+        ports().map((port) => admin(port, (r) => r.call('ACL', 'DELUSER', MI_OBJECT_ID)).catch(() => 0)),
+      );
       restoreEnv?.();
       await emu?.close();
     });
@@ -118,7 +130,8 @@ export function entraRotationSuite(clusterOf: () => RedisClusterProcesses): void
       for (const port of masterPorts) {
         const list = (await admin(port, (r) => r.client('LIST'))) as string;
         for (const line of list.split('\n')) {
-          if (line.includes(`user=${MI_OBJECT_ID}`) && !line.includes('refresher')) longLived.add(/addr=(\S+)/.exec(line)![1]!);
+          if (line.includes(`user=${MI_OBJECT_ID}`) && !line.includes('refresher'))
+            longLived.add(/addr=(\S+)/.exec(line)![1]!);
         }
       }
       const authsBy = new Map<string, number>();
@@ -152,7 +165,9 @@ export function entraRotationSuite(clusterOf: () => RedisClusterProcesses): void
           reconnectMs = Date.now();
           rotationsBeforeKill = issued.length - rotationsBefore;
           await new Promise((r) => setTimeout(r, 100)); // let MONITOR deliver the last re-AUTHs
-          await Promise.all(ports().map((port) => admin(port, (r) => r.client('KILL', 'USER', MI_OBJECT_ID)).catch(() => 0)));
+          await Promise.all(
+            ports().map((port) => admin(port, (r) => r.client('KILL', 'USER', MI_OBJECT_ID)).catch(() => 0)),
+          );
         }
         const round = await Promise.all(
           browsers.map(async (browser) => {
@@ -173,8 +188,10 @@ export function entraRotationSuite(clusterOf: () => RedisClusterProcesses): void
       const rotations = issued.length - rotationsBefore;
       monitors.forEach((m) => m.disconnect());
       const failedAuth = await Promise.all(
-        ports().map(async (port) =>
-          ((await admin(port, (r) => r.call('ACL', 'LOG'))) as unknown[][]).filter((entry) => entry.includes('auth')).length,
+        ports().map(
+          async (port) =>
+            ((await admin(port, (r) => r.call('ACL', 'LOG'))) as unknown[][]).filter((entry) => entry.includes('auth'))
+              .length,
         ),
       );
       const reauths = [...longLived].map((addr) => authsBy.get(addr) ?? 0);
@@ -196,7 +213,9 @@ export function entraRotationSuite(clusterOf: () => RedisClusterProcesses): void
       expect(bff, 'the rotation test started the BFF').to.not.equal(undefined);
       frozen = true;
       await acceptOnly(`not-the-bff-token-${Date.now()}`);
-      await Promise.all(ports().map((port) => admin(port, (r) => r.client('KILL', 'USER', MI_OBJECT_ID)).catch(() => 0)));
+      await Promise.all(
+        ports().map((port) => admin(port, (r) => r.client('KILL', 'USER', MI_OBJECT_ID)).catch(() => 0)),
+      );
       const started = Date.now();
       const res = await browsers[0]!.api(`${bff!.url}/api/me`);
       expect(res.status).to.equal(503);

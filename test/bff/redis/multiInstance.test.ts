@@ -1,23 +1,18 @@
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import nock from 'nock';
-import {
-  ALICE,
-  BOB,
-  INSTANCE,
-  TENANT_ID,
-  homeAccountIdOf,
-  tokenResponse,
-} from '../../helpers/entraFixtures';
+import { ALICE, BOB, INSTANCE, TENANT_ID, homeAccountIdOf, tokenResponse } from '../../helpers/entraFixtures';
 import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 import { mockMetadata } from '../../helpers/testApp';
+import { keysWithPrefix, redisKey, redisTestConfig, uniqueKeyPrefix } from '../../helpers/redis';
 import {
-  keysWithPrefix,
-  redisKey,
-  redisTestConfig,
-  uniqueKeyPrefix,
-} from '../../helpers/redis';
-import { Browser, sessionIdOf, sessionUserOf, signInAcross, twoInstancesSharingRedis, type BffInstance } from './bffInstances';
+  Browser,
+  sessionIdOf,
+  sessionUserOf,
+  signInAcross,
+  twoInstancesSharingRedis,
+  type BffInstance,
+} from './bffInstances';
 
 describe('several BFF instances sharing Redis', () => {
   const prefix = uniqueKeyPrefix();
@@ -71,7 +66,10 @@ describe('several BFF instances sharing Redis', () => {
     const start = await browser.get(`${a.url}/auth/signin`);
     const authorize = new URL(start.headers.get('location')!);
     const state = authorize.searchParams.get('state')!;
-    const token = tokenEndpoint().interceptor.reply(200, tokenResponse(ALICE, { nonce: authorize.searchParams.get('nonce') }));
+    const token = tokenEndpoint().interceptor.reply(
+      200,
+      tokenResponse(ALICE, { nonce: authorize.searchParams.get('nonce') }),
+    );
     const url = `/auth/callback?code=web-code-race&state=${state}`;
     // Two copies of the browser (same cookies), one per instance.
     const twin = new Browser();
@@ -118,7 +116,11 @@ describe('several BFF instances sharing Redis', () => {
     const res = await new Browser().get(`${b.url}/auth/frontchannel-logout?sid=${ALICE.sid}&iss=${iss}`);
     expect(res.status).to.equal(200);
     expect(
-      await inspector.exists(sessionKey, redisKey(config, `tc:${homeAccountIdOf(ALICE)}`), redisKey(config, `sid:${ALICE.sid}`)),
+      await inspector.exists(
+        sessionKey,
+        redisKey(config, `tc:${homeAccountIdOf(ALICE)}`),
+        redisKey(config, `sid:${ALICE.sid}`),
+      ),
     ).to.equal(0);
     expect((await browser.api(`${a.url}/api/me`)).status).to.equal(401);
   });

@@ -18,7 +18,8 @@ export async function orSkip<T>(ctx: Mocha.Context, what: string, start: () => P
     return await start();
   } catch (err) {
     const message = `cannot start ${what} (${(err as Error).message})`;
-    if (process.env.CI) throw new Error(`${message}. These tests must run in CI: install redis-server and redis-tools.`, { cause: err });
+    if (process.env.CI)
+      throw new Error(`${message}. These tests must run in CI: install redis-server and redis-tools.`, { cause: err });
     console.log(`      skipping: ${message}.`);
     ctx.skip();
   }
@@ -70,7 +71,11 @@ export async function makeRedisTlsFiles(dir: string, servername = 'cache.redis.t
       { name: 'subjectAltName', altNames: [{ type: 2, value: servername }] },
     ],
   });
-  const files = { caCert: join(dir, 'redis-ca.pem'), cert: join(dir, 'redis-server.pem'), key: join(dir, 'redis-server.key') };
+  const files = {
+    caCert: join(dir, 'redis-ca.pem'),
+    cert: join(dir, 'redis-server.pem'),
+    key: join(dir, 'redis-server.key'),
+  };
   writeFileSync(files.caCert, ca.cert);
   writeFileSync(files.cert, leaf.cert);
   writeFileSync(files.key, leaf.private, { mode: 0o600 });
@@ -79,8 +84,22 @@ export async function makeRedisTlsFiles(dir: string, servername = 'cache.redis.t
 
 /** redis-server options for TLS only on `port` (no plain port), replication over TLS, clients not asked for a certificate. */
 function tlsServerArgs(files: RedisTlsFiles, port: number): string[] {
-  return ['--port', '0', '--tls-port', String(port), '--tls-cert-file', files.cert, '--tls-key-file', files.key,
-    '--tls-ca-cert-file', files.caCert, '--tls-auth-clients', 'no', '--tls-replication', 'yes'];
+  return [
+    '--port',
+    '0',
+    '--tls-port',
+    String(port),
+    '--tls-cert-file',
+    files.cert,
+    '--tls-key-file',
+    files.key,
+    '--tls-ca-cert-file',
+    files.caCert,
+    '--tls-auth-clients',
+    'no',
+    '--tls-replication',
+    'yes',
+  ];
 }
 
 /** How a test client reaches a TLS node at 127.0.0.1: the test CA, and the certificate's name for SNI and verification. */
@@ -98,7 +117,14 @@ async function probeNode(port: number, tls?: ConnectionOptions): Promise<string 
 
 /** One short-lived admin command to a node (tests only); `tls` for a TLS-only node. */
 export async function admin<T>(port: number, command: (r: Redis) => Promise<T>, tls?: ConnectionOptions): Promise<T> {
-  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, ...(tls ? { tls } : {}) });
+  const r = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    ...(tls ? { tls } : {}),
+  });
   r.on('error', () => {});
   try {
     await r.connect();
@@ -127,7 +153,9 @@ export interface RedisClusterProcesses {
  * cluster-node-timeout 1 s so a killed master fails over in ~2 s instead of the default 15 s. With `tls`: TLS only, for
  * clients, the cluster bus and replication.
  */
-export async function startRedisCluster(options: { replicas?: number; tls?: RedisTlsFiles } = {}): Promise<RedisClusterProcesses> {
+export async function startRedisCluster(
+  options: { replicas?: number; tls?: RedisTlsFiles } = {},
+): Promise<RedisClusterProcesses> {
   const replicas = options.replicas ?? 3;
   const perMaster = replicas === 3 ? 1 : 0;
   const tls = options.tls ? tlsClientOptions(options.tls) : undefined;
@@ -141,28 +169,62 @@ export async function startRedisCluster(options: { replicas?: number; tls?: Redi
   const nodes: RedisServerProcess[] = [];
   try {
     for (const port of ports) {
-      const listen = options.tls ? [...tlsServerArgs(options.tls, port), '--tls-cluster', 'yes'] : ['--port', String(port)];
+      const listen = options.tls
+        ? [...tlsServerArgs(options.tls, port), '--tls-cluster', 'yes']
+        : ['--port', String(port)];
       nodes.push(
         await spawnRedis(
-          [...listen, ...NO_PERSISTENCE, '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
-            '--cluster-node-timeout', '1000', '--cluster-replica-validity-factor', '0', '--dir', dir],
+          [
+            ...listen,
+            ...NO_PERSISTENCE,
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            `nodes-${port}.conf`,
+            '--cluster-node-timeout',
+            '1000',
+            '--cluster-replica-validity-factor',
+            '0',
+            '--dir',
+            dir,
+          ],
           { port, cwd: dir, ...(tls ? { url: `rediss://127.0.0.1:${port}`, probe: () => probeNode(port, tls) } : {}) },
         ),
       );
     }
     const cli = options.tls ? ['--tls', '--cacert', options.tls.caCert, '--sni', options.tls.servername] : [];
     const created = perMaster ? ports : ports.slice(0, 3);
-    await run('redis-cli', [...cli, '--cluster', 'create', ...created.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', String(perMaster), '--cluster-yes'], {
-      timeout: 30_000,
-    });
+    await run(
+      'redis-cli',
+      [
+        ...cli,
+        '--cluster',
+        'create',
+        ...created.map((p) => `127.0.0.1:${p}`),
+        '--cluster-replicas',
+        String(perMaster),
+        '--cluster-yes',
+      ],
+      {
+        timeout: 30_000,
+      },
+    );
     for (const [i, port] of ports.slice(created.length).entries()) {
       const masterId = String(await ask(ports[i]!, (r) => r.call('CLUSTER', 'MYID')));
       await ask(port, (r) => r.call('CLUSTER', 'MEET', '127.0.0.1', ports[0]!));
-      await waitUntil('replica knows its master', async () => String(await ask(port, (r) => r.call('CLUSTER', 'NODES'))).includes(masterId), 10_000);
+      await waitUntil(
+        'replica knows its master',
+        async () => String(await ask(port, (r) => r.call('CLUSTER', 'NODES'))).includes(masterId),
+        10_000,
+      );
       await ask(port, (r) => r.call('CLUSTER', 'REPLICATE', masterId));
     }
     for (const port of ports) {
-      await waitUntil('cluster_state:ok', async () => (await ask(port, (r) => r.cluster('INFO'))).includes('cluster_state:ok'), 15_000);
+      await waitUntil(
+        'cluster_state:ok',
+        async () => (await ask(port, (r) => r.cluster('INFO'))).includes('cluster_state:ok'),
+        15_000,
+      );
     }
   } catch (err) {
     await Promise.all(nodes.map((n) => n.kill()));
@@ -208,7 +270,11 @@ export async function slotOwner(cluster: RedisClusterProcesses, key: string): Pr
   const [seed] = await cluster.masters();
   if (seed === undefined) throw new Error('no master');
   const slot = Number(await admin(seed, (r) => r.call('CLUSTER', 'KEYSLOT', key), cluster.tls));
-  const ranges = (await admin(seed, (r) => r.call('CLUSTER', 'SLOTS'), cluster.tls)) as [number, number, [string, number, string]][];
+  const ranges = (await admin(seed, (r) => r.call('CLUSTER', 'SLOTS'), cluster.tls)) as [
+    number,
+    number,
+    [string, number, string],
+  ][];
   const range = ranges.find(([start, end]) => slot >= start && slot <= end);
   if (!range) throw new Error(`slot ${slot} has no owner`);
   return { slot, port: Number(range[2][1]) };
@@ -245,7 +311,8 @@ export async function migrateSlot(
   }
   await pause();
   const others = (await cluster.masters()).filter((p) => p !== from && p !== to);
-  for (const port of [to, from, ...others]) await admin(port, (r) => r.call('CLUSTER', 'SETSLOT', slot, 'NODE', toId), cluster.tls);
+  for (const port of [to, from, ...others])
+    await admin(port, (r) => r.call('CLUSTER', 'SETSLOT', slot, 'NODE', toId), cluster.tls);
   return (await commandCalls(to, 'asking', cluster.tls)) - askingBefore;
 }
 
@@ -272,18 +339,35 @@ export async function startSentinelSetup(options: { tls?: RedisTlsFiles } = {}):
   const tls = options.tls ? tlsClientOptions(options.tls) : undefined;
   const ask = <T>(port: number, command: (r: Redis) => Promise<T>) => admin(port, command, tls);
   const listen = (port: number) => (options.tls ? tlsServerArgs(options.tls, port) : ['--port', String(port)]);
-  const nodeOptions = (port: number) => ({ port, ...(tls ? { url: `rediss://127.0.0.1:${port}`, probe: () => probeNode(port, tls) } : {}) });
+  const nodeOptions = (port: number) => ({
+    port,
+    ...(tls ? { url: `rediss://127.0.0.1:${port}`, probe: () => probeNode(port, tls) } : {}),
+  });
   const started: RedisServerProcess[] = [];
   try {
     const master = await spawnRedis([...listen(mPort), ...NO_PERSISTENCE], nodeOptions(mPort));
     started.push(master);
-    const replica = await spawnRedis([...listen(rPort), ...NO_PERSISTENCE, '--replicaof', '127.0.0.1', String(mPort)], nodeOptions(rPort));
+    const replica = await spawnRedis(
+      [...listen(rPort), ...NO_PERSISTENCE, '--replicaof', '127.0.0.1', String(mPort)],
+      nodeOptions(rPort),
+    );
     started.push(replica);
-    await waitUntil('replica linked', async () => (await ask(rPort, (r) => r.info('replication'))).includes('master_link_status:up'), 10_000);
+    await waitUntil(
+      'replica linked',
+      async () => (await ask(rPort, (r) => r.info('replication'))).includes('master_link_status:up'),
+      10_000,
+    );
     const conf = join(dir, 'sentinel.conf');
     const tlsConf = options.tls
-      ? ['port 0', `tls-port ${sPort}`, `tls-cert-file ${options.tls.cert}`, `tls-key-file ${options.tls.key}`,
-          `tls-ca-cert-file ${options.tls.caCert}`, 'tls-auth-clients no', 'tls-replication yes']
+      ? [
+          'port 0',
+          `tls-port ${sPort}`,
+          `tls-cert-file ${options.tls.cert}`,
+          `tls-key-file ${options.tls.key}`,
+          `tls-ca-cert-file ${options.tls.caCert}`,
+          'tls-auth-clients no',
+          'tls-replication yes',
+        ]
       : [`port ${sPort}`];
     writeFileSync(
       conf,
@@ -303,7 +387,10 @@ export async function startSentinelSetup(options: { tls?: RedisTlsFiles } = {}):
     });
     started.push(sentinel);
     const currentMaster = async () => {
-      const [, port] = (await ask(sPort, (r) => r.call('SENTINEL', 'get-master-addr-by-name', masterName))) as [string, string];
+      const [, port] = (await ask(sPort, (r) => r.call('SENTINEL', 'get-master-addr-by-name', masterName))) as [
+        string,
+        string,
+      ];
       return Number(port);
     };
     // The sentinel must have discovered the replica before a failover can promote it.
@@ -339,13 +426,33 @@ export async function startTlsRedis(
 ): Promise<RedisServerProcess> {
   port ??= await freePort();
   return spawnRedis(
-    ['--port', '0', '--tls-port', String(port), ...NO_PERSISTENCE, '--tls-cert-file', files.cert, '--tls-key-file', files.key,
-      '--tls-ca-cert-file', files.ca, '--tls-auth-clients', 'no'],
+    [
+      '--port',
+      '0',
+      '--tls-port',
+      String(port),
+      ...NO_PERSISTENCE,
+      '--tls-cert-file',
+      files.cert,
+      '--tls-key-file',
+      files.key,
+      '--tls-ca-cert-file',
+      files.ca,
+      '--tls-auth-clients',
+      'no',
+    ],
     {
       port,
       url: `rediss://127.0.0.1:${port}`,
       probe: async () => {
-        const r = new Redis({ port, host: '127.0.0.1', tls: { ca: caPem }, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        const r = new Redis({
+          port,
+          host: '127.0.0.1',
+          tls: { ca: caPem },
+          lazyConnect: true,
+          maxRetriesPerRequest: 0,
+          retryStrategy: () => null,
+        });
         r.on('error', () => {});
         try {
           await r.connect();

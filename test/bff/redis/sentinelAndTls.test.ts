@@ -79,7 +79,10 @@ describe('Redis over TLS with a CA the test generates (real redis-server)', func
     certs = await ensureCertificates({ rootDir: dir, stateDir: join(dir, 'ca') });
     otherCa = await ensureCertificates({ rootDir: dir, stateDir: join(dir, 'other-ca') });
     server = await orSkip(this, 'redis-server with TLS', () =>
-      startTlsRedis({ cert: certs.paths.serverCert, key: certs.paths.serverKey, ca: certs.paths.caCert }, certs.caCertPem),
+      startTlsRedis(
+        { cert: certs.paths.serverCert, key: certs.paths.serverKey, ca: certs.paths.caCert },
+        certs.caCertPem,
+      ),
     );
   });
 
@@ -92,7 +95,10 @@ describe('Redis over TLS with a CA the test generates (real redis-server)', func
   it('connects with rediss:// and REDIS_TLS_CA_FILE, and serves signed-in users', async () => {
     mockMetadata();
     const bff = await startInstance(
-      redisTestConfig(uniqueKeyPrefix(), { REDIS_URL: `rediss://localhost:${server!.port}`, REDIS_TLS_CA_FILE: certs.paths.caCert }),
+      redisTestConfig(uniqueKeyPrefix(), {
+        REDIS_URL: `rediss://localhost:${server!.port}`,
+        REDIS_TLS_CA_FILE: certs.paths.caCert,
+      }),
     );
     instances.push(bff);
     const browser = new Browser();
@@ -102,7 +108,7 @@ describe('Redis over TLS with a CA the test generates (real redis-server)', func
   });
 
   // Replaces the server (same port; the right certificate again at the end, so the tests after it are unaffected).
-  it('a TLS handshake that starts failing at runtime (the server now presents another CA\'s certificate) answers 503 with Retry-After, never hangs, and recovers', async () => {
+  it("a TLS handshake that starts failing at runtime (the server now presents another CA's certificate) answers 503 with Retry-After, never hangs, and recovers", async () => {
     mockMetadata();
     const bff = await startInstance(
       redisTestConfig(uniqueKeyPrefix(), {
@@ -119,7 +125,11 @@ describe('Redis over TLS with a CA the test generates (real redis-server)', func
 
     const port = server!.port;
     await server!.kill();
-    const files = (c: EmulatorCertificates) => ({ cert: c.paths.serverCert, key: c.paths.serverKey, ca: c.paths.caCert });
+    const files = (c: EmulatorCertificates) => ({
+      cert: c.paths.serverCert,
+      key: c.paths.serverKey,
+      ca: c.paths.caCert,
+    });
     server = await startTlsRedis(files(otherCa), otherCa.caCertPem, port);
     let slowest = 0;
     for (let i = 0; i < 10; i++) {
@@ -142,7 +152,9 @@ describe('Redis over TLS with a CA the test generates (real redis-server)', func
       expect(Date.now() - back, 'ready again').to.be.below(5_000);
       await new Promise((r) => setTimeout(r, 100));
     }
-    console.log(`      TLS handshake refused at runtime: 10 × 503, slowest ${slowest} ms; ready again ${Date.now() - back} ms after the right certificate returned`);
+    console.log(
+      `      TLS handshake refused at runtime: 10 × 503, slowest ${slowest} ms; ready again ${Date.now() - back} ms after the right certificate returned`,
+    );
     expect(slowest).to.be.below(2_000);
     expect((await browser.api(`${bff.url}/api/me`)).status).to.equal(401);
   });
@@ -150,12 +162,18 @@ describe('Redis over TLS with a CA the test generates (real redis-server)', func
   const refusals: [string, () => Record<string, string>, RegExp][] = [
     ['a certificate from another CA', () => ({ REDIS_TLS_CA_FILE: otherCa.paths.caCert }), /REDIS_TLS_CA_FILE/],
     ['the system trust store (no CA file)', () => ({}), /REDIS_TLS_CA_FILE/],
-    ['a host name the certificate does not carry', () => ({ REDIS_TLS_CA_FILE: certs.paths.caCert, REDIS_TLS_SERVERNAME: 'redis.elsewhere.example' }), /REDIS_TLS_SERVERNAME/],
+    [
+      'a host name the certificate does not carry',
+      () => ({ REDIS_TLS_CA_FILE: certs.paths.caCert, REDIS_TLS_SERVERNAME: 'redis.elsewhere.example' }),
+      /REDIS_TLS_SERVERNAME/,
+    ],
   ];
   for (const [what, env, message] of refusals) {
     it(`refuses ${what} with a clear start-up error`, async () => {
       const started = Date.now();
-      const err = await startInstance(redisTestConfig(uniqueKeyPrefix(), { REDIS_URL: `rediss://localhost:${server!.port}`, ...env() })).then(
+      const err = await startInstance(
+        redisTestConfig(uniqueKeyPrefix(), { REDIS_URL: `rediss://localhost:${server!.port}`, ...env() }),
+      ).then(
         (i) => (instances.push(i), null),
         (e: unknown) => e,
       );

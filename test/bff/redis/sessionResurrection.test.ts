@@ -2,7 +2,13 @@ import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import type { Stores } from '../../../bff/store/stores';
 import { createRedisStores } from '../../../bff/store/redisStores';
-import { deleteKeysWithPrefix, openInspector, redisTestConfig, requireRedis, uniqueKeyPrefix } from '../../helpers/redis';
+import {
+  deleteKeysWithPrefix,
+  openInspector,
+  redisTestConfig,
+  requireRedis,
+  uniqueKeyPrefix,
+} from '../../helpers/redis';
 
 describe('Redis session store: no resurrection', () => {
   const prefix = uniqueKeyPrefix();

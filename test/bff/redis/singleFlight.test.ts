@@ -3,10 +3,7 @@ import nock from 'nock';
 import { ALICE, tokenResponse } from '../../helpers/entraFixtures';
 import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 import { mockMetadata } from '../../helpers/testApp';
-import {
-  redisTestConfig,
-  uniqueKeyPrefix,
-} from '../../helpers/redis';
+import { redisTestConfig, uniqueKeyPrefix } from '../../helpers/redis';
 import { Browser, sessionUserOf, signInAcross, twoInstancesSharingRedis, type BffInstance } from './bffInstances';
 
 /** A token endpoint that answers refresh-token grants after `delayMs` and counts them. */

@@ -19,7 +19,11 @@ import {
 } from './redisTopologies';
 
 /** Starting with a TLS setup Redis refuses must fail fast with a RedisTlsError that names the setting to fix. */
-async function expectTlsStartupError(env: Record<string, string>, setting: RegExp, instances: BffInstance[]): Promise<void> {
+async function expectTlsStartupError(
+  env: Record<string, string>,
+  setting: RegExp,
+  instances: BffInstance[],
+): Promise<void> {
   const started = Date.now();
   const err = await startInstance(redisTestConfig(uniqueKeyPrefix(), env)).then(
     (i) => (instances.push(i), null),
@@ -52,8 +56,10 @@ describe('TLS in cluster and Sentinel mode (a CA the test generates; certificate
     const env = () => ({ REDIS_MODE: 'cluster', REDIS_URL: cluster!.seedUrl, REDIS_TLS_CA_FILE: files.caCert });
 
     before(async function () {
-      cluster = await orSkip(this, 'a TLS Redis cluster (redis-server with TLS, redis-cli --cluster create --tls)', () =>
-        startRedisCluster({ replicas: 1, tls: files }),
+      cluster = await orSkip(
+        this,
+        'a TLS Redis cluster (redis-server with TLS, redis-cli --cluster create --tls)',
+        () => startRedisCluster({ replicas: 1, tls: files }),
       );
     });
 
@@ -64,7 +70,9 @@ describe('TLS in cluster and Sentinel mode (a CA the test generates; certificate
 
     it('serves signed-in users over TLS on every master with REDIS_TLS_SERVERNAME; the replica is in sync over TLS', async () => {
       expect(cluster!.seedUrl).to.match(/^rediss:\/\/127\.0\.0\.1:/);
-      const bff = await startInstance(redisTestConfig(uniqueKeyPrefix(), { ...env(), REDIS_TLS_SERVERNAME: files.servername }));
+      const bff = await startInstance(
+        redisTestConfig(uniqueKeyPrefix(), { ...env(), REDIS_TLS_SERVERNAME: files.servername }),
+      );
       instances.push(bff);
       const browsers: Browser[] = [];
       for (const user of makeUsers(6)) {
@@ -75,7 +83,9 @@ describe('TLS in cluster and Sentinel mode (a CA the test generates; certificate
       }
       for (const browser of browsers) {
         expect((await browser.api(`${bff.url}/api/me`)).status).to.equal(200);
-        expect((await bff.services.tokenService.acquire(await sessionUserOf(browser, bff), ['Mail.Read'])).accessToken).to.match(/^eyJ/);
+        expect(
+          (await bff.services.tokenService.acquire(await sessionUserOf(browser, bff), ['Mail.Read'])).accessToken,
+        ).to.match(/^eyJ/);
       }
       const masters = await cluster!.masters();
       const perMaster = await Promise.all(masters.map((port) => admin(port, (r) => r.dbsize(), cluster!.tls)));
@@ -87,7 +97,9 @@ describe('TLS in cluster and Sentinel mode (a CA the test generates; certificate
         admin(replica.port, (r) => r.dbsize(), cluster!.tls),
         admin(master, (r) => r.dbsize(), cluster!.tls),
       ]);
-      console.log(`      TLS cluster: keys per master ${perMaster.join(' / ')}; replica of ${master}: ${onReplica}/${onMaster} keys`);
+      console.log(
+        `      TLS cluster: keys per master ${perMaster.join(' / ')}; replica of ${master}: ${onReplica}/${onMaster} keys`,
+      );
       expect(perMaster).to.have.length(3);
       for (const n of perMaster) expect(n).to.be.above(0);
       expect(replication).to.include('master_link_status:up');
@@ -121,7 +133,9 @@ describe('TLS in cluster and Sentinel mode (a CA the test generates; certificate
     });
 
     it('serves a signed-in user through the sentinel over TLS and follows a promotion (sentinel and new master over TLS too)', async () => {
-      const bff = await startInstance(redisTestConfig(uniqueKeyPrefix(), { ...env(), REDIS_TLS_SERVERNAME: files.servername }));
+      const bff = await startInstance(
+        redisTestConfig(uniqueKeyPrefix(), { ...env(), REDIS_TLS_SERVERNAME: files.servername }),
+      );
       instances.push(bff);
       const browser = new Browser();
       mockMetadata();
@@ -150,7 +164,9 @@ describe('TLS in cluster and Sentinel mode (a CA the test generates; certificate
       expect([...statuses.keys()].filter((s) => s !== 200 && s !== 503)).to.deep.equal([]);
       expect(recoveredAfterMs).to.be.a('number').and.at.most(15_000);
       expect(await setup!.currentMaster()).to.equal(setup!.replica.port);
-      expect((await bff.services.tokenService.acquire(await sessionUserOf(browser, bff), ['Mail.Read'])).accessToken).to.match(/^eyJ/);
+      expect(
+        (await bff.services.tokenService.acquire(await sessionUserOf(browser, bff), ['Mail.Read'])).accessToken,
+      ).to.match(/^eyJ/);
     });
 
     it('without REDIS_TLS_SERVERNAME start-up stops with a RedisTlsError', async () => {

@@ -14,13 +14,21 @@ describe('CSRF defence on /api', () => {
   it('rejects cross-site fetch metadata and foreign origins on state-changing requests', async () => {
     const { agent } = buildTestApp();
     await agent().get('/api/me').set('X-CSRF', '1').set('Sec-Fetch-Site', 'cross-site').expect(403);
-    const res = await agent().post('/api/mail/send').set('X-CSRF', '1').set('Origin', 'https://evil.example').send({}).expect(403);
+    const res = await agent()
+      .post('/api/mail/send')
+      .set('X-CSRF', '1')
+      .set('Origin', 'https://evil.example')
+      .send({})
+      .expect(403);
     expect(res.body.error).to.equal('csrf_rejected');
   });
 
   it('never answers with CORS headers', async () => {
     const { agent } = buildTestApp();
-    const res = await agent().options('/api/me').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET');
+    const res = await agent()
+      .options('/api/me')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'GET');
     expect(res.headers['access-control-allow-origin']).to.equal(undefined);
     expect(res.headers['access-control-allow-credentials']).to.equal(undefined);
   });
@@ -74,7 +82,9 @@ describe('security headers', () => {
     tokenEndpoint().interceptor.reply(200, tokenResponse(ALICE, { nonce }));
     const res = await a.get(`/auth/callback?code=c&state=${state}`).expect(302);
     const cookies = (res.headers['set-cookie'] as unknown as string[]).filter((c) => c.startsWith('hsb='));
-    expect(cookies.at(-1)).to.match(/httponly/i).and.match(/samesite=lax/i);
+    expect(cookies.at(-1))
+      .to.match(/httponly/i)
+      .and.match(/samesite=lax/i);
     expect((res.headers['set-cookie'] as unknown as string[]).some((c) => c.startsWith('hsb.sig='))).to.equal(true);
     const before = cookies.at(-1)!.split(';')[0];
     await signIn(a, ALICE);
@@ -103,9 +113,22 @@ describe('malformed input', () => {
     const { agent } = buildTestApp();
     const a = agent();
     await signIn(a, ALICE);
-    const bad = await a.post('/api/mail/send').set('X-CSRF', '1').set('Content-Type', 'application/json').send('{"to":').expect(400);
-    expect(bad.body).to.deep.equal({ error: 'invalid_json', message: 'The request body is not valid JSON. Send a JSON object with Content-Type: application/json.' });
-    const big = await a.post('/api/mail/send').set('X-CSRF', '1').set('Content-Type', 'application/json').send(`{"a":"${'x'.repeat(200_000)}"}`).expect(413);
+    const bad = await a
+      .post('/api/mail/send')
+      .set('X-CSRF', '1')
+      .set('Content-Type', 'application/json')
+      .send('{"to":')
+      .expect(400);
+    expect(bad.body).to.deep.equal({
+      error: 'invalid_json',
+      message: 'The request body is not valid JSON. Send a JSON object with Content-Type: application/json.',
+    });
+    const big = await a
+      .post('/api/mail/send')
+      .set('X-CSRF', '1')
+      .set('Content-Type', 'application/json')
+      .send(`{"a":"${'x'.repeat(200_000)}"}`)
+      .expect(413);
     expect(big.body.error).to.equal('payload_too_large');
   });
 });

@@ -35,15 +35,20 @@ describe('front-channel logout', () => {
     const alice = agent();
     await signIn(alice, ALICE);
     await agent().get('/auth/frontchannel-logout').expect(400);
-    await agent().get(`/auth/frontchannel-logout?sid=${ALICE.sid}&iss=${encodeURIComponent('https://evil.example/x/v2.0')}`).expect(400);
+    await agent()
+      .get(`/auth/frontchannel-logout?sid=${ALICE.sid}&iss=${encodeURIComponent('https://evil.example/x/v2.0')}`)
+      .expect(400);
     await alice.get('/api/me').set('X-CSRF', '1').expect(200);
   });
 
   it('rate limits front-channel logout per client IP (429 with Retry-After), and the limit does not let a foreign iss through', async () => {
-    const { agent } = buildTestApp({ config: testConfig({ RATE_LIMIT_CALLBACK_PER_MINUTE: '5', TRUST_PROXY: 'true' }) });
+    const { agent } = buildTestApp({
+      config: testConfig({ RATE_LIMIT_CALLBACK_PER_MINUTE: '5', TRUST_PROXY: 'true' }),
+    });
     const alice = agent();
     await signIn(alice, ALICE);
-    const fromAttacker = (path: string) => agent().get(path).set('X-Forwarded-For', '203.0.113.7').set('Accept', 'application/json');
+    const fromAttacker = (path: string) =>
+      agent().get(path).set('X-Forwarded-For', '203.0.113.7').set('Accept', 'application/json');
     for (let i = 0; i < 5; i++) await fromAttacker(`/auth/frontchannel-logout?sid=guess-${i}`).expect(200);
     const limited = await fromAttacker(`/auth/frontchannel-logout?sid=${ALICE.sid}`).expect(429);
     expect(Number(limited.headers['retry-after'])).to.be.within(1, 60);
@@ -51,9 +56,13 @@ describe('front-channel logout', () => {
     await alice.get('/api/me').set('X-CSRF', '1').expect(200);
     // Another client IP still gets through, and a foreign issuer is still refused.
     const other = (path: string) => agent().get(path).set('X-Forwarded-For', '198.51.100.9');
-    await other(`/auth/frontchannel-logout?sid=${ALICE.sid}&iss=${encodeURIComponent('https://evil.example/x/v2.0')}`).expect(400);
+    await other(
+      `/auth/frontchannel-logout?sid=${ALICE.sid}&iss=${encodeURIComponent('https://evil.example/x/v2.0')}`,
+    ).expect(400);
     await alice.get('/api/me').set('X-CSRF', '1').expect(200);
-    await other(`/auth/frontchannel-logout?sid=${ALICE.sid}&iss=${encodeURIComponent(`${INSTANCE}/${TENANT_ID}/v2.0`)}`).expect(200);
+    await other(
+      `/auth/frontchannel-logout?sid=${ALICE.sid}&iss=${encodeURIComponent(`${INSTANCE}/${TENANT_ID}/v2.0`)}`,
+    ).expect(200);
     await alice.get('/api/me').set('X-CSRF', '1').expect(401);
   });
 });

@@ -17,22 +17,43 @@ describe('logs never contain secrets', () => {
       spa: 'spa-code-secret-value-31337',
       code: 'web-code-secret-value-27182',
     };
-    const body = tokenResponse(ALICE, { nonce, accessToken: secrets.access, refreshToken: secrets.refresh, spaCode: secrets.spa });
+    const body = tokenResponse(ALICE, {
+      nonce,
+      accessToken: secrets.access,
+      refreshToken: secrets.refresh,
+      spaCode: secrets.spa,
+    });
     tokenEndpoint().interceptor.reply(200, body);
     const cb = await a.get(`/auth/callback?code=${secrets.code}&state=${state}&session_state=s`).expect(302);
-    const cookieValues = (cb.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]!.split('=')[1]!).filter((v) => v.length > 10);
+    const cookieValues = (cb.headers['set-cookie'] as unknown as string[])
+      .map((c) => c.split(';')[0]!.split('=')[1]!)
+      .filter((v) => v.length > 10);
     const boot = await getBootstrap(a);
     expect(boot.spaCode).to.equal(secrets.spa);
     await a.get('/api/me').set('X-CSRF', '1').expect(200);
     // An error path whose upstream description echoes a code.
     const { state: s2 } = await startSignIn(a);
-    tokenEndpoint().interceptor.reply(400, entraError('invalid_grant', 54005, `code=${secrets.code} was already redeemed`));
+    tokenEndpoint().interceptor.reply(
+      400,
+      entraError('invalid_grant', 54005, `code=${secrets.code} was already redeemed`),
+    );
     await a.get(`/auth/callback?code=${secrets.code}&state=${s2}`).expect(400);
     await a.get(boot.routes.signOut!).expect(302);
 
     const logged = capture.text();
     expect(logged.length).to.be.greaterThan(500);
-    const forbidden = [secrets.access, secrets.refresh, secrets.spa, secrets.code, state, s2, body.id_token, CLIENT_SECRET, boot.routes.signOut!.split('token=')[1]!, ...cookieValues];
+    const forbidden = [
+      secrets.access,
+      secrets.refresh,
+      secrets.spa,
+      secrets.code,
+      state,
+      s2,
+      body.id_token,
+      CLIENT_SECRET,
+      boot.routes.signOut!.split('token=')[1]!,
+      ...cookieValues,
+    ];
     for (const value of forbidden) expect(logged, `log contains ${value.slice(0, 12)}…`).not.to.contain(value);
     expect(logged).to.contain('[redacted]');
   });
@@ -50,10 +71,15 @@ describe('logs never contain secrets', () => {
       const a = agent();
       const { state } = await startSignIn(a);
       const value = name.toLowerCase().includes('uri') || name.includes('%5F') ? errorUri : description;
-      await a.get(`/auth/callback?error=access_denied&${name}=${encodeURIComponent(value)}&${name}=${encodeURIComponent(planted)}&state=${state}`).set('Accept', 'application/json');
+      await a
+        .get(
+          `/auth/callback?error=access_denied&${name}=${encodeURIComponent(value)}&${name}=${encodeURIComponent(planted)}&state=${state}`,
+        )
+        .set('Accept', 'application/json');
     }
     const logged = capture.text();
     expect(logged).to.contain('/auth/callback');
-    for (const value of [upn, encodeURIComponent(upn), planted, 'AADSTS50105']) expect(logged, `log contains ${value}`).not.to.contain(value);
+    for (const value of [upn, encodeURIComponent(upn), planted, 'AADSTS50105'])
+      expect(logged, `log contains ${value}`).not.to.contain(value);
   });
 });

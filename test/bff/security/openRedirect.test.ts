@@ -72,7 +72,12 @@ describe('open redirect (property tests)', () => {
     }
 
     /** Sends the browser back from the authority and returns the BFF's final Location. */
-    async function roundTrip(agent: ReturnType<typeof supertest.agent>, authorizeUrl: string, nonces: Map<string, string>, viaError: boolean): Promise<string> {
+    async function roundTrip(
+      agent: ReturnType<typeof supertest.agent>,
+      authorizeUrl: string,
+      nonces: Map<string, string>,
+      viaError: boolean,
+    ): Promise<string> {
       const url = new URL(authorizeUrl);
       expect(url.origin).to.equal(INSTANCE);
       const state = url.searchParams.get('state')!;
@@ -110,10 +115,12 @@ describe('open redirect (property tests)', () => {
           expect(res.status, `${JSON.stringify(value)}: ${res.text}`).to.equal(302);
           let location = res.headers.location as string;
           // Sign-in, consent and fresh-code answers go to the authority first: finish the round trip like a browser.
-          if (!location.startsWith('/')) location = await roundTrip(agent, location, nonces, route.startsWith('/auth/spa-code'));
+          if (!location.startsWith('/'))
+            location = await roundTrip(agent, location, nonces, route.startsWith('/auth/spa-code'));
           redirects++;
           const requestPath = route === '/auth/signout' ? path : '/auth/callback';
-          if (followedOrigin(location, requestPath) !== APP_ORIGIN) escaped.push(`${JSON.stringify(value)} → ${location}`);
+          if (followedOrigin(location, requestPath) !== APP_ORIGIN)
+            escaped.push(`${JSON.stringify(value)} → ${location}`);
         }
         expect(escaped).to.deep.equal([]);
         expect(redirects, 'generated values that were accepted').to.be.greaterThan(200);

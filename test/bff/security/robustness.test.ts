@@ -14,9 +14,28 @@ import { INDEX_HTML, buildTestApp, parseBootstrapHtml, signIn, testConfig } from
 describe('bootstrap serializer properties (fast-check)', () => {
   const hostile = fc.oneof(
     fc.string({ unit: 'binary' }),
-    fc.constantFrom('</script>', '</SCRIPT >', '<!--', '-->', '<script>', '\u2028', '\u2029', '&', '<', '>', '"', "'", '\\', '</scr' + 'ipt'),
+    fc.constantFrom(
+      '</script>',
+      '</SCRIPT >',
+      '<!--',
+      '-->',
+      '<script>',
+      '\u2028',
+      '\u2029',
+      '&',
+      '<',
+      '>',
+      '"',
+      "'",
+      '\\',
+      '</scr' + 'ipt',
+    ),
   );
-  const payload = fc.record({ name: fc.array(hostile, { maxLength: 6 }).map((a) => a.join('')), extra: fc.jsonValue(), spaCode: fc.option(fc.string()) });
+  const payload = fc.record({
+    name: fc.array(hostile, { maxLength: 6 }).map((a) => a.join('')),
+    extra: fc.jsonValue(),
+    spaCode: fc.option(fc.string()),
+  });
 
   it('round-trips, never contains </script, <!--, raw U+2028/2029, and yields exactly one bootstrap element (10 000 runs)', () => {
     const template = compileIndexTemplate(INDEX_HTML);
@@ -47,7 +66,9 @@ describe('hostile input never causes a 5xx', () => {
   it('1 000 random or oversized cookies, headers, query strings and bodies against every route: 0 responses >= 500', async function () {
     this.timeout(180_000);
     nock(INSTANCE).get(METADATA_PATH).optionally().reply(200, openIdConfiguration);
-    const app = buildTestApp({ config: testConfig({ RATE_LIMIT_SIGNIN_PER_MINUTE: '2000', RATE_LIMIT_CALLBACK_PER_MINUTE: '2000' }) });
+    const app = buildTestApp({
+      config: testConfig({ RATE_LIMIT_SIGNIN_PER_MINUTE: '2000', RATE_LIMIT_CALLBACK_PER_MINUTE: '2000' }),
+    });
     // One listening server for all requests (supertest would otherwise start one per request).
     httpServer = createServer(app.server).listen(0, '127.0.0.1');
     await once(httpServer, 'listening');
@@ -55,16 +76,69 @@ describe('hostile input never causes a 5xx', () => {
     const signedIn = agent();
     await signIn(signedIn, ALICE);
     restoreEnv = healthyDownstreams();
-    const routes = ['/', '/profile', '/api/me', '/api/bootstrap', '/api/mail', '/api/mail/send', '/api/secret', '/auth/signin', '/auth/callback', '/auth/spa-code', '/auth/consent', '/auth/signout', '/auth/frontchannel-logout', '/healthz', '/readyz', '/main.js', '/%2e%2e/%2e%2e/etc/passwd', '/api/unknown'];
-    const junk = fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ maxLength: 5000 }), fc.constantFrom('%', '%00', '../../', '{"a":', '[]', 'null', '\u0000'));
+    const routes = [
+      '/',
+      '/profile',
+      '/api/me',
+      '/api/bootstrap',
+      '/api/mail',
+      '/api/mail/send',
+      '/api/secret',
+      '/auth/signin',
+      '/auth/callback',
+      '/auth/spa-code',
+      '/auth/consent',
+      '/auth/signout',
+      '/auth/frontchannel-logout',
+      '/healthz',
+      '/readyz',
+      '/main.js',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/api/unknown',
+    ];
+    const junk = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.string({ maxLength: 5000 }),
+      fc.constantFrom('%', '%00', '../../', '{"a":', '[]', 'null', '\u0000'),
+    );
     const request = fc.record({
       route: fc.constantFrom(...routes),
       method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH'),
-      query: fc.dictionary(fc.constantFrom('returnTo', 'code', 'state', 'error', 'error_description', 'scopes', 'claims', 'token', 'sid', 'iss', 'top', 'skip', 'name', 'prompt'), junk, { maxKeys: 4 }),
+      query: fc.dictionary(
+        fc.constantFrom(
+          'returnTo',
+          'code',
+          'state',
+          'error',
+          'error_description',
+          'scopes',
+          'claims',
+          'token',
+          'sid',
+          'iss',
+          'top',
+          'skip',
+          'name',
+          'prompt',
+        ),
+        junk,
+        { maxKeys: 4 },
+      ),
       cookie: fc.option(junk),
       csrf: fc.boolean(),
-      contentType: fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/xml'),
-      body: fc.option(fc.oneof(junk, fc.jsonValue().map((v) => JSON.stringify(v)), fc.constant('x'.repeat(200_000)))),
+      contentType: fc.constantFrom(
+        'application/json',
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'application/xml',
+      ),
+      body: fc.option(
+        fc.oneof(
+          junk,
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+          fc.constant('x'.repeat(200_000)),
+        ),
+      ),
       useSession: fc.boolean(),
       accept: fc.constantFrom('text/html', 'application/json', '*/*'),
     });
@@ -76,8 +150,13 @@ describe('hostile input never causes a 5xx', () => {
       const a = r.useSession ? signedIn : agent();
       let req = a[r.method.toLowerCase() as 'get'](url).set('Accept', r.accept);
       if (r.csrf) req = req.set('X-CSRF', '1');
-      if (r.cookie !== null) req = req.set('Cookie', `hsb=${encodeURIComponent(r.cookie)}; hsb.sig=${encodeURIComponent(r.cookie.slice(0, 20))}`);
-      if (r.body !== null && r.method !== 'GET' && r.method !== 'HEAD') req = req.set('Content-Type', r.contentType).send(r.body);
+      if (r.cookie !== null)
+        req = req.set(
+          'Cookie',
+          `hsb=${encodeURIComponent(r.cookie)}; hsb.sig=${encodeURIComponent(r.cookie.slice(0, 20))}`,
+        );
+      if (r.body !== null && r.method !== 'GET' && r.method !== 'HEAD')
+        req = req.set('Content-Type', r.contentType).send(r.body);
       let res;
       try {
         res = await req.timeout(5000).ok(() => true);
@@ -88,14 +167,17 @@ describe('hostile input never causes a 5xx', () => {
         failures.push(`${r.method} ${url.slice(0, 120)} → ${e.code ?? ''} ${e.message.slice(0, 120)}`);
         continue;
       }
-      if (res.status >= 500) failures.push(`${r.method} ${url.slice(0, 120)} → ${res.status} ${String(res.text).slice(0, 120)}`);
+      if (res.status >= 500)
+        failures.push(`${r.method} ${url.slice(0, 120)} → ${res.status} ${String(res.text).slice(0, 120)}`);
     }
     // Oversized headers are refused by Node's parser with 431 before the app runs.
     const address = httpServer.address() as { port: number };
     // A raw socket: the HTTP client interceptors nock installs are not involved.
     const bigStatus = await new Promise<string>((resolve, reject) => {
       const socket = connect(address.port, '127.0.0.1', () => {
-        socket.write(`GET / HTTP/1.1\r\nHost: localhost\r\nCookie: hsb=${'a'.repeat(20_000)}\r\nConnection: close\r\n\r\n`);
+        socket.write(
+          `GET / HTTP/1.1\r\nHost: localhost\r\nCookie: hsb=${'a'.repeat(20_000)}\r\nConnection: close\r\n\r\n`,
+        );
       });
       let head = '';
       socket.on('data', (d) => (head += String(d)));

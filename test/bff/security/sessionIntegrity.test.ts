@@ -1,12 +1,23 @@
 import { expect } from 'chai';
 import { createMemoryStores } from '../../../bff/store/memoryStores';
 import { ALICE, BOB, homeAccountIdOf, tokenResponse } from '../../helpers/entraFixtures';
-import { buildTestApp, getBootstrap, mockMetadata, parseBootstrapHtml, signIn, testConfig } from '../../helpers/testApp';
+import {
+  buildTestApp,
+  getBootstrap,
+  mockMetadata,
+  parseBootstrapHtml,
+  signIn,
+  testConfig,
+} from '../../helpers/testApp';
 import { tokenEndpoint } from '../../helpers/tokenEndpoint';
 
 function authorizeParams(location: string) {
   const url = new URL(location);
-  return { state: url.searchParams.get('state')!, nonce: url.searchParams.get('nonce')!, prompt: url.searchParams.get('prompt') };
+  return {
+    state: url.searchParams.get('state')!,
+    nonce: url.searchParams.get('nonce')!,
+    prompt: url.searchParams.get('prompt'),
+  };
 }
 
 describe('session and partition integrity', () => {
@@ -21,7 +32,9 @@ describe('session and partition integrity', () => {
     tokenEndpoint().interceptor.reply(200, tokenResponse(BOB, { nonce, scope: 'Mail.Send openid profile' }));
     const res = await a.get(`/auth/callback?code=c&state=${state}`).set('Accept', 'application/json').expect(400);
     expect(res.body.error).to.equal('account_mismatch');
-    expect((await a.get('/api/me').set('X-CSRF', '1').expect(200)).body.account.homeAccountId).to.equal(homeAccountIdOf(ALICE));
+    expect((await a.get('/api/me').set('X-CSRF', '1').expect(200)).body.account.homeAccountId).to.equal(
+      homeAccountIdOf(ALICE),
+    );
     expect(await services.stores.tokenCache.get(homeAccountIdOf(ALICE))).not.to.contain(BOB.oid);
     expect(await services.stores.tokenCache.get(homeAccountIdOf(BOB))).to.equal(null);
   });
@@ -52,7 +65,10 @@ describe('session and partition integrity', () => {
     const loaded = new Promise<void>((resolve) => {
       hold = { loaded: resolve, release: new Promise<void>((r) => (release = r)) };
     });
-    const inFlight = a.get('/').set('Accept', 'text/html').then((r) => r.status);
+    const inFlight = a
+      .get('/')
+      .set('Accept', 'text/html')
+      .then((r) => r.status);
     await loaded; // the page load has read the session and is still running
     await a.get(boot.routes.signOut!).expect(302);
     release();

@@ -31,14 +31,23 @@ describe('login transaction tampering', () => {
     const a = agent();
     const { state, codeChallenge } = await startSignIn(a);
     const endpoint = tokenEndpoint();
-    endpoint.interceptor.reply(400, entraError('invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.'));
+    endpoint.interceptor.reply(
+      400,
+      entraError(
+        'invalid_grant',
+        501481,
+        'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+      ),
+    );
     await a.get(`/auth/callback?code=c&state=${state}`).expect(400);
     const { createHash } = await import('node:crypto');
-    expect(createHash('sha256').update(endpoint.lastRequest().code_verifier!).digest('base64url')).to.equal(codeChallenge);
+    expect(createHash('sha256').update(endpoint.lastRequest().code_verifier!).digest('base64url')).to.equal(
+      codeChallenge,
+    );
     await a.get('/api/me').set('X-CSRF', '1').expect(401);
   });
 
-  it('rejects a callback carrying another browser\'s transaction cookie (swapped), without redeeming', async () => {
+  it("rejects a callback carrying another browser's transaction cookie (swapped), without redeeming", async () => {
     const { agent } = buildTestApp();
     const victim = agent();
     const attacker = agent();

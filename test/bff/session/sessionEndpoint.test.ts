@@ -8,7 +8,14 @@ import { createMemoryStores } from '../../../bff/store/memoryStores';
 import { createRedisStores } from '../../../bff/store/redisStores';
 import type { SessionResponse } from '../../../shared-types/api';
 import { ALICE, homeAccountIdOf } from '../../helpers/entraFixtures';
-import { deleteKeysWithPrefix, openInspector, redisKey, redisTestConfig, requireRedis, uniqueKeyPrefix } from '../../helpers/redis';
+import {
+  deleteKeysWithPrefix,
+  openInspector,
+  redisKey,
+  redisTestConfig,
+  requireRedis,
+  uniqueKeyPrefix,
+} from '../../helpers/redis';
 import { buildTestApp, getBootstrap, mockMetadata, signIn, testConfig } from '../../helpers/testApp';
 
 const IDLE_MS = 60 * 60_000;
@@ -20,7 +27,12 @@ class RecordingSessionStore implements SessionStore {
   get(key: string, maxAge?: number, options?: { rolling?: boolean; ctx?: unknown }) {
     return this.inner.get(key, maxAge, options);
   }
-  async set(key: string, session: Record<string, unknown>, maxAge: number, options?: { changed?: boolean; rolling?: boolean; ctx?: unknown }) {
+  async set(
+    key: string,
+    session: Record<string, unknown>,
+    maxAge: number,
+    options?: { changed?: boolean; rolling?: boolean; ctx?: unknown },
+  ) {
     this.writes.push({ key, maxAge });
     await this.inner.set(key, session, maxAge, options);
   }
@@ -79,7 +91,13 @@ for (const backend of ['memory', 'redis'] as const) {
       expect(body.idleExpiresInSeconds).to.be.within(IDLE_MS / 1000 - 5, IDLE_MS / 1000);
       expect(body.absoluteExpiresInSeconds).to.be.within(12 * 3600 - 5, 12 * 3600);
       expect(body.signOutUrl).to.equal(bootstrap.routes.signOut);
-      expect(Object.keys(body).sort()).to.deep.equal(['absoluteExpiresInSeconds', 'accountId', 'idleExpiresInSeconds', 'signOutUrl', 'signedIn']);
+      expect(Object.keys(body).sort()).to.deep.equal([
+        'absoluteExpiresInSeconds',
+        'accountId',
+        'idleExpiresInSeconds',
+        'signOutUrl',
+        'signedIn',
+      ]);
       expect(JSON.stringify(body)).not.to.match(/at-|rt-|spa-|eyJ/);
       expect(res.headers['cache-control']).to.equal('no-store');
     });
@@ -88,7 +106,13 @@ for (const backend of ['memory', 'redis'] as const) {
       const { app } = await setUp();
       const stranger = app.agent();
       const res = await stranger.get('/api/session').set('X-CSRF', '1').expect(200);
-      expect(res.body).to.deep.equal({ signedIn: false, accountId: null, idleExpiresInSeconds: null, absoluteExpiresInSeconds: null, signOutUrl: null });
+      expect(res.body).to.deep.equal({
+        signedIn: false,
+        accountId: null,
+        idleExpiresInSeconds: null,
+        absoluteExpiresInSeconds: null,
+        signOutUrl: null,
+      });
       expect(res.headers['set-cookie']).to.equal(undefined);
       const bad = await stranger.get('/api/session?slide=yes').set('X-CSRF', '1').expect(400);
       expect(bad.body.error).to.equal('invalid_slide');
@@ -98,19 +122,31 @@ for (const backend of ['memory', 'redis'] as const) {
     it('never extends the session, however little idle time is left and however often it is polled; slide=true does', async () => {
       const { sessions, key, session } = await setUp();
       await fc.assert(
-        fc.asyncProperty(fc.double({ min: 0.02, max: 0.98, noNaN: true }), fc.integer({ min: 1, max: 5 }), async (fraction, polls) => {
-          const remaining = Math.round(IDLE_MS * fraction);
-          await leaveOnly(sessions, key, remaining);
-          const pttlBefore = inspector ? await inspector.pttl(redisKey(redisTestConfig(prefix), `sess:${key}`)) : null;
-          const writesBefore = sessions.writes.length;
-          for (let i = 0; i < polls; i++) {
-            const res = await session('/api/session').expect(200);
-            expect(res.headers['set-cookie'], 'Set-Cookie on a plain read').to.equal(undefined);
-            expect(res.body.idleExpiresInSeconds).to.be.within(Math.floor(remaining / 1000) - 5, Math.ceil(remaining / 1000));
-          }
-          expect(sessions.writes.length - writesBefore, 'store writes by plain reads').to.equal(0);
-          if (inspector) expect(await inspector.pttl(redisKey(redisTestConfig(prefix), `sess:${key}`)), 'Redis TTL').to.be.at.most(pttlBefore!);
-        }),
+        fc.asyncProperty(
+          fc.double({ min: 0.02, max: 0.98, noNaN: true }),
+          fc.integer({ min: 1, max: 5 }),
+          async (fraction, polls) => {
+            const remaining = Math.round(IDLE_MS * fraction);
+            await leaveOnly(sessions, key, remaining);
+            const pttlBefore = inspector
+              ? await inspector.pttl(redisKey(redisTestConfig(prefix), `sess:${key}`))
+              : null;
+            const writesBefore = sessions.writes.length;
+            for (let i = 0; i < polls; i++) {
+              const res = await session('/api/session').expect(200);
+              expect(res.headers['set-cookie'], 'Set-Cookie on a plain read').to.equal(undefined);
+              expect(res.body.idleExpiresInSeconds).to.be.within(
+                Math.floor(remaining / 1000) - 5,
+                Math.ceil(remaining / 1000),
+              );
+            }
+            expect(sessions.writes.length - writesBefore, 'store writes by plain reads').to.equal(0);
+            if (inspector)
+              expect(await inspector.pttl(redisKey(redisTestConfig(prefix), `sess:${key}`)), 'Redis TTL').to.be.at.most(
+                pttlBefore!,
+              );
+          },
+        ),
         { numRuns: 15 },
       );
 
@@ -125,7 +161,10 @@ for (const backend of ['memory', 'redis'] as const) {
       expect(sessions.writes.length - writes, 'slide=true renews').to.equal(1);
       expect(slid.headers['set-cookie'], 'Set-Cookie after slide=true').to.be.an('array');
       expect(slid.body.idleExpiresInSeconds).to.be.within(IDLE_MS / 1000 - 5, IDLE_MS / 1000);
-      if (inspector) expect(await inspector.pttl(redisKey(redisTestConfig(prefix), `sess:${key}`))).to.be.greaterThan(IDLE_MS * 0.95);
+      if (inspector)
+        expect(await inspector.pttl(redisKey(redisTestConfig(prefix), `sess:${key}`))).to.be.greaterThan(
+          IDLE_MS * 0.95,
+        );
     });
 
     it('a session that ended at idle expiry answers signedIn: false; polling did not keep it alive', async () => {

@@ -38,7 +38,11 @@ describe('memory stores', () => {
     await store.set('bob', 'B');
     await store.get('alice');
     await store.set('carol', 'C');
-    expect([await store.get('alice'), await store.get('bob'), await store.get('carol')]).to.deep.equal(['A', null, 'C']);
+    expect([await store.get('alice'), await store.get('bob'), await store.get('carol')]).to.deep.equal([
+      'A',
+      null,
+      'C',
+    ]);
     await store.delete('alice');
     expect(await store.get('alice')).to.equal(null);
   });

@@ -13,7 +13,10 @@ export interface FakeCall {
   request?: unknown;
 }
 
-export function makeAccount(homeAccountId: string, username = `${homeAccountId.split('.')[0]}@contoso.test`): AccountInfo {
+export function makeAccount(
+  homeAccountId: string,
+  username = `${homeAccountId.split('.')[0]}@contoso.test`,
+): AccountInfo {
   const [oid = homeAccountId, tid = 'tenant'] = homeAccountId.split('.');
   return {
     homeAccountId,
@@ -25,7 +28,11 @@ export function makeAccount(homeAccountId: string, username = `${homeAccountId.s
   };
 }
 
-export function makeResult(account: AccountInfo, scopes: string[], accessToken = `at-${account.homeAccountId}`): AuthenticationResult {
+export function makeResult(
+  account: AccountInfo,
+  scopes: string[],
+  accessToken = `at-${account.homeAccountId}`,
+): AuthenticationResult {
   return {
     authority: 'https://localhost:8443/tenant',
     uniqueId: account.localAccountId,
@@ -47,13 +54,18 @@ export class FakeMsal implements AuthClient {
   accounts: AccountInfo[] = [];
   activeAccount: AccountInfo | null = null;
   redirectResult: AuthenticationResult | null | Error = null;
-  onCode: (request: CodeRequest) => Promise<AuthenticationResult> = () => Promise.reject(new Error('unexpected acquireTokenByCode'));
+  onCode: (request: CodeRequest) => Promise<AuthenticationResult> = () =>
+    Promise.reject(new Error('unexpected acquireTokenByCode'));
   onSilent: (request: SilentRequest) => Promise<AuthenticationResult> = () =>
     Promise.reject(new Error('unexpected acquireTokenSilent'));
   onRedirect: (request: RedirectRequest) => Promise<void> = () => Promise.resolve();
   onClearCache: (request: ClearRequest) => Promise<void> = () => Promise.resolve();
 
-  constructor(init: Partial<Pick<FakeMsal, 'accounts' | 'redirectResult' | 'onCode' | 'onSilent' | 'onRedirect' | 'onClearCache'>> = {}) {
+  constructor(
+    init: Partial<
+      Pick<FakeMsal, 'accounts' | 'redirectResult' | 'onCode' | 'onSilent' | 'onRedirect' | 'onClearCache'>
+    > = {},
+  ) {
     Object.assign(this, init);
   }
 
@@ -106,8 +118,11 @@ export class FakeMsal implements AuthClient {
   async clearCache(request?: ClearRequest): Promise<void> {
     this.calls.push({ method: 'clearCache', request });
     await this.onClearCache(request);
-    this.accounts = request?.account ? this.accounts.filter((a) => a.homeAccountId !== request.account!.homeAccountId) : [];
-    if (!request?.account || this.activeAccount?.homeAccountId === request.account.homeAccountId) this.activeAccount = null;
+    this.accounts = request?.account
+      ? this.accounts.filter((a) => a.homeAccountId !== request.account!.homeAccountId)
+      : [];
+    if (!request?.account || this.activeAccount?.homeAccountId === request.account.homeAccountId)
+      this.activeAccount = null;
   }
 
   private remember(account: AccountInfo | null): void {

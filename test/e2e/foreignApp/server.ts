@@ -31,7 +31,12 @@ const SCOPES = ['User.Read'];
 export async function startForeignApp(o: ForeignAppOptions): Promise<ForeignApp> {
   const base = `http://localhost:${o.port}`;
   const cca = new ConfidentialClientApplication({
-    auth: { clientId: o.clientId, authority: o.authority, clientSecret: o.secret, knownAuthorities: [new URL(o.authority).host] },
+    auth: {
+      clientId: o.clientId,
+      authority: o.authority,
+      clientSecret: o.secret,
+      knownAuthorities: [new URL(o.authority).host],
+    },
   });
   const crypto = new CryptoProvider();
   const pending = new Map<string, string>(); // state → PKCE verifier
@@ -45,12 +50,23 @@ export async function startForeignApp(o: ForeignAppOptions): Promise<ForeignApp>
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...headers });
       res.end(body);
     };
-    if (url.pathname === '/') return send(200, 'text/html', `<!doctype html><title>Northwind</title><main><h1>Northwind</h1><a id="signin" href="/login">Sign in</a></main>`);
+    if (url.pathname === '/')
+      return send(
+        200,
+        'text/html',
+        `<!doctype html><title>Northwind</title><main><h1>Northwind</h1><a id="signin" href="/login">Sign in</a></main>`,
+      );
     if (url.pathname === '/login') {
       const { verifier, challenge } = await crypto.generatePkceCodes();
       const state = randomUUID();
       pending.set(state, verifier);
-      const location = await cca.getAuthCodeUrl({ scopes: SCOPES, redirectUri: `${base}${o.paths.signIn}`, codeChallenge: challenge, codeChallengeMethod: 'S256', state });
+      const location = await cca.getAuthCodeUrl({
+        scopes: SCOPES,
+        redirectUri: `${base}${o.paths.signIn}`,
+        codeChallenge: challenge,
+        codeChallengeMethod: 'S256',
+        state,
+      });
       return send(302, 'text/plain', '', { location });
     }
     if (url.pathname === o.paths.signIn) {
@@ -58,18 +74,39 @@ export async function startForeignApp(o: ForeignAppOptions): Promise<ForeignApp>
       const verifier = pending.get(state);
       pending.delete(state);
       const code = url.searchParams.get('code');
-      if (!verifier || !code) return send(400, 'text/plain', `sign-in failed: ${url.searchParams.get('error_description') ?? 'unknown state'}`);
-      const result = await cca.acquireTokenByCode({ code, scopes: SCOPES, redirectUri: `${base}${o.paths.signIn}`, codeVerifier: verifier, enableSpaAuthorizationCode: true });
+      if (!verifier || !code)
+        return send(
+          400,
+          'text/plain',
+          `sign-in failed: ${url.searchParams.get('error_description') ?? 'unknown state'}`,
+        );
+      const result = await cca.acquireTokenByCode({
+        code,
+        scopes: SCOPES,
+        redirectUri: `${base}${o.paths.signIn}`,
+        codeVerifier: verifier,
+        enableSpaAuthorizationCode: true,
+      });
       events.push({ user: result.account?.username ?? '', spaCode: Boolean(result.code) });
       const sid = randomUUID();
       if (result.code) spaCodes.set(sid, { code: result.code, username: result.account?.username ?? '' });
-      return send(302, 'text/plain', '', { location: o.paths.spa, 'set-cookie': `nw=${sid}; Path=/; HttpOnly; SameSite=Lax` });
+      return send(302, 'text/plain', '', {
+        location: o.paths.spa,
+        'set-cookie': `nw=${sid}; Path=/; HttpOnly; SameSite=Lax`,
+      });
     }
     if (url.pathname === o.paths.spa) {
       const sid = /(?:^|;\s*)nw=([^;]+)/.exec(req.headers.cookie ?? '')?.[1] ?? '';
       const entry = spaCodes.get(sid);
       spaCodes.delete(sid);
-      const boot = { clientId: o.clientId, authority: o.authority, graph: o.graph, redirectUri: `${base}${o.paths.spa}`, spaCode: entry?.code ?? null, username: entry?.username ?? null };
+      const boot = {
+        clientId: o.clientId,
+        authority: o.authority,
+        graph: o.graph,
+        redirectUri: `${base}${o.paths.spa}`,
+        spaCode: entry?.code ?? null,
+        username: entry?.username ?? null,
+      };
       const json = JSON.stringify(boot).replace(/</g, '\\u003c');
       return send(
         200,

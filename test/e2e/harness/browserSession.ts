@@ -25,7 +25,13 @@ export class BrowserSession {
   /** Pages opened by a page (popups), as opposed to tabs the test opened. */
   readonly popups: string[] = [];
   /** App HTML documents the tabs loaded, with the bootstrap payload each one carried. */
-  readonly documents: Array<{ t: number; at: number; tab: number; url: string; bootstrap: Promise<BootstrapPayload | null> }> = [];
+  readonly documents: Array<{
+    t: number;
+    at: number;
+    tab: number;
+    url: string;
+    bootstrap: Promise<BootstrapPayload | null>;
+  }> = [];
   private readonly pages: Page[] = [];
   private readonly started = Date.now();
   private readonly byRequest = new Map<Request, RecordedRequest>();
@@ -44,7 +50,9 @@ export class BrowserSession {
     // Surface CSP violations even when Chromium does not print them (e.g. report-only or worker contexts).
     await context.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) => {
-        console.error(`securitypolicyviolation: ${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} in ${e.sourceFile || e.documentURI}`);
+        console.error(
+          `securitypolicyviolation: ${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} in ${e.sourceFile || e.documentURI}`,
+        );
       });
     });
     if (options.clock) await context.clock.install();
@@ -120,7 +128,13 @@ export class BrowserSession {
       const req = res.request();
       if (!req.isNavigationRequest() || req.frame() !== page.mainFrame() || res.status() !== 200) return;
       if (!res.url().startsWith(`${this.appUrl}/`)) return;
-      this.documents.push({ t: now(), at: Date.now(), tab, url: res.url(), bootstrap: res.text().then(bootstrapIn, () => null) });
+      this.documents.push({
+        t: now(),
+        at: Date.now(),
+        tab,
+        url: res.url(),
+        bootstrap: res.text().then(bootstrapIn, () => null),
+      });
     });
     page.on('console', (msg: ConsoleMessage) => {
       this.consoleLines.push({ t: now(), tab, type: msg.type(), text: msg.text(), url: msg.location().url });
@@ -152,12 +166,20 @@ export class BrowserSession {
 
   /** Top-level navigations to the authority's /authorize endpoint. */
   authorizeNavigations(mark = 0): RecordedRequest[] {
-    return this.since(mark).filter((r) => r.navigation && r.mainFrame && this.isAuthority(r) && new URL(r.url).pathname.endsWith('/oauth2/v2.0/authorize'));
+    return this.since(mark).filter(
+      (r) =>
+        r.navigation &&
+        r.mainFrame &&
+        this.isAuthority(r) &&
+        new URL(r.url).pathname.endsWith('/oauth2/v2.0/authorize'),
+    );
   }
 
   /** Every request the browser itself sent to the authority's token endpoint (CORS preflights excluded). */
   tokenRequests(mark = 0): RecordedRequest[] {
-    return this.since(mark).filter((r) => r.method === 'POST' && this.isAuthority(r) && new URL(r.url).pathname.endsWith('/oauth2/v2.0/token'));
+    return this.since(mark).filter(
+      (r) => r.method === 'POST' && this.isAuthority(r) && new URL(r.url).pathname.endsWith('/oauth2/v2.0/token'),
+    );
   }
 
   /** Navigations of the tabs' main frames to any page of the authority (sign-in page, authorize, logout…). */
@@ -207,7 +229,9 @@ export class BrowserSession {
     const mark = this.mark();
     await page.getByTestId('sign-in-button').first().click();
     await this.pickAccount(page, userKey);
-    await page.waitForURL((url) => url.origin === new URL(this.appUrl).origin && !url.pathname.startsWith('/auth/'), { timeout: 20_000 });
+    await page.waitForURL((url) => url.origin === new URL(this.appUrl).origin && !url.pathname.startsWith('/auth/'), {
+      timeout: 20_000,
+    });
     const callback = this.appAuthNavigations(mark, 'callback')[0];
     if (!callback) throw new Error('sign-in did not pass through /auth/callback');
     return callback.at;
@@ -219,7 +243,10 @@ export class BrowserSession {
     const cookies = await this.context.cookies(this.appUrl);
     const cookie = cookies.find((c) => c.name === name);
     if (!cookie) throw new Error(`no ${name} cookie in this browser context`);
-    return `${cookie.name}=${cookie.value}${cookies.filter((c) => c.name === `${name}.sig`).map((c) => `; ${c.name}=${c.value}`).join('')}`;
+    return `${cookie.name}=${cookie.value}${cookies
+      .filter((c) => c.name === `${name}.sig`)
+      .map((c) => `; ${c.name}=${c.value}`)
+      .join('')}`;
   }
 
   // ---- Artifacts ----

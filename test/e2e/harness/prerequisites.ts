@@ -22,6 +22,9 @@ export function chromiumMissingReason(): string | null {
 export function ensureClientBuilt(): void {
   ensureSpaBuilt({
     rootDir: ROOT_DIR,
-    onBuild: (reason) => console.log(`      e2e: ${reason === 'stale' ? 'the SPA sources changed, rebuilding' : 'building the SPA'} (npm run build:client)…`),
+    onBuild: (reason) =>
+      console.log(
+        `      e2e: ${reason === 'stale' ? 'the SPA sources changed, rebuilding' : 'building the SPA'} (npm run build:client)…`,
+      ),
   });
 }

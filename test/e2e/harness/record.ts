@@ -26,7 +26,16 @@ export interface ConsoleLine {
   url: string;
 }
 
-const SECRET_FIELDS = new Set(['code', 'refresh_token', 'code_verifier', 'client_secret', 'client_assertion', 'access_token', 'id_token', 'client_info']);
+const SECRET_FIELDS = new Set([
+  'code',
+  'refresh_token',
+  'code_verifier',
+  'client_secret',
+  'client_assertion',
+  'access_token',
+  'id_token',
+  'client_info',
+]);
 
 export function redactForm(body: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -35,7 +35,11 @@ export function bffConfigFor(emulator: RunningEmulator, port: number, publicPort
   );
 }
 
-export async function startBffFor(emulator: RunningEmulator, publicPort?: number, bffPort?: number): Promise<{ bff: RunningBff; config: Readonly<Config> }> {
+export async function startBffFor(
+  emulator: RunningEmulator,
+  publicPort?: number,
+  bffPort?: number,
+): Promise<{ bff: RunningBff; config: Readonly<Config> }> {
   const port = bffPort ?? (await freePort());
   const config = bffConfigFor(emulator, port, publicPort ?? port);
   const bff = await startBff(config, createLogger('silent'));
