@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { expectNoProblems, signInToProfile } from './flows';
 import { openSession, stack } from './setup';
+import { screenProblems } from './uiChecks';
 
 describe('e2e: enterprise identity', () => {
   it('12a. sessions revoked while on the Mail page: the next call re-authenticates with the claims, once, and mail shows again', async () => {
@@ -70,6 +71,9 @@ describe('e2e: enterprise identity', () => {
     expect(await page.getByTestId('error-banner').count()).to.equal(0);
     expect(await page.getByTestId('secret-value').count()).to.equal(0);
     expect(stack().emulator.admin.requests({ service: 'keyvault' }), 'vault reads').to.deep.equal([]);
+    // The explanation fits a phone and the desktop and is accessible.
+    expect(await screenProblems(page, 'in-secret-role-missing')).to.deep.equal([]);
+    expect(await page.getByTestId('secret-role-missing').isVisible()).to.equal(true);
     expectNoProblems(session);
   });
 });

@@ -7,6 +7,7 @@ import { browserStorage, type BrowserSession } from './harness';
 import { expectNoProblems, expectProfileOf, homeFacts, signInToProfile, USERS, type UserKey } from './flows';
 import { startExtraBff, withSession, type ExtraStack } from './extraBff';
 import { openSession, openSessionOn, stack } from './setup';
+import { screenProblems } from './uiChecks';
 
 const numbers: Record<string, unknown> = {};
 
@@ -153,6 +154,8 @@ describe('e2e: one session everywhere (issue 13)', () => {
       await notice.waitFor({ timeout: 12_000 });
       expect(await notice.textContent()).to.match(/You.ll be signed out in \d+ seconds/);
       expect(await page.getByTestId('profile-name').isVisible(), 'the page stays usable (non-modal)').to.equal(true);
+      // The notice fits a phone and the desktop and is accessible (checked while it shows).
+      expect(await screenProblems(page, 'in-idle-notice')).to.deep.equal([]);
       await page.getByTestId('stay-signed-in').click();
       await notice.waitFor({ state: 'hidden' });
       await tabB.getByTestId('idle-notice').waitFor({ state: 'hidden' });

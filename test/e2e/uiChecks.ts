@@ -78,3 +78,28 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/**
+ * The screen as it is now, at 1280 px and on a 390 px phone (the viewport is restored after): horizontal overflow and
+ * axe-core violations as problem lines, and a screenshot of each (`<name>-1280.png`, `<name>-390.png`). For states a
+ * page reaches only through a flow (a notice, a denial), where reloading the page would lose them.
+ */
+export async function screenProblems(page: Page, name: string): Promise<string[]> {
+  const before = page.viewportSize();
+  const problems: string[] = [];
+  try {
+    for (const viewport of ['desktop', 'mobile'] as const) {
+      await page.setViewportSize(VIEWPORTS[viewport]);
+      const where = `${name} (${viewport})`;
+      const overflow = await horizontalOverflow(page);
+      if (overflow.overflowPx > 0)
+        problems.push(`${where}: ${overflow.overflowPx}px horizontal overflow (${overflow.offenders.join(', ')})`);
+      for (const v of await axeViolations(page))
+        problems.push(`${where}: axe ${v.id} (${v.impact}): ${v.help} — ${v.targets.slice(0, 3).join('; ')}`);
+      await screenshot(page, `${name}-${VIEWPORTS[viewport].width}`);
+    }
+  } finally {
+    if (before) await page.setViewportSize(before);
+  }
+  return problems;
+}
