@@ -1,5 +1,5 @@
 // Serves the built SPA's files from one folder: no directory listing, no traversal, no source maps, long caching
-// for hashed names.
+// for hashed names, and the build's precompressed copy (x.js.br / x.js.gz) when the browser accepts it.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
@@ -24,10 +24,40 @@ export function createStaticFiles(rootDir: string) {
     if (!file.startsWith(root)) return next();
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) return next();
+    const compressible = COMPRESSIBLE.has(extname(file));
+    const variant = compressible ? await precompressed(ctx, file) : null;
     ctx.type = extname(file);
-    ctx.length = info.size;
     ctx.lastModified = info.mtime;
     ctx.set('Cache-Control', HASHED.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache');
-    ctx.body = ctx.method === 'HEAD' ? null : createReadStream(file);
+    // Whether or not a variant exists for this file, the answer depends on Accept-Encoding for shared caches.
+    if (compressible) ctx.vary('Accept-Encoding');
+    if (variant) ctx.set('Content-Encoding', variant.encoding);
+    // HEAD: status and length only (a null body would turn it into a 204, and a stream would open a file for nothing).
+    ctx.status = 200;
+    ctx.length = variant?.size ?? info.size;
+    if (ctx.method === 'GET') ctx.body = createReadStream(variant?.file ?? file);
   };
+}
+
+/** The extensions the build precompresses (webpack.config.ts). */
+const COMPRESSIBLE = new Set(['.js', '.css', '.svg']);
+const SUFFIX = { br: '.br', gzip: '.gz' } as const;
+
+/**
+ * The precompressed copy to send: brotli, else gzip (the server's order: every browser that sends `gzip, deflate, br`
+ * decodes both, and brotli is smaller), each only when the browser accepts it at least as much as an unencoded answer
+ * (Accept-Encoding q-values and `*`, negotiated by Koa) and the build left that copy next to the file (small files are
+ * left uncompressed). Null: send the file as it is.
+ */
+async function precompressed(
+  ctx: Context,
+  file: string,
+): Promise<{ file: string; encoding: 'br' | 'gzip'; size: number } | null> {
+  for (const encoding of ['br', 'gzip'] as const) {
+    if (ctx.acceptsEncodings(encoding, 'identity') !== encoding) continue;
+    const candidate = `${file}${SUFFIX[encoding]}`;
+    const info = await stat(candidate).catch(() => null);
+    if (info?.isFile()) return { file: candidate, encoding, size: info.size };
+  }
+  return null;
 }
