@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { envSchema, type Env } from './envSchema';
 import { authModeOf } from './authMode';
+import { debugEnables, IOREDIS_COMMAND_NAMESPACE } from './debugNamespaces';
 import { EMULATOR_DEFAULTS } from './emulatorDefaults';
 import { binaryKeyWeakness, sessionKeyWeakness } from './secretStrength';
 import { resolveRedisStore } from './redisConfig';
@@ -70,6 +71,11 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     warnings.push(
       `TRUST_PROXY=true while listening on all interfaces (HOST=${host}): any client that reaches this port directly can forge X-Forwarded-For and evade the per-IP rate limits. Bind HOST to the interface only your proxy reaches, or firewall the port.`,
     );
+  }
+  if ((e.STORE ?? 'memory') === 'redis' && debugEnables(env.DEBUG, IOREDIS_COMMAND_NAMESPACE)) {
+    const leak = `DEBUG=${env.DEBUG} makes ioredis print every command it sends to stderr, AUTH with the Redis password or Entra token included`;
+    if (production) problems.push(`DEBUG: ${leak}; unset DEBUG, or exclude ioredis (append ,-ioredis:*)`);
+    else warnings.push(`${leak}. Use it only with a throwaway Redis; never in production (refused there).`);
   }
   const timeouts = {
     headersMs: e.SERVER_HEADERS_TIMEOUT_MS ?? 20_000,
