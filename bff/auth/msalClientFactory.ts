@@ -4,8 +4,8 @@ import type { Config } from '../../config/types';
 import type { Logger } from '../http/logger';
 import { SessionPartitionManager, StoreCacheClient } from '../tokenCache/partition';
 import type { TokenCacheStore } from '../tokenCache/tokenCacheStore';
-import type { AuthorityMetadataSource } from './authorityMetadata';
-import type { ClientCredentialSource } from './clientCredential';
+import type { AuthorityMetadata, AuthorityMetadataSource } from './authorityMetadata';
+import type { ClientCredentialSource, MsalClientCredential } from './clientCredential';
 import type { MsalNetworkClient } from './networkClient';
 
 export interface MsalClientFactory {
@@ -21,6 +21,25 @@ export interface MsalClientFactory {
  * CAE tokens that Graph revokes in near real time (user disabled, sessions revoked, password reset).
  */
 export const CLIENT_CAPABILITIES = ['cp1'];
+
+/**
+ * The app registration as msal-node's `auth` options: client id, authority with its prefetched metadata (no discovery
+ * calls) and the current client credential. Shared by every ConfidentialClientApplication the BFF builds.
+ */
+export function appAuthOptions(
+  entra: Config['entra'],
+  metadata: AuthorityMetadata,
+  credential: MsalClientCredential,
+): NonNullable<Configuration['auth']> {
+  return {
+    clientId: entra.clientId,
+    authority: entra.authority,
+    knownAuthorities: [...entra.knownAuthorities],
+    authorityMetadata: metadata.json,
+    ...(entra.cloudDiscoveryMetadata ? { cloudDiscoveryMetadata: entra.cloudDiscoveryMetadata } : {}),
+    ...credential,
+  };
+}
 
 export function createMsalClientFactory(deps: {
   entra: Config['entra'];
@@ -50,13 +69,8 @@ export function createMsalClientFactory(deps: {
       const [metadata, credential] = await Promise.all([deps.authorityMetadata.get(), deps.credential.get()]);
       return new ConfidentialClientApplication({
         auth: {
-          clientId: entra.clientId,
-          authority: entra.authority,
-          knownAuthorities: [...entra.knownAuthorities],
-          authorityMetadata: metadata.json,
-          ...(entra.cloudDiscoveryMetadata ? { cloudDiscoveryMetadata: entra.cloudDiscoveryMetadata } : {}),
+          ...appAuthOptions(entra, metadata, credential),
           clientCapabilities: CLIENT_CAPABILITIES,
-          ...credential,
         },
         cache: { cachePlugin: new DistributedCachePlugin(cacheClient, new SessionPartitionManager(partitionKey)) },
         system,

@@ -4,6 +4,7 @@ import { ConfidentialClientApplication } from '@azure/msal-node';
 import { decodeJwt } from 'jose';
 import type { Config } from '../../config/types';
 import type { AuthorityMetadataSource } from '../auth/authorityMetadata';
+import { appAuthOptions } from '../auth/msalClientFactory';
 import type { ClientCredentialSource, MsalClientCredential } from '../auth/clientCredential';
 import type { MsalNetworkClient } from '../auth/networkClient';
 import type { RedisToken, RedisTokenSource } from '../store/redisEntraAuth';
@@ -40,14 +41,7 @@ export function createRedisTokenSource(deps: {
       client = {
         id,
         app: new ConfidentialClientApplication({
-          auth: {
-            clientId: entra.clientId,
-            authority: entra.authority,
-            knownAuthorities: [...entra.knownAuthorities],
-            authorityMetadata: metadata.json,
-            ...(entra.cloudDiscoveryMetadata ? { cloudDiscoveryMetadata: entra.cloudDiscoveryMetadata } : {}),
-            ...credential,
-          },
+          auth: appAuthOptions(entra, metadata, credential),
           system: { networkClient: deps.networkClient },
         }),
       };

@@ -37,6 +37,17 @@ function AboutThisSignIn({ auth }: { auth: AuthState }) {
   );
 }
 
+function AuthStatus({ status }: { status: AuthState['status'] }) {
+  return (
+    <span className="muted">
+      Status:{' '}
+      <span data-testid="auth-status" data-status={status}>
+        {STATUS_LABELS[status]}
+      </span>
+    </span>
+  );
+}
+
 export default function HomePage() {
   const auth = useAppSelector(selectAuth);
   const who = auth.account ?? auth.serverAccount;
@@ -55,24 +66,12 @@ export default function HomePage() {
               </span>
             </>
           )}
-          .{' '}
-          <span className="muted">
-            Status:{' '}
-            <span data-testid="auth-status" data-status={auth.status}>
-              {STATUS_LABELS[auth.status]}
-            </span>
-          </span>
+          . <AuthStatus status={auth.status} />
         </p>
       ) : (
         <p className="lead">
           This app shows your Microsoft 365 profile, contacts and mail. Sign in with your work, school or personal
-          Microsoft account to start.{' '}
-          <span className="muted">
-            Status:{' '}
-            <span data-testid="auth-status" data-status={auth.status}>
-              {STATUS_LABELS[auth.status]}
-            </span>
-          </span>
+          Microsoft account to start. <AuthStatus status={auth.status} />
           <span hidden data-testid="home-user">
             Nobody
           </span>
