@@ -5,6 +5,7 @@ import type { ActiveFault, FaultSpec } from './faults';
 import { json, jsonBody, type EmuRequest, type EmuResponse, type Handler } from './http/types';
 import { createIdentityAdmin, type IdentityAdmin } from './identityAdmin';
 import type { RequestLogEntry } from './requestLog';
+import type { SeedApp } from './seedTypes';
 import { consentMapKey, type SentMail } from './state/store';
 
 export interface EmulatorAdmin extends IdentityAdmin {
@@ -35,22 +36,46 @@ export interface EmulatorAdmin extends IdentityAdmin {
   setFrontChannelLogoutUrl(clientId: string, url: string | null): void;
 }
 
-/** Admin calls that change persisted state (sessions, tokens, consent, mail). */
-const MUTATING = new Set<keyof EmulatorAdmin>([
-  'revokeRefreshTokens',
-  'endSessions',
-  'clearOutbox',
-  'grantConsent',
-  'revokeConsent',
-  'reset',
-]);
+/**
+ * What each admin call does to the emulator, so none is added without deciding (the type requires every call):
+ * - `state`: changes the emulated world (sessions, tokens, consent, mail, roles, access, vault, registrations, clock),
+ *   which `--state-dir` saves; the call asks for a save when it returns (or its promise settles).
+ * - `instrumentation`: changes only this process's test instruments (faults, the request log), never saved.
+ * - `read`: changes nothing.
+ */
+export const ADMIN_CALLS: Readonly<Record<keyof EmulatorAdmin, 'state' | 'instrumentation' | 'read'>> = {
+  fail: 'instrumentation',
+  faults: 'read',
+  clearFaults: 'instrumentation',
+  revokeRefreshTokens: 'state',
+  endSessions: 'state',
+  requests: 'read',
+  clearRequests: 'instrumentation',
+  outbox: 'read',
+  clearOutbox: 'state',
+  advance: 'state',
+  now: 'read',
+  grantConsent: 'state',
+  revokeConsent: 'state',
+  reset: 'state',
+  setFrontChannelLogoutUrl: 'state',
+  revokeSessions: 'state',
+  disableUser: 'state',
+  enableUser: 'state',
+  assignAppRole: 'state',
+  removeAppRole: 'state',
+  rotateCertificate: 'state',
+};
 
 export function createAdmin(ctx: EmulatorContext, resetState: () => void): EmulatorAdmin {
   const admin = createAdminApi(ctx, resetState);
-  for (const name of MUTATING) {
-    const call = admin[name] as (...args: unknown[]) => unknown;
-    (admin as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+  const calls = admin as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const [name, kind] of Object.entries(ADMIN_CALLS)) {
+    if (kind !== 'state') continue;
+    const call = calls[name]!;
+    calls[name] = (...args: unknown[]) => {
       const result = call(...args);
+      if (result instanceof Promise) return result.finally(() => ctx.stateChanged());
       ctx.stateChanged();
       return result;
     };
@@ -133,10 +158,16 @@ function createAdminApi(ctx: EmulatorContext, resetState: () => void): EmulatorA
       guard();
       const app = ctx.directory.findApp(clientId);
       if (!app) throw new Error(`unknown emulator app "${clientId}"`);
-      if (url === null) delete app.frontChannelLogoutUrl;
-      else app.frontChannelLogoutUrl = url;
+      ctx.store.frontChannelLogoutUrls.set(app.clientId.toLowerCase(), url);
+      applyFrontChannelLogoutUrl(app, url);
     },
   };
+}
+
+/** Puts an admin-set front-channel logout URL (null: none) on the registration. */
+export function applyFrontChannelLogoutUrl(app: SeedApp, url: string | null): void {
+  if (url === null) delete app.frontChannelLogoutUrl;
+  else app.frontChannelLogoutUrl = url;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

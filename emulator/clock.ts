@@ -9,6 +9,8 @@ export interface Clock {
   advance(ms: number): void;
   /** Drops every shift made with `advance`. */
   reset(): void;
+  /** The sum of every `advance` since the last reset (ms); what --state-dir saves. */
+  offset(): number;
 }
 
 export function createClock(realNow: () => number = Date.now): Clock {
@@ -24,5 +26,6 @@ export function createClock(realNow: () => number = Date.now): Clock {
     reset() {
       offset = 0;
     },
+    offset: () => offset,
   };
 }

@@ -16,7 +16,10 @@ export interface IdentityAdmin {
   /** Assigns an app role (by value) to a user, or takes it away (direct assignment and carrying groups). */
   assignAppRole(user: string, role: string, clientId?: string): void;
   removeAppRole(user: string, role: string, clientId?: string): void;
-  /** Adds a new version of a vault certificate (new key pair) and registers it on the app; returns the version. */
+  /**
+   * Adds a new version of a vault certificate (new key pair; the apps it is registered on trust it at once, as an
+   * administrator uploads the new certificate before the app switches to it); returns the version.
+   */
   rotateCertificate(name: string): Promise<string>;
 }
 
@@ -70,12 +73,6 @@ export function createIdentityAdmin(
       if (!cert) throw new Error(`the vault has no certificate "${name}"`);
       const version = await createCertificateVersion(ctx.clock.now(), `${cert.name} (rotated)`);
       cert.versions.push(version);
-      // As an administrator uploads the new certificate to the app registration before the app switches to it.
-      const client = defaultClient().toLowerCase();
-      ctx.store.addedCertificates.set(client, [
-        ...(ctx.store.addedCertificates.get(client) ?? []),
-        version.certificatePem,
-      ]);
       return version.version;
     },
   };

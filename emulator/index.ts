@@ -1,6 +1,7 @@
 // startEmulator(): the local Entra ID + Graph + managed identity + Key Vault, wired and listening on loopback.
 import { EMULATOR_DEFAULTS } from '../config/emulatorDefaults';
-import { createAdmin, createAdminHttpHandler, type EmulatorAdmin } from './admin';
+import { X509Certificate } from 'node:crypto';
+import { applyFrontChannelLogoutUrl, createAdmin, createAdminHttpHandler, type EmulatorAdmin } from './admin';
 import { ensureCertificates, resolveStateDir, type EmulatorCertificates } from './certs';
 import { createClock } from './clock';
 import type { EmulatorContext } from './context';
@@ -13,13 +14,15 @@ import { startService, type RunningService } from './http/server';
 import { createKeyVaultHandler } from './keyvault';
 import { createManagedIdentityHandler } from './managedIdentity';
 import { createRequestLog } from './requestLog';
-import { loadConfigFile } from './config/load';
+import { formatPath } from './config/crossCheck';
+import { EmulatorConfigError, loadConfigFile } from './config/load';
 import { builtInVariables, createDefaultSeed } from './seed';
 import type { Seed } from './seedTypes';
 import { createSigner } from './signing';
 import { createDirectory } from './state/directory';
-import { applyState, createStateWriter, readState, snapshot, type StateWriter } from './state/persist';
+import { applyState, configHashes, createStateWriter, readState, snapshot, type StateWriter } from './state/persist';
 import { createStore } from './state/store';
+import { materializeCertificates } from './vaultCertificates';
 
 export type { EmulatorAdmin } from './admin';
 export type { FaultSpec, FaultEndpoint } from './faults';
@@ -64,8 +67,9 @@ export interface EmulatorOptions {
   /** Adjusts the loaded seed (extra apps, redirect URIs, users…); receives a fresh copy. */
   seed?: (defaults: Seed) => Seed;
   /**
-   * Folder to keep consents, sessions, refresh tokens (and revocations), sent mail and the signing key in, as JSON,
-   * across restarts. Default: none (everything in memory).
+   * Folder to keep everything the protocol and the admin API change (sessions, codes, refresh tokens, consent, mail,
+   * role assignments, revocations, disabled users, vault certificate versions, the clock offset) and the signing key
+   * in, as JSON, across restarts. Default: none (everything in memory).
    */
   persistDir?: string;
   /** Receives one-line, secret-free log messages. Default: silent. */
@@ -123,10 +127,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ? loadConfigFile(options.configPath, { ...options.variables, ...builtInVariables(certificates.dir) })
     : createDefaultSeed({ certDir: certificates.dir, variables: options.variables });
   const seed = options.seed ? options.seed(structuredClone(defaults)) : defaults;
-  // The generated client certificate is also kept in the vault, so the BFF can load its credential from Key Vault.
-  seed.vault.certificates ??= [
-    {
-      name: EMULATOR_DEFAULTS.keyVaultCertificateName,
+  // The generated client certificate is also kept in the vault (unless the config declares one of that name), so the
+  // BFF can load its credential from Key Vault; the apps that trust it trust its rotated versions too.
+  const declared = seed.vault.certificates ?? [];
+  const builtInName = EMULATOR_DEFAULTS.keyVaultCertificateName;
+  if (!declared.some((c) => c.name.toLowerCase() === builtInName.toLowerCase())) {
+    const clientCert = new X509Certificate(certificates.clientCertPem);
+    declared.push({
+      name: builtInName,
+      registeredOn: seed.apps
+        .filter((a) =>
+          a.certificates.some((pem) => new X509Certificate(pem).fingerprint256 === clientCert.fingerprint256),
+        )
+        .map((a) => a.clientId),
       versions: [
         {
           version: CLIENT_CERT_VERSION,
@@ -135,9 +148,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           created: 1_735_689_600,
         },
       ],
-    },
-  ];
+    });
+  }
+  seed.vault.certificates = declared;
   const clock = createClock();
+  const problems: string[] = [];
+  const vaultCertificates = await materializeCertificates(declared, clock.now(), (path, message) =>
+    problems.push(`keyVault.certificates${formatPath(path).replace(/^(?=[^[])/, '.')}: ${message}`),
+  );
+  if (problems.length) throw new EmulatorConfigError(options.configPath ?? 'the emulator seed', problems);
   const log = options.logger ?? (() => undefined);
   const persistDir =
     options.persistDir === undefined
@@ -145,8 +164,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       : resolveStateDir(options.rootDir ?? process.cwd(), options.persistDir);
   const saved = persistDir ? readState(persistDir) : undefined;
   const directory = createDirectory(seed);
-  const store = createStore(seed, consentKey);
-  if (saved) applyState(store, saved, (key) => directory.findUser(key)?.key === key);
+  const freshStore = () => createStore(seed, consentKey, vaultCertificates);
+  const store = freshStore();
+  const hashes = configHashes(store);
+  if (saved) {
+    const configWon = applyState(store, saved, {
+      isUser: (key) => directory.findUser(key)?.key === key,
+      isApp: (clientId) => directory.findApp(clientId) !== undefined,
+    });
+    for (const [clientId, url] of store.frontChannelLogoutUrls)
+      applyFrontChannelLogoutUrl(directory.findApp(clientId)!, url);
+    clock.advance(saved.clockOffsetMs);
+    if (configWon.length)
+      log(`the config changed since the state was saved: ${configWon.join(', ')} start from the config again`);
+  }
   const ports: EmulatorPorts = { ...EMULATOR_DEFAULTS.ports, ...options.ports };
   let entraPort = ports.entra;
   let writer: StateWriter | undefined;
@@ -170,14 +201,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (persistDir) {
     writer = createStateWriter(
       persistDir,
-      () => snapshot(ctx.store, ctx.signer.privateJwk(), ctx.clock.now()),
+      () =>
+        snapshot(ctx.store, hashes, {
+          signingKey: ctx.signer.privateJwk(),
+          clockOffsetMs: ctx.clock.offset(),
+          now: ctx.clock.now(),
+        }),
       (err) => log(`cannot save state to ${persistDir}: ${(err as Error).message}`),
     );
     if (saved)
       log(`restored state from ${persistDir} (${store.sessions.size} sessions, ${store.outbox.length} sent messages)`);
   }
   const admin = createAdmin(ctx, () => {
-    ctx.store = createStore(seed, consentKey);
+    // Registrations the admin API changed stay (see EmulatorAdmin.setFrontChannelLogoutUrl).
+    ctx.store = { ...freshStore(), frontChannelLogoutUrls: ctx.store.frontChannelLogoutUrls };
     ctx.clock.reset();
     ctx.faults.clear();
     ctx.requestLog.clear();

@@ -9,7 +9,8 @@ import { startEmulator } from './index';
 
 const USAGE = `Usage: npm run emulator -- [--config <file.json>] [--state-dir <dir>] [--test-hooks]
   --config      emulator config file (default: EMULATOR_CONFIG, else emulator/demo.config.json); see docs/emulator.md
-  --state-dir   keep sessions, consents, refresh tokens, revocations and sent mail there across restarts
+  --state-dir   keep everything the protocol and the admin API change (sessions, tokens, consents, mail, roles,
+                revocations, vault certificate versions, ...) there across restarts
                 (default: EMULATOR_STATE_DIR, else in memory only)
   --test-hooks  enable /_emulator/* (faults, clock, outbox); also EMULATOR_TEST_HOOKS=1`;
 

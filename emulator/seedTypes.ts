@@ -127,17 +127,49 @@ export interface SeedVault {
   /** Principal (object) ids holding "Key Vault Secrets User"; everyone else gets ForbiddenByRbac. */
   secretReaders: string[];
   /**
-   * Certificates (GET /certificates/{name}), readable by the secret readers. Not part of the config file: the emulator
-   * adds the generated client certificate the app registration trusts (EMULATOR_DEFAULTS.keyVaultCertificateName).
+   * Certificates (GET /certificates/{name}, the private key as the secret of the same name), readable by the secret
+   * readers. The emulator adds its generated client certificate (EMULATOR_DEFAULTS.keyVaultCertificateName) unless the
+   * config declares one of that name.
    */
   certificates?: SeedVaultCertificate[];
 }
 
-/** A Key Vault certificate; Key Vault serves its key and chain as the secret of the same name. */
-export interface SeedVaultCertificate {
+/** A Key Vault certificate as the emulator serves it: every version ready (see PendingCertificateVersion). */
+export interface VaultCertificate {
   name: string;
+  /** Client ids of app registrations that trust every version (rotations included) for client assertions. */
+  registeredOn: string[];
   /** Oldest first; the last is the current version. */
-  versions: { version: string; certificatePem: string; privateKeyPem: string; created: number }[];
+  versions: VaultCertificateVersion[];
+}
+
+export interface VaultCertificateVersion {
+  /** 32 hex characters, like Key Vault's. */
+  version: string;
+  certificatePem: string;
+  /** PKCS#8 PEM. */
+  privateKeyPem: string;
+  /** Epoch seconds. */
+  created: number;
+  /**
+   * Imported as a PFX: base64 of the password-less PKCS#12 Key Vault keeps, served as the secret with content type
+   * application/x-pkcs12. Absent: the secret is the PEM bundle (application/x-pem-file).
+   */
+  pfx?: string;
+  /** Made by the emulator (config `generate`, or a rotation): a saved state keeps its key across restarts. */
+  generated?: boolean;
+}
+
+/** A version the config declares that the emulator completes at start (key generation and PFX decoding are async). */
+export interface PendingCertificateVersion {
+  version: string;
+  created?: number;
+  source: { generate: { commonName: string; validityDays: number } } | { pfx: string };
+}
+
+/** A certificate as declared; `materializeCertificates` turns it into a VaultCertificate. */
+export interface SeedVaultCertificate extends Omit<VaultCertificate, 'versions'> {
+  versions: (VaultCertificateVersion | PendingCertificateVersion)[];
 }
 
 export interface SeedConsent {

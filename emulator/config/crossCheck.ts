@@ -88,6 +88,26 @@ export function crossCheck(config: EmulatorConfig): ConfigProblem[] {
     if (!config.apps.some((a) => lower(a.clientId) === lower(c.app)))
       add(['consents', i, 'app'], `names app "${c.app}", which is not declared in apps`);
   });
+  // A certificate's key is the secret of the same name, so names are unique across secrets and certificates.
+  const vaultNames = new Map(config.keyVault.secrets.map((sec, i) => [lower(sec.name), `keyVault.secrets[${i}]`]));
+  config.keyVault.certificates.forEach((cert, i) => {
+    const clash = vaultNames.get(lower(cert.name));
+    if (clash) add(['keyVault', 'certificates', i, 'name'], `"${cert.name}" is already the name of ${clash}`);
+    else vaultNames.set(lower(cert.name), `keyVault.certificates[${i}]`);
+    unique(
+      cert.versions.map((v, j) => v.version ?? `(derived ${j})`),
+      (v) => v,
+      `keyVault.certificates[${i}].versions`,
+      'version',
+    );
+    cert.registeredOn.forEach((clientId, j) => {
+      if (!config.apps.some((a) => lower(a.clientId) === lower(clientId)))
+        add(
+          ['keyVault', 'certificates', i, 'registeredOn', j],
+          `names app "${clientId}", which is not declared in apps`,
+        );
+    });
+  });
   const systemAssigned = config.managedIdentities.filter((m) => m.systemAssigned).length;
   if (systemAssigned > 1)
     add(['managedIdentities'], `declares ${systemAssigned} system-assigned identities; a resource has at most one`);

@@ -1,9 +1,9 @@
 // Reads an emulator config file: JSON → `${VAR}` interpolation → schema → cross-references → the emulator's Seed.
 // Every mistake is reported at once, each with its JSON path.
-import { createHash } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { Seed, SeedApp, SeedUser } from '../seedTypes';
+import type { Seed, SeedApp, SeedUser, SeedVaultCertificate } from '../seedTypes';
 import { crossCheck, formatPath, type ConfigProblem } from './crossCheck';
 import { emulatorConfigSchema, type EmulatorConfig } from './schema';
 
@@ -173,7 +173,11 @@ function toSeed(config: EmulatorConfig, baseDir: string, problems: ConfigProblem
     users,
     apps,
     managedIdentities: config.managedIdentities,
-    vault: config.keyVault,
+    vault: {
+      secrets: config.keyVault.secrets,
+      secretReaders: config.keyVault.secretReaders,
+      certificates: config.keyVault.certificates.map((c, i) => toVaultCertificate(c, i, baseDir, problems)),
+    },
     consents: config.consents.flatMap((c) =>
       (c.user === '*' ? users.map((u) => u.key) : [c.user]).map((userKey) => ({
         userKey,
@@ -184,4 +188,83 @@ function toSeed(config: EmulatorConfig, baseDir: string, problems: ConfigProblem
     groups: config.groups,
     roleAssignments: config.roleAssignments.map((r) => ({ clientId: r.app, role: r.role, principal: r.principal })),
   };
+}
+
+type ConfigCertificate = EmulatorConfig['keyVault']['certificates'][number];
+
+/** The private key and the certificate matching it in a PEM text (key + chain); throws with a reason. */
+function readPemBundle(pem: string): { certificatePem: string; privateKeyPem: string } {
+  const keyBlock = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(
+    pem,
+  )?.[0];
+  if (!keyBlock) throw new Error('holds no unencrypted private key (BEGIN PRIVATE KEY)');
+  const certs = [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)].map(
+    (m) => new X509Certificate(m[0]),
+  );
+  if (!certs.length) throw new Error('holds no certificate (BEGIN CERTIFICATE)');
+  const key = createPrivateKey(keyBlock);
+  const leaf = certs.find((c) => c.checkPrivateKey(key));
+  if (!leaf) throw new Error('holds no certificate matching its private key');
+  return { certificatePem: leaf.toString(), privateKeyPem: key.export({ format: 'pem', type: 'pkcs8' }).toString() };
+}
+
+/** A declared vault certificate; generated and PFX versions are completed at start (materializeCertificates). */
+function toVaultCertificate(
+  c: ConfigCertificate,
+  i: number,
+  baseDir: string,
+  problems: ConfigProblem[],
+): SeedVaultCertificate {
+  const read = (file: string, path: (string | number)[], encoding?: 'utf8') => {
+    const full = isAbsolute(file) ? file : resolve(baseDir, file);
+    try {
+      return encoding ? readFileSync(full, encoding) : readFileSync(full).toString('base64');
+    } catch (err) {
+      problems.push({ path, message: `cannot read ${full} (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+      return undefined;
+    }
+  };
+  const versions: SeedVaultCertificate['versions'] = [];
+  c.versions.forEach((v, j) => {
+    const at = (field: string) => ['keyVault', 'certificates', i, 'versions', j, field];
+    const version =
+      v.version ?? createHash('sha256').update(`kv|${c.name.toLowerCase()}|${j}`).digest('hex').slice(0, 32);
+    const created = v.created === undefined ? {} : { created: v.created };
+    if (v.generate) {
+      versions.push({
+        version,
+        ...created,
+        source: { generate: { commonName: v.generate.commonName ?? c.name, validityDays: v.generate.validityDays } },
+      });
+      return;
+    }
+    if (v.pfxFile !== undefined) {
+      const pfx = read(v.pfxFile, at('pfxFile'));
+      if (pfx !== undefined) versions.push({ version, ...created, source: { pfx } });
+      return;
+    }
+    const [text, field] =
+      v.pem !== undefined
+        ? [v.pem, 'pem']
+        : v.pemFile !== undefined
+          ? [read(v.pemFile, at('pemFile'), 'utf8'), 'pemFile']
+          : [
+              [read(v.keyFile!, at('keyFile'), 'utf8'), read(v.certificateFile!, at('certificateFile'), 'utf8')]
+                .filter((t) => t !== undefined)
+                .join('\n'),
+              'certificateFile',
+            ];
+    if (text === undefined || text === '') return;
+    try {
+      const pems = readPemBundle(text);
+      versions.push({
+        version,
+        ...pems,
+        created: v.created ?? Math.floor(Date.parse(new X509Certificate(pems.certificatePem).validFrom) / 1000),
+      });
+    } catch (err) {
+      problems.push({ path: at(field), message: (err as Error).message });
+    }
+  });
+  return { name: c.name, registeredOn: c.registeredOn, versions };
 }

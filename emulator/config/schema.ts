@@ -188,6 +188,72 @@ export const secretSchema = z.strictObject({
   tags: z.record(z.string(), z.string()).optional(),
 });
 
+const VERSION_SOURCES = ['pem', 'pemFile', 'certificateFile', 'pfxFile', 'generate'] as const;
+
+export const certificateVersionSchema = z
+  .strictObject({
+    version: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, 'must be 32 lower-case hex characters')
+      .optional()
+      .describe('Version id (32 hex, as Key Vault makes them); default: derived from the name and position.'),
+    created: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe("Epoch seconds; default: the certificate's notBefore (a generated one: the start time)."),
+    pem: z
+      .string()
+      .optional()
+      .describe('Inline PEM bundle: the private key (PKCS#8, PKCS#1 or SEC1) and the certificate (chain).'),
+    pemFile: nonEmpty('A PEM bundle file (key + certificate), relative to the config file.').optional(),
+    certificateFile: nonEmpty('A PEM certificate file, relative to the config file; needs keyFile.').optional(),
+    keyFile: nonEmpty('The PEM private key file of certificateFile, relative to the config file.').optional(),
+    pfxFile: nonEmpty(
+      'A password-less PKCS#12 file (Key Vault keeps an imported PFX without its password), relative to the config file. Served as the secret with content type application/x-pkcs12.',
+    ).optional(),
+    generate: z
+      .strictObject({
+        commonName: nonEmpty('Subject CN; default: the certificate name.').optional(),
+        validityDays: z.number().int().min(1).max(3650).default(365).describe('Days it is valid from the start time.'),
+      })
+      .optional()
+      .describe(
+        'A self-signed RSA 2048 certificate made at start (a new key at every start unless --state-dir keeps it).',
+      ),
+  })
+  .superRefine((v, ctx) => {
+    const given = VERSION_SOURCES.filter((k) => v[k] !== undefined);
+    if (given.length !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        message: `must have exactly one of ${VERSION_SOURCES.join(', ')} (has ${given.length ? given.join(', ') : 'none'})`,
+      });
+    if ((v.certificateFile === undefined) !== (v.keyFile === undefined))
+      ctx.addIssue({ code: 'custom', message: 'certificateFile and keyFile go together' });
+  })
+  .describe(
+    'One version of a Key Vault certificate: exactly one of pem, pemFile, certificateFile + keyFile, pfxFile, generate.',
+  );
+
+export const vaultCertificateSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[0-9a-zA-Z-]{1,127}$/, 'must be 1-127 letters, digits or dashes (Key Vault certificate names)')
+      .describe('Certificate name: GET /certificates/{name}, and its key as GET /secrets/{name}.'),
+    versions: z
+      .array(certificateVersionSchema)
+      .min(1, 'must declare at least one version')
+      .describe('Oldest first; the last is the current version. The rotate hook adds more.'),
+    registeredOn: list(
+      guid('Client id'),
+      'App registrations that trust every version (rotations included) for client assertions, as if uploaded to them.',
+    ),
+  })
+  .describe('A Key Vault certificate; Key Vault serves its private key and chain as the secret of the same name.');
+
 export const emulatorConfigSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Path or URL of config.schema.json (for editors).'),
@@ -215,8 +281,12 @@ export const emulatorConfigSchema = z
           guid('Principal id'),
           'Principal (object) ids holding "Key Vault Secrets User"; everyone else gets ForbiddenByRbac.',
         ),
+        certificates: list(
+          vaultCertificateSchema,
+          'Certificates (Get Certificate; the key as Get Secret), readable by secretReaders. The emulator adds its generated client certificate as "bff-client-cert" unless one here has that name.',
+        ),
       })
-      .default({ secrets: [], secretReaders: [] })
+      .default({ secrets: [], secretReaders: [], certificates: [] })
       .describe('The vault served at the Key Vault port.'),
   })
   .describe('Configuration of the local Entra ID / Graph / managed identity / Key Vault emulator.');

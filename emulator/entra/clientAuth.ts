@@ -6,6 +6,7 @@ import type { EmuRequest } from '../http/types';
 import type { SeedApp } from '../seedTypes';
 import type { EntraErrorSpec } from './errors';
 import { E } from './errors';
+import { vaultCertificatesOf } from '../vaultCertificates';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -69,7 +70,7 @@ async function verifyAssertion(
   const x5t = typeof header.x5t === 'string' ? header.x5t : undefined;
   if (!x5tS256 && !x5t)
     return invalid(700027, "Client assertion has no 'x5t#S256' or 'x5t' header identifying the certificate.");
-  const cert = [...app.certificates, ...(ctx.store.addedCertificates.get(app.clientId.toLowerCase()) ?? [])]
+  const cert = [...app.certificates, ...vaultCertificatesOf(ctx, app.clientId)]
     .map((pem) => new X509Certificate(pem))
     .find((c) => (x5tS256 ? thumbprint(c, 'sha256') === x5tS256 : thumbprint(c, 'sha1') === x5t));
   if (!cert) {

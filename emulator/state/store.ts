@@ -1,8 +1,9 @@
 // The emulator's mutable state (sessions, pending sign-ins, codes, refresh tokens, consent, outbox, delivered mail,
-// app-role assignments, CAE revocations, vault certificates); in memory, optionally saved to a state dir (see persist.ts).
+// app-role assignments, CAE revocations, vault certificates, changed registrations): everything the protocol and the
+// admin API change at run time lives here, in memory, and all of it is saved to a state dir when asked (persist.ts).
 import { createRoleState, type RoleState } from '../entra/appRoles';
 import { createAccessState, type AccessState } from '../entra/cae';
-import type { Seed } from '../seedTypes';
+import type { Seed, VaultCertificate } from '../seedTypes';
 
 export type Platform = 'web' | 'spa';
 
@@ -121,14 +122,22 @@ export interface Store {
   /** Revoked sessions and disabled users (CAE). */
   access: AccessState;
   /** Key Vault certificates (rotation adds versions). */
-  vaultCertificates: NonNullable<Seed['vault']['certificates']>;
-  /** clientId (lower case) → certificates registered after start (a rotated Key Vault certificate). */
-  addedCertificates: Map<string, string[]>;
+  vaultCertificates: VaultCertificate[];
+  /**
+   * clientId (lower case) → front-channel logout URL set by the admin API (null: removed). A registration change, not
+   * session state: reset() keeps it.
+   */
+  frontChannelLogoutUrls: Map<string, string | null>;
 }
 
 export const consentMapKey = (userKey: string, clientId: string): string => `${userKey}|${clientId.toLowerCase()}`;
 
-export function createStore(seed: Seed, consentKey: (scope: string) => string): Store {
+/** `certificates`: the vault's certificates with every version ready (materializeCertificates). */
+export function createStore(
+  seed: Seed,
+  consentKey: (scope: string) => string,
+  certificates: readonly VaultCertificate[],
+): Store {
   const store: Store = {
     sessions: new Map(),
     transactions: new Map(),
@@ -139,8 +148,8 @@ export function createStore(seed: Seed, consentKey: (scope: string) => string): 
     mailboxes: new Map(),
     roles: createRoleState(seed),
     access: createAccessState(),
-    vaultCertificates: structuredClone(seed.vault.certificates ?? []),
-    addedCertificates: new Map(),
+    vaultCertificates: structuredClone([...certificates]),
+    frontChannelLogoutUrls: new Map(),
   };
   for (const c of seed.consents) {
     store.consent.set(consentMapKey(c.userKey, c.clientId), new Map(c.scopes.map((s) => [consentKey(s), s])));

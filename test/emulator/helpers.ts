@@ -1,4 +1,6 @@
 // Test helpers: start the emulator on random ports, and drive its sign-in pages with plain HTTP like a browser would.
+import { X509Certificate, createHash, createPrivateKey, randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index';
 
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -151,4 +153,35 @@ export async function userTokens(
   });
   if (res.status !== 200) throw new Error(`token failed: ${JSON.stringify(res.body)}`);
   return res.body;
+}
+
+/**
+ * A client-credentials request authenticated with a client assertion signed by `privateKeyPem` and naming
+ * `certificatePem` (x5t#S256), as msal-node sends it; returns the status and the error codes, if any.
+ */
+export async function clientCredentialsWithCertificate(
+  emu: RunningEmulator,
+  clientId: string,
+  certificatePem: string,
+  privateKeyPem: string,
+): Promise<{ status: number; errorCodes?: unknown }> {
+  const tokenEndpoint = `${emu.urls.authority}/oauth2/v2.0/token`;
+  const x5t = createHash('sha256').update(new X509Certificate(certificatePem).raw).digest('base64url');
+  const assertion = await new SignJWT({})
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', 'x5t#S256': x5t })
+    .setIssuer(clientId)
+    .setSubject(clientId)
+    .setAudience(tokenEndpoint)
+    .setJti(randomUUID())
+    .setIssuedAt(Math.floor(emu.admin.now() / 1000))
+    .setExpirationTime(Math.floor(emu.admin.now() / 1000) + 600)
+    .sign(createPrivateKey(privateKeyPem));
+  const res = await postToken(emu, {
+    client_id: clientId,
+    grant_type: 'client_credentials',
+    scope: 'https://graph.microsoft.com/.default',
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: assertion,
+  });
+  return res.status === 200 ? { status: 200 } : { status: res.status, errorCodes: res.body.error_codes };
 }

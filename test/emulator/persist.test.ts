@@ -1,8 +1,10 @@
-// --state-dir: sessions, consents, refresh tokens and their revocation, sent mail and the signing key survive a restart.
+// --state-dir: sessions, codes, consents, refresh tokens and their revocation, sent mail and the signing key survive a
+// restart; a config changed since the save wins for the parts that start from it. (Admin calls: persistAdmin.test.ts.)
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { decodeJwt } from 'jose';
 import { StateFileError, type RunningEmulator } from '../../emulator/index';
 import { STATE_FILE } from '../../emulator/state/persist';
 import { Browser, WEB_REDIRECT, authorize, postToken, startTestEmulator, userTokens } from './helpers';
@@ -66,6 +68,39 @@ describe('emulator state persistence (--state-dir)', () => {
     });
     expect(inbox.status).to.equal(200);
     expect(((await inbox.json()) as { value: { subject: string }[] }).value[0]!.subject).to.equal('before the restart');
+  });
+
+  it('redeems a code issued before the restart, and lets a changed config win over saved role assignments', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emu-state-'));
+    emu = await startTestEmulator({ persistDir: dir });
+    const out = await authorize(new Browser(), authUrl(emu), 'alex.wilber@contoso.example');
+    const code = out.params!.get('code')!;
+    emu.admin.assignAppRole('gina', 'Secrets.Read');
+    await emu.close();
+    // Same config: the code redeems and the saved assignment holds.
+    emu = await startTestEmulator({ persistDir: dir });
+    const redeemed = await postToken(emu, {
+      client_id: emu.clientId,
+      client_secret: emu.clientSecret,
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: WEB_REDIRECT,
+      scope: 'openid offline_access User.Read',
+    });
+    expect(redeemed.status, JSON.stringify(redeemed.body)).to.equal(200);
+    const ginaRoles = async () =>
+      decodeJwt(String((await userTokens(emu!, 'gina@fabrikam.example', 'openid')).id_token)).roles;
+    expect(await ginaRoles()).to.deep.equal(['Secrets.Read']);
+    await emu.close();
+    // The config's role assignments change: they win, and the log says so.
+    const lines: string[] = [];
+    emu = await startTestEmulator({
+      persistDir: dir,
+      logger: (line) => lines.push(line),
+      seed: (s) => ({ ...s, roleAssignments: s.roleAssignments.filter((r) => r.role !== 'Mail.Admin') }),
+    });
+    expect(await ginaRoles()).to.equal(undefined);
+    expect(lines.join('\n')).to.include('roles start from the config again');
   });
 
   it('keeps everything in memory by default: a restart forgets sessions and tokens', async () => {
