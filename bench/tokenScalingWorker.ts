@@ -110,7 +110,9 @@ async function main(): Promise<ScalingResult> {
     const inner = stores.tokenCache;
     const counted: TokenCacheStore = {
       get: (k) => (gets++, inner.get(k)),
+      read: (k) => (gets++, inner.read(k)),
       set: (k, v) => (sets++, inner.set(k, v)),
+      setIfCurrent: (k, v, g) => (sets++, inner.setIfCurrent(k, v, g)),
       delete: (k) => inner.delete(k),
     };
     const services = createServices({ config, log, stores: { ...stores, tokenCache: counted }, identity });

@@ -50,8 +50,8 @@ export function createMsalClientFactory(deps: {
   log: Logger;
 }): MsalClientFactory {
   const { entra } = deps;
-  const cacheClient = new StoreCacheClient(deps.tokenCacheStore);
   const msalLog = deps.log.child({ component: 'msal' });
+  const cacheLog = deps.log.child({ component: 'token-cache' });
   const system: Configuration['system'] = {
     networkClient: deps.networkClient,
     loggerOptions: {
@@ -67,6 +67,14 @@ export function createMsalClientFactory(deps: {
   return {
     async create(partitionKey) {
       const [metadata, credential] = await Promise.all([deps.authorityMetadata.get(), deps.credential.get()]);
+      // One cache client per acquisition: it remembers the partition generation this acquisition started from.
+      const cacheClient = new StoreCacheClient(deps.tokenCacheStore, {
+        signIn: partitionKey === null,
+        onRefused: () =>
+          cacheLog.info(
+            'token cache write refused: the user signed out (or signed in anew) while this token request ran; the tokens were used for this request only',
+          ),
+      });
       return new ConfidentialClientApplication({
         auth: {
           ...appAuthOptions(entra, metadata, credential),

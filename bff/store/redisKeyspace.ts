@@ -12,8 +12,8 @@ const TAG_BYTES = 16;
  * (a value copied to another key fails to open) is unchanged.
  *
  * The tag is the whole hash tag, so each logical key has its own slot in a cluster, and every command the stores send
- * names one key (single-slot by construction). A companion key for the same user (e.g. a lock next to a token cache)
- * would reuse the tag to land in the same slot.
+ * names one key (single-slot by construction). A companion key for the same logical key (the token cache's generation
+ * next to the token cache, `tcg:{<tag>}`) reuses the tag, so a script over both stays in one slot.
  *
  * Naming keys are derived (HKDF) from the store keys (TOKEN_CACHE_KEYS or the keys derived from SESSION_KEYS), one per
  * store key, newest first. Values are written under the newest; during a key rotation reads also look under the older
@@ -47,12 +47,21 @@ export class RedisKeyspace {
     return this.#namingKeys.map((k) => this.#nameWith(k, logicalKey));
   }
 
+  /**
+   * The names of a companion key in `namespace` next to each of `logicalKey`'s candidates, in the same order: same
+   * hash tag, so a companion and its key always share a cluster slot.
+   */
+  companions(logicalKey: string, namespace: string): string[] {
+    if (!/^[a-z]+$/.test(namespace)) throw new TypeError('a companion namespace is lowercase letters');
+    return this.#namingKeys.map((k) => this.#nameWith(k, logicalKey, namespace));
+  }
+
   /** `<prefix><namespace>:` — for SCAN patterns in tests and diagnostics. */
   namespacePrefix(namespace: string): string {
     return `${this.prefix}${namespace}:`;
   }
 
-  #nameWith(namingKey: Buffer, logicalKey: string): string {
+  #nameWith(namingKey: Buffer, logicalKey: string, namespace?: string): string {
     const colon = logicalKey.indexOf(':');
     if (colon <= 0) throw new TypeError('a logical key is "<namespace>:<id>"');
     const tag = createHmac('sha256', namingKey)
@@ -60,6 +69,6 @@ export class RedisKeyspace {
       .digest()
       .subarray(0, TAG_BYTES)
       .toString('base64url');
-    return `${this.prefix}${logicalKey.slice(0, colon)}:{${tag}}`;
+    return `${this.prefix}${namespace ?? logicalKey.slice(0, colon)}:{${tag}}`;
   }
 }

@@ -1,5 +1,6 @@
 // Binds an MSAL DistributedCachePlugin to one user's partition: the key comes only from the server session.
 import type { ICacheClient, IPartitionManager } from '@azure/msal-node';
+import type { PartitionGeneration } from './generation';
 import type { TokenCacheStore } from './tokenCacheStore';
 
 /** Thrown when MSAL would write another account's tokens into the session user's partition. */
@@ -30,13 +31,28 @@ export class SessionPartitionManager implements IPartitionManager {
   }
 }
 
-/** Adapts a TokenCacheStore to msal-node's ICacheClient (get/set of strings; "" means nothing cached). */
+/**
+ * Adapts a TokenCacheStore to msal-node's ICacheClient (get/set of strings; "" means nothing cached), for one token
+ * acquisition (one client per ConfidentialClientApplication, which msalClientFactory makes per request).
+ *
+ * MSAL reads the partition when the acquisition starts and again just before it writes (after the token response):
+ * this client remembers the generation of the *first* read and writes only if the partition is still in it, so a
+ * sign-out while the token request ran is not undone by the write (generation.ts). A sign-in's client (`signIn`: no
+ * partition known, nothing read) starts a new generation instead.
+ */
 export class StoreCacheClient implements ICacheClient {
-  constructor(private readonly store: TokenCacheStore) {}
+  #firstRead: PartitionGeneration | null = null;
+
+  constructor(
+    private readonly store: TokenCacheStore,
+    private readonly options: { signIn: boolean; onRefused?: () => void },
+  ) {}
 
   async get(key: string): Promise<string> {
     if (!key) return '';
-    return (await this.store.get(key)) ?? '';
+    const { blob, generation } = await this.store.read(key);
+    this.#firstRead ??= generation;
+    return blob ?? '';
   }
 
   async set(key: string, value: string): Promise<string> {
@@ -48,7 +64,15 @@ export class StoreCacheClient implements ICacheClient {
       throw new PartitionMismatchError(
         'The token cache holds another account than its partition; refusing to store it.',
       );
-    await this.store.set(key, value);
+    if (this.options.signIn) {
+      await this.store.set(key, value);
+      return value;
+    }
+    // A write for a known partition always follows a read of it (beforeCacheAccess); without one there is nothing to
+    // compare against, so it counts as refused rather than as a sign-in.
+    const stored = this.#firstRead !== null && (await this.store.setIfCurrent(key, value, this.#firstRead));
+    // The tokens still answer the request that asked for them; only keeping them is refused.
+    if (!stored) this.options.onRefused?.();
     return value;
   }
 }

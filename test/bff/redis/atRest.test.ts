@@ -52,7 +52,7 @@ describe('what the BFF keeps in Redis', () => {
     await new Browser().get(`${bff.url}/auth/signin`);
     const keys = await keysWithPrefix(inspector, prefix);
     const kinds = keys.map((k) => k.slice(prefix.length).split(':')[0]).sort();
-    expect(kinds).to.deep.equal(['sess', 'sid', 'spa', 'tc', 'tx']);
+    expect(kinds).to.deep.equal(['sess', 'sid', 'spa', 'tc', 'tcg', 'tx']);
     const needles = [
       accessToken,
       refreshToken,
@@ -69,6 +69,11 @@ describe('what the BFF keeps in Redis', () => {
     ];
     for (const key of keys) {
       const raw = (await inspector.getBuffer(key))!.toString('latin1');
+      if (key.startsWith(`${prefix}tcg:`)) {
+        // The partition's generation: a random id and nothing else (not sealed: there is nothing to hide in it).
+        expect(raw).to.match(/^live:[A-Za-z0-9_-]{22}$/);
+        continue;
+      }
       expect(raw.charCodeAt(0), 'sealed-value format byte').to.equal(1);
       for (const needle of needles)
         expect(raw, `${key.slice(prefix.length, prefix.length + 5)} holds ${needle}`).not.to.contain(needle);
@@ -78,6 +83,7 @@ describe('what the BFF keeps in Redis', () => {
     const perUser = {
       session: redisKey(cfg, `sess:${sessionIdOf(browser, cfg)}`),
       'token cache': redisKey(cfg, `tc:${homeAccountIdOf(ALICE)}`),
+      'its generation': keys.find((k) => k.startsWith(`${prefix}tcg:`))!,
       'sid index': redisKey(cfg, `sid:${ALICE.sid}`),
     };
     const parts = await Promise.all(
@@ -187,10 +193,13 @@ describe('what the BFF keeps in Redis', () => {
         expect(key.toLowerCase(), `a key name carries the ${what}`).not.to.contain(value.toLowerCase());
       }
       // <prefix><namespace>:{<22-character base64url HMAC tag>}: one hash tag per key, nothing else.
-      expect(key.slice(prefix.length)).to.match(/^(sess|tc|tx|spa|sid):\{[A-Za-z0-9_-]{22}\}$/);
+      expect(key.slice(prefix.length)).to.match(/^(sess|tc|tcg|tx|spa|sid):\{[A-Za-z0-9_-]{22}\}$/);
     }
     // The same logical key always maps to the same name (any instance finds it), and the value stays bound to it.
     expect(await inspector.exists(redisKey(cfg, `sid:${ALICE.sid}`))).to.equal(1);
     expect(await inspector.exists(redisKey(cfg, `tc:${homeAccountIdOf(ALICE)}`))).to.equal(1);
+    // The generation shares the partition's hash tag (one slot for the scripts over both).
+    const partition = redisKey(cfg, `tc:${homeAccountIdOf(ALICE)}`);
+    expect(keys).to.include(`${prefix}tcg:${partition.slice(partition.indexOf('{'))}`);
   });
 });

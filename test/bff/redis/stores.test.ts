@@ -126,6 +126,32 @@ describe('Redis stores (real Redis)', () => {
       expect(await store.get('oid-a.tid')).to.equal(null);
     });
 
+    it('a partition written before generations existed keeps working: a refresh is stored and starts one; sign-out still refuses a refresh that read it before', async () => {
+      const c = connect();
+      await ready(c);
+      const store = new RedisTokenCacheStore(c, new CacheCipher([key1]), {
+        ttlMs: 60_000,
+        log: createLogger('silent'),
+      });
+      const generationKey = (p: string) => c.keyspace.companions(`tc:${p}`, 'tcg')[0]!;
+      for (const p of ['oid-l1.tid', 'oid-l2.tid']) {
+        await store.set(p, blobFor(p));
+        await inspector.del(generationKey(p)); // as an older release left it: the sealed blob alone
+      }
+      const before = await store.read('oid-l1.tid');
+      expect(before.blob).to.equal(blobFor('oid-l1.tid'));
+      expect(before.generation.id).to.equal('');
+      expect(await store.setIfCurrent('oid-l1.tid', blobFor('oid-l1.tid'), before.generation)).to.equal(true);
+      expect(await inspector.get(generationKey('oid-l1.tid'))).to.match(/^live:/);
+      expect(await inspector.pttl(generationKey('oid-l1.tid'))).to.be.within(59_000, 60_000);
+
+      const stale = await store.read('oid-l2.tid');
+      await store.delete('oid-l2.tid');
+      expect(await store.setIfCurrent('oid-l2.tid', blobFor('oid-l2.tid'), stale.generation)).to.equal(false);
+      expect(await inspector.exists(c.key('tc:oid-l2.tid'))).to.equal(0);
+      expect(await inspector.get(generationKey('oid-l2.tid'))).to.match(/^ended:/);
+    });
+
     it('treats a tampered blob as empty and warns without content', async () => {
       const c = connect();
       await ready(c);
