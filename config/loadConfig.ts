@@ -231,9 +231,11 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       maxEntries: e.TOKEN_CACHE_MAX_ENTRIES ?? 200_000,
     },
     http: { timeoutMs: e.HTTP_TIMEOUT_MS ?? 10_000 },
+    // Per client IP: an enterprise's users reach the BFF from a few egress addresses, so the defaults let a morning
+    // rush through one NAT (300 sign-ins a minute) and still damp a single abusive address.
     rateLimit: {
-      signInPerMinute: e.RATE_LIMIT_SIGNIN_PER_MINUTE ?? 30,
-      callbackPerMinute: e.RATE_LIMIT_CALLBACK_PER_MINUTE ?? 60,
+      signInPerMinute: e.RATE_LIMIT_SIGNIN_PER_MINUTE ?? 300,
+      callbackPerMinute: e.RATE_LIMIT_CALLBACK_PER_MINUTE ?? 600,
     },
     observability: {
       metricsPort,
