@@ -22,6 +22,7 @@ export function bffEnv(o: BffEnvOptions): Record<string, string> {
     SESSION_KEYS: o.sessionKey,
     LOG_LEVEL: 'silent',
     RATE_LIMIT_SIGNIN_PER_MINUTE: '100000',
+    RATE_LIMIT_SPA_CODE_PER_USER_PER_MINUTE: '100000',
     RATE_LIMIT_CALLBACK_PER_MINUTE: '100000',
     EMULATOR_ENTRA_PORT: String(o.emulatorPorts.entra),
     EMULATOR_GRAPH_PORT: String(o.emulatorPorts.graph),

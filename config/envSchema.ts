@@ -166,6 +166,7 @@ export const envSchema = z.object({
   HTTP_TIMEOUT_MS: intIn(100, 120_000),
   RATE_LIMIT_SIGNIN_PER_MINUTE: intIn(1, 100_000),
   RATE_LIMIT_CALLBACK_PER_MINUTE: intIn(1, 100_000),
+  RATE_LIMIT_SPA_CODE_PER_USER_PER_MINUTE: intIn(1, 100_000),
   LOG_LEVEL: optional.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   METRICS_PORT: intIn(1, 65535),
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl,

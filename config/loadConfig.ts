@@ -236,6 +236,8 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     rateLimit: {
       signInPerMinute: e.RATE_LIMIT_SIGNIN_PER_MINUTE ?? 300,
       callbackPerMinute: e.RATE_LIMIT_CALLBACK_PER_MINUTE ?? 600,
+      // Per user: one user's own tabs, far below the per-IP budget that is sized for many users behind one NAT.
+      spaCodePerUserPerMinute: e.RATE_LIMIT_SPA_CODE_PER_USER_PER_MINUTE ?? 30,
     },
     observability: {
       metricsPort,

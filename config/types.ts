@@ -152,6 +152,8 @@ export interface Config {
     signInPerMinute: number;
     /** Callbacks per client IP per minute, per instance. */
     callbackPerMinute: number;
+    /** Fresh spa-code round trips (/auth/spa-code) one signed-in user may start per minute, per instance. */
+    spaCodePerUserPerMinute: number;
   };
   observability: {
     /** Port of the separate Prometheus listener (/metrics), bound to server.host; null: no metrics at all. */

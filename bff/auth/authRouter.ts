@@ -16,9 +16,6 @@ import { completeAuthorization, redirectToAuthority, type AuthorizeDeps } from '
 import { parseReturnTo } from './returnTo';
 import { createRateLimit } from '../http/rateLimit';
 
-/** Fresh spa-code round trips one signed-in user may start per minute (each tab needs one; a loop is stopped). */
-const FRESH_SPA_CODES_PER_USER_PER_MINUTE = 30;
-
 export type AuthRouterServices = Pick<
   Services,
   'config' | 'log' | 'stores' | 'msalFactory' | 'loginTransactions' | 'authorityMetadata'
@@ -101,10 +98,8 @@ export function createAuthRouter(services: AuthRouterServices): Router {
     what: 'sign-out requests',
   });
   // Every new tab of a signed-in user takes this route: limit per user (and IP), so colleagues behind one NAT don't share it.
-  // Per user (and IP), not per IP alone: a user's own tabs asking for fresh spa codes; far below the per-IP sign-in
-  // budget, which is sized for many users behind one NAT.
   const freshCodeLimit = createRateLimit({
-    pointsPerMinute: FRESH_SPA_CODES_PER_USER_PER_MINUTE,
+    pointsPerMinute: deps.rateLimit.spaCodePerUserPerMinute,
     name: 'spa-code',
     key: (ctx) => `${ctx.ip}|${getUser(ctx)?.homeAccountId ?? ''}`,
   });

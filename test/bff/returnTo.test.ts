@@ -103,7 +103,12 @@ describe('returnTo validation', () => {
   for (const route of ['/auth/signin', '/auth/consent?scopes=Mail.Send&', '/auth/signout?', '/auth/spa-code']) {
     it(`answers every hostile returnTo on ${route.replace(/[?&]$/, '')} with 400 and no redirect, signed in or not`, async () => {
       mockMetadata();
-      const { agent } = buildTestApp({ config: testConfig({ RATE_LIMIT_SIGNIN_PER_MINUTE: '100000' }) });
+      const { agent } = buildTestApp({
+        config: testConfig({
+          RATE_LIMIT_SIGNIN_PER_MINUTE: '100000',
+          RATE_LIMIT_SPA_CODE_PER_USER_PER_MINUTE: '100000',
+        }),
+      });
       const signedIn = agent();
       await signIn(signedIn, ALICE);
       const sep = route.includes('?') ? '' : '?';

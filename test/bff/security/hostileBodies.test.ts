@@ -124,7 +124,9 @@ describe('hostile bodies and encodings on every /api route', () => {
   let app: TestApp;
   let restoreEnv: (() => void) | undefined;
   before(async () => {
-    app = buildTestApp({ config: testConfig({ RATE_LIMIT_SIGNIN_PER_MINUTE: '2000' }) });
+    app = buildTestApp({
+      config: testConfig({ RATE_LIMIT_SIGNIN_PER_MINUTE: '2000', RATE_LIMIT_SPA_CODE_PER_USER_PER_MINUTE: '2000' }),
+    });
     server = createServer(app.server).listen(0, '127.0.0.1');
     await once(server, 'listening');
   });

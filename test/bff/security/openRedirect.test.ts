@@ -49,6 +49,7 @@ describe('open redirect (property tests)', () => {
       const app = buildTestApp({
         config: testConfig({
           RATE_LIMIT_SIGNIN_PER_MINUTE: '100000',
+          RATE_LIMIT_SPA_CODE_PER_USER_PER_MINUTE: '100000',
           RATE_LIMIT_CALLBACK_PER_MINUTE: '100000',
           ENTRA_AUTHORITY_METADATA: JSON.stringify(openIdConfiguration),
         }),

@@ -67,7 +67,11 @@ describe('hostile input never causes a 5xx', () => {
     this.timeout(180_000);
     nock(INSTANCE).get(METADATA_PATH).optionally().reply(200, openIdConfiguration);
     const app = buildTestApp({
-      config: testConfig({ RATE_LIMIT_SIGNIN_PER_MINUTE: '2000', RATE_LIMIT_CALLBACK_PER_MINUTE: '2000' }),
+      config: testConfig({
+        RATE_LIMIT_SIGNIN_PER_MINUTE: '2000',
+        RATE_LIMIT_SPA_CODE_PER_USER_PER_MINUTE: '2000',
+        RATE_LIMIT_CALLBACK_PER_MINUTE: '2000',
+      }),
     });
     // One listening server for all requests (supertest would otherwise start one per request).
     httpServer = createServer(app.server).listen(0, '127.0.0.1');
