@@ -54,7 +54,8 @@ function storeCookie(jar: Map<string, string>, line: string): void {
   else jar.set(name, value);
 }
 
-function inputValue(html: string, name: string): string | undefined {
+/** The value of a named hidden/text input in a page (HTML entities decoded). */
+export function inputValue(html: string, name: string): string | undefined {
   const m = new RegExp(`<input[^>]*name="${name}"[^>]*value="([^"]*)"`).exec(html);
   return m?.[1]
     ?.replace(/&quot;/g, '"')
@@ -64,7 +65,8 @@ function inputValue(html: string, name: string): string | undefined {
     .replace(/&amp;/g, '&');
 }
 
-function formAction(html: string, id: string): string {
+/** The action of the form with the given id. */
+export function formAction(html: string, id: string): string {
   const m = new RegExp(`<form[^>]*action="([^"]+)"[^>]*id="${id}"`).exec(html);
   if (!m) throw new Error(`form #${id} not found on the emulator page`);
   return m[1]!;

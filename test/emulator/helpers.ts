@@ -2,6 +2,10 @@
 import { X509Certificate, createHash, createPrivateKey, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index';
+import { formAction, inputValue } from '../../bench/browser';
+
+// Page parsing is shared with the benchmark's scripted browser.
+export { formAction, inputValue };
 
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   return startEmulator({
@@ -42,24 +46,6 @@ export class Browser {
   hasSession(): boolean {
     return this.jar.has('ESTSAUTH');
   }
-}
-
-/** The value of a named hidden/text input in a page. */
-export function inputValue(html: string, name: string): string | undefined {
-  const m = new RegExp(`<input[^>]*name="${name}"[^>]*value="([^"]*)"`).exec(html);
-  return m?.[1]
-    ?.replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
-/** The action of the first form with the given id. */
-export function formAction(html: string, id: string): string {
-  const m = new RegExp(`<form[^>]*action="([^"]+)"[^>]*id="${id}"`).exec(html);
-  if (!m) throw new Error(`form #${id} not found`);
-  return m[1]!;
 }
 
 export interface AuthorizeOutcome {

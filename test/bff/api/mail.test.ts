@@ -29,6 +29,15 @@ function graphList(query: Record<string, string>) {
     .query({ $select: SELECT, $orderby: 'receivedDateTime desc', ...query });
 }
 
+/** Graph refuses the first mail page with a CAE claims challenge (401 + WWW-Authenticate insufficient_claims). */
+function caeChallengedFirstPage() {
+  return graphList({ $top: '10', $skip: '0' }).reply(
+    401,
+    graphError('InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge.'),
+    { 'WWW-Authenticate': claimsChallengeHeader() },
+  );
+}
+
 describe('GET /api/mail', () => {
   beforeEach(() => mockMetadata());
 
@@ -157,13 +166,7 @@ describe('GET /api/mail', () => {
 
   it('a Graph claims challenge: asks Entra with the claims, then answers 401 with a sign-in URL that carries them; /auth/consent puts them on /authorize', async () => {
     const { agent } = await signedIn();
-    const graph = graphList({ $top: '10', $skip: '0' }).reply(
-      401,
-      graphError('InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge.'),
-      {
-        'WWW-Authenticate': claimsChallengeHeader(),
-      },
-    );
+    const graph = caeChallengedFirstPage();
     const endpoint = tokenEndpoint();
     const refresh = endpoint.interceptor.reply(400, {
       ...entraError(
@@ -200,13 +203,7 @@ describe('GET /api/mail', () => {
 
   it('a claims challenge whose refresh Entra refuses (sessions revoked, AADSTS50173) becomes a claims re-authentication, not a 502', async () => {
     const { agent } = await signedIn();
-    const graph = graphList({ $top: '10', $skip: '0' }).reply(
-      401,
-      graphError('InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge.'),
-      {
-        'WWW-Authenticate': claimsChallengeHeader(),
-      },
-    );
+    const graph = caeChallengedFirstPage();
     const refresh = tokenEndpoint().interceptor.reply(
       400,
       entraError(
@@ -226,13 +223,7 @@ describe('GET /api/mail', () => {
 
   it('a disabled account (AADSTS50057) answers 401 saying so, without a claims round trip that could not succeed', async () => {
     const { agent } = await signedIn();
-    const graph = graphList({ $top: '10', $skip: '0' }).reply(
-      401,
-      graphError('InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge.'),
-      {
-        'WWW-Authenticate': claimsChallengeHeader(),
-      },
-    );
+    const graph = caeChallengedFirstPage();
     const refresh = tokenEndpoint().interceptor.reply(
       400,
       entraError('invalid_grant', 50057, 'The user account is disabled.'),
@@ -264,14 +255,7 @@ describe('GET /api/mail', () => {
 
   it('a claims challenge right after a claims re-authentication is not sent to sign-in again (no redirect loop)', async () => {
     const { agent } = await signedIn();
-    const challenge = () =>
-      graphList({ $top: '10', $skip: '0' }).reply(
-        401,
-        graphError('InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge.'),
-        {
-          'WWW-Authenticate': claimsChallengeHeader(),
-        },
-      );
+    const challenge = () => caeChallengedFirstPage();
     const refused = () =>
       tokenEndpoint('refresh_token').interceptor.reply(
         400,
@@ -294,13 +278,7 @@ describe('GET /api/mail', () => {
 
   it('a Graph claims challenge that Entra satisfies silently is retried once with the new token', async () => {
     const { agent } = await signedIn();
-    const graph = graphList({ $top: '10', $skip: '0' }).reply(
-      401,
-      graphError('InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge.'),
-      {
-        'WWW-Authenticate': claimsChallengeHeader(),
-      },
-    );
+    const graph = caeChallengedFirstPage();
     const refresh = tokenEndpoint((b) => typeof b.claims === 'string').interceptor.reply(
       200,
       tokenResponse(ALICE, { nonce: null, accessToken: 'at-with-claims', spaCode: null }),

@@ -49,6 +49,17 @@ function heldRefresh(user: TestUser, refreshToken: string) {
   return { requested, release, scope };
 }
 
+/**
+ * Starts a forced refresh of ALICE's Mail.Read token whose answer Entra holds (answering with `refreshToken` once
+ * released); resolves once the refresh has read the partition and is waiting for Entra.
+ */
+async function refreshHeldAtEntra(app: TestApp, refreshToken: string) {
+  const held = heldRefresh(ALICE, refreshToken);
+  const refreshing = app.services.tokenService.acquire(sessionUserOf(ALICE), ['Mail.Read'], { forceRefresh: true });
+  await held.requested;
+  return { held, refreshing };
+}
+
 /** The refresh token secrets in a serialized MSAL cache (none when the partition is absent). */
 function refreshTokensIn(blob: string | null): string[] {
   if (!blob) return [];
@@ -136,11 +147,7 @@ for (const backend of [memory, redis]) {
       const app = await backend.app();
       const alice = app.agent();
       await signIn(alice, ALICE);
-      const held = heldRefresh(ALICE, 'rt-from-the-refresh');
-      const refreshing = app.services.tokenService.acquire(sessionUserOf(ALICE), ['Mail.Read'], {
-        forceRefresh: true,
-      });
-      await held.requested; // the refresh read the partition and is waiting for Entra
+      const { held, refreshing } = await refreshHeldAtEntra(app, 'rt-from-the-refresh'); // the refresh read the partition and is waiting for Entra
       await signOut(alice);
       await backend.expectNoPartition(app, ALICE);
       held.release();
@@ -153,11 +160,7 @@ for (const backend of [memory, redis]) {
       const app = await backend.app();
       const alice = app.agent();
       await signIn(alice, ALICE);
-      const held = heldRefresh(ALICE, 'rt-from-the-refresh');
-      const refreshing = app.services.tokenService.acquire(sessionUserOf(ALICE), ['Mail.Read'], {
-        forceRefresh: true,
-      });
-      await held.requested;
+      const { held, refreshing } = await refreshHeldAtEntra(app, 'rt-from-the-refresh');
       await app
         .agent()
         .get(`/auth/frontchannel-logout?sid=${ALICE.sid}&iss=${encodeURIComponent(`${INSTANCE}/${TENANT_ID}/v2.0`)}`)
@@ -198,11 +201,7 @@ for (const backend of [memory, redis]) {
       const app = await backend.app();
       const first = app.agent();
       await signIn(first, ALICE);
-      const held = heldRefresh(ALICE, 'rt-from-the-signed-out-session');
-      const refreshing = app.services.tokenService.acquire(sessionUserOf(ALICE), ['Mail.Read'], {
-        forceRefresh: true,
-      });
-      await held.requested;
+      const { held, refreshing } = await refreshHeldAtEntra(app, 'rt-from-the-signed-out-session');
       await signOut(first);
       const again = app.agent();
       await signIn(again, ALICE);
